@@ -1,0 +1,255 @@
+// N-API glue: the only file that includes node-addon-api. It validates
+// arguments (TypeError at once), turns engine events into one JS call per
+// batch, and owns the engine's lifetime.
+#include <napi.h>
+
+#include "engine.h"
+
+namespace iocptcp {
+namespace {
+
+constexpr int kRecordSize = 5;  // type, id, number, number2, err
+
+
+// Delivers every queued event in one call: onEvents(records, extras), where
+// records is a Float64Array of kRecordSize numbers per event and extras holds,
+// in order, the remote address of each open and the Buffer of each data event.
+void DeliverEvents(Napi::Env env, Napi::Function on_events, Engine* engine, void*) {
+  if (env == nullptr) return;  // torn down: nothing to deliver to
+  std::vector<Event> events = engine->events().TakeAll();
+  if (events.empty()) return;
+  Napi::HandleScope scope(env);
+  auto records = Napi::Float64Array::New(env, events.size() * kRecordSize);
+  auto extras = Napi::Array::New(env);
+  uint32_t extra_count = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    Event& event = events[i];
+    double* record = records.Data() + i * kRecordSize;
+    record[0] = static_cast<double>(event.type);
+    record[1] = static_cast<double>(event.id);
+    record[2] = event.number;
+    record[3] = event.number2;
+    record[4] = event.err;
+    if (event.type == EventType::kOpen) {
+      extras.Set(extra_count++, Napi::String::New(env, event.text));
+    } else if (event.type == EventType::kData) {
+      extras.Set(extra_count++, Napi::Buffer<char>::Copy(env, event.data.data(), event.data.size()));
+    }
+  }
+  on_events.Call({records, extras});
+}
+
+void FinalizeEngine(Napi::Env, void*, Engine* engine) { delete engine; }
+
+using EventsFunction = Napi::TypedThreadSafeFunction<Engine, void, DeliverEvents>;
+
+class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Engine",
+                       {InstanceMethod<&EngineWrap::Listen>("listen"),
+                        InstanceMethod<&EngineWrap::Write>("write"),
+                        InstanceMethod<&EngineWrap::End>("end"),
+                        InstanceMethod<&EngineWrap::Destroy>("destroy"),
+                        InstanceMethod<&EngineWrap::Close>("close"),
+                        InstanceMethod<&EngineWrap::Join>("join"),
+                        InstanceMethod<&EngineWrap::Stats>("stats"),
+                        InstanceAccessor<&EngineWrap::Backend>("backend")});
+  }
+
+  // new Engine({ backend, ioThreads, handler, allowHalfOpen, writeHighWater }, onEvents)
+  explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsObject() || !info[1].IsFunction()) {
+      Napi::TypeError::New(env, "Engine(options, onEvents): expected an object and a function")
+          .ThrowAsJavaScriptException();
+      return;
+    }
+    EngineOptions options;
+    if (!ReadOptions(info[0].As<Napi::Object>(), &options)) return;
+    engine_ = new Engine(options, [this] { events_.NonBlockingCall(); });
+    std::string error;
+    if (!engine_->Init(&error)) {
+      delete engine_;
+      engine_ = nullptr;
+      Napi::Error failure = Napi::Error::New(env, "cannot start backend " + error);
+      failure.Set("code", Napi::String::New(env, "ERR_IOCP_TCP_BACKEND"));
+      failure.ThrowAsJavaScriptException();
+      return;
+    }
+    events_ = EventsFunction::New(env, info[1].As<Napi::Function>(), "iocp-tcp events", 0, 1,
+                                  engine_, FinalizeEngine, static_cast<void*>(nullptr));
+    backend_name_ = engine_->BackendName();
+    // Stop the threads before the environment goes (process exit, worker_threads).
+    napi_add_env_cleanup_hook(env, OnEnvCleanup, this);
+  }
+
+  ~EngineWrap() override {
+    napi_remove_env_cleanup_hook(Env(), OnEnvCleanup, this);
+    Shutdown();
+  }
+
+ private:
+  bool ReadOptions(Napi::Object object, EngineOptions* options) {
+    Napi::Env env = object.Env();
+    Napi::Value backend = object.Get("backend"), threads = object.Get("ioThreads");
+    Napi::Value handler = object.Get("handler"), high_water = object.Get("writeHighWater");
+    if (!backend.IsString() || !threads.IsNumber() || !handler.IsString() || !high_water.IsNumber()) {
+      Napi::TypeError::New(env, "Engine options need backend, ioThreads, handler, writeHighWater")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
+    int thread_count = threads.As<Napi::Number>().Int32Value();
+    if (thread_count < 1 || thread_count > (1 << Engine::kWorkerBits)) {
+      Napi::RangeError::New(env, "ioThreads must be from 1 to 64").ThrowAsJavaScriptException();
+      return false;
+    }
+    options->backend = backend.As<Napi::String>().Utf8Value();
+    options->io_threads = thread_count;
+    options->handler = handler.As<Napi::String>().Utf8Value() == "echo" ? HandlerKind::kEcho : HandlerKind::kJs;
+    options->allow_half_open = object.Get("allowHalfOpen").ToBoolean().Value();
+    options->write_high_water = static_cast<size_t>(high_water.As<Napi::Number>().Int64Value());
+    return true;
+  }
+
+  static void OnEnvCleanup(void* self) { static_cast<EngineWrap*>(self)->Shutdown(); }
+
+  // Stops everything without waiting for connections: process or object teardown.
+  void Shutdown() {
+    if (engine_ == nullptr) return;
+    engine_->Close(0);
+    engine_->Join();
+    last_ = engine_->Snapshot();
+    engine_ = nullptr;
+    events_.Release();  // its finalizer deletes the engine
+  }
+
+  bool Running(Napi::Env env) {
+    if (engine_ != nullptr) return true;
+    Napi::Error::New(env, "the engine has been stopped").ThrowAsJavaScriptException();
+    return false;
+  }
+
+  Napi::Value Listen(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!info[0].IsString() || !info[1].IsNumber()) {
+      Napi::TypeError::New(env, "listen(host, port): expected a string and a number").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    if (!Running(env)) return env.Undefined();
+    std::string syscall;
+    int error = engine_->Listen(info[0].As<Napi::String>().Utf8Value(), info[1].As<Napi::Number>().Int32Value(),
+                                &syscall);
+    if (error != 0) {
+      std::string code = ErrorName(error);
+      Napi::Error failure = Napi::Error::New(env, syscall + " " + code + " " + info[0].As<Napi::String>().Utf8Value() +
+                                                      ":" + std::to_string(info[1].As<Napi::Number>().Int32Value()));
+      failure.Set("code", Napi::String::New(env, code));
+      failure.Set("errno", Napi::Number::New(env, error));
+      failure.Set("syscall", Napi::String::New(env, syscall));
+      failure.ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    Napi::Object address = Napi::Object::New(env);
+    address.Set("address", engine_->address());
+    address.Set("port", engine_->port());
+    address.Set("family", engine_->family() == 6 ? "IPv6" : "IPv4");
+    return address;
+  }
+
+  // Reads (id, buffer?) arguments; false after throwing a TypeError.
+  static bool ReadIdAndData(const Napi::CallbackInfo& info, uint64_t* id, std::vector<char>* data) {
+    if (!info[0].IsNumber() || !(info[1].IsUndefined() || info[1].IsBuffer())) {
+      Napi::TypeError::New(info.Env(), "expected a connection id and a Buffer").ThrowAsJavaScriptException();
+      return false;
+    }
+    *id = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    if (info[1].IsBuffer()) {
+      auto buffer = info[1].As<Napi::Buffer<char>>();
+      data->assign(buffer.Data(), buffer.Data() + buffer.Length());
+    }
+    return true;
+  }
+
+  Napi::Value Write(const Napi::CallbackInfo& info) {
+    uint64_t id;
+    std::vector<char> data;
+    if (ReadIdAndData(info, &id, &data) && Running(info.Env())) {
+      engine_->Write(id, std::move(data), info[2].ToBoolean().Value());
+    }
+    return info.Env().Undefined();
+  }
+
+  Napi::Value End(const Napi::CallbackInfo& info) {
+    uint64_t id;
+    std::vector<char> data;
+    if (ReadIdAndData(info, &id, &data) && Running(info.Env())) engine_->End(id, std::move(data));
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Destroy(const Napi::CallbackInfo& info) {
+    if (!info[0].IsNumber()) {
+      Napi::TypeError::New(info.Env(), "destroy(id): expected a connection id").ThrowAsJavaScriptException();
+    } else if (Running(info.Env())) {
+      engine_->Destroy(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value()));
+    }
+    return info.Env().Undefined();
+  }
+
+  // close(drainMs): stop accepting now; the 'stopped' event follows the drain.
+  Napi::Value Close(const Napi::CallbackInfo& info) {
+    if (!info[0].IsNumber()) {
+      Napi::TypeError::New(info.Env(), "close(drainMs): expected a number").ThrowAsJavaScriptException();
+    } else if (Running(info.Env())) {
+      engine_->Close(static_cast<uint32_t>(std::max<int64_t>(0, info[0].As<Napi::Number>().Int64Value())));
+    }
+    return info.Env().Undefined();
+  }
+
+  // join(): after the 'stopped' event; frees the threads and lets the process exit.
+  Napi::Value Join(const Napi::CallbackInfo& info) {
+    Shutdown();
+    return info.Env().Undefined();
+  }
+
+  // stats(): Float64Array [accepted, acceptErrors, rejectedMaxConnections,
+  // receivedBytes, sentBytes, ...disconnects by cause].
+  Napi::Value Stats(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    constexpr size_t kCauses = static_cast<size_t>(Cause::kCount);
+    auto stats = Napi::Float64Array::New(env, 5 + kCauses);
+    if (engine_ != nullptr) last_ = engine_->Snapshot();
+    double* out = stats.Data();
+    out[0] = static_cast<double>(last_.accepted);
+    out[1] = static_cast<double>(last_.accept_errors);
+    out[2] = static_cast<double>(last_.rejected_max_connections);
+    out[3] = static_cast<double>(last_.received_bytes);
+    out[4] = static_cast<double>(last_.sent_bytes);
+    for (size_t i = 0; i < kCauses; ++i) out[5 + i] = static_cast<double>(last_.disconnects[i]);
+    return stats;
+  }
+
+  Napi::Value Backend(const Napi::CallbackInfo& info) {
+    return Napi::String::New(info.Env(), backend_name_);
+  }
+
+  Engine* engine_ = nullptr;
+  EventsFunction events_;
+  CounterSnapshot last_;  // kept for scrapes after the engine stopped
+  std::string backend_name_;
+};
+
+}  // namespace
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("Engine", EngineWrap::Define(env));
+  Napi::Array causes = Napi::Array::New(env);
+  for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) causes.Set(i, CauseName(static_cast<Cause>(i)));
+  exports.Set("causes", causes);
+  return exports;
+}
+
+}  // namespace iocptcp
+
+Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return iocptcp::Init(env, exports); }
+NODE_API_MODULE(iocp_tcp, InitAddon)

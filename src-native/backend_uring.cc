@@ -1,0 +1,353 @@
+// io_uring backend: multishot accept, multishot recv into a provided buffer
+// ring shared by the thread's connections (an idle connection pins no read
+// buffer), one send per connection. One ring per I/O thread.
+#ifdef __linux__
+#include <errno.h>
+#include <liburing.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <vector>
+
+#include "engine.h"
+
+namespace iocptcp {
+namespace {
+
+constexpr unsigned kRingEntries = 4096;
+constexpr unsigned kBufferCount = 256;  // power of two, as the buffer ring requires
+constexpr unsigned kBufferSize = 32 * 1024;
+constexpr int kBufferGroup = 0;
+constexpr unsigned kCqeBatch = 256;
+constexpr int kAcceptBackoffMs = 100;
+
+struct UringConn {
+  bool recv_armed = false;   // a multishot recv is in the kernel
+  bool recv_cancelling = false;
+  bool send_armed = false;
+  bool release_queued = false;
+};
+
+struct Completion {
+  uint64_t user_data;
+  int32_t res;
+  uint32_t flags;
+};
+
+class UringBackend final : public Backend {
+ public:
+  explicit UringBackend(Worker* worker) : worker_(worker) {}
+  ~UringBackend() override {
+    if (ring_ready_) io_uring_queue_exit(&ring_);
+    if (buf_ring_ != nullptr) munmap(buf_ring_, kBufferCount * sizeof(io_uring_buf));
+    if (buffers_ != nullptr) munmap(buffers_, size_t{kBufferCount} * kBufferSize);
+    if (wake_fd_ >= 0) close(wake_fd_);
+  }
+
+  // Fails where io_uring is refused (seccomp, kernel.io_uring_disabled) or too
+  // old: provided buffer rings need 5.19, multishot recv 6.0 (probed through
+  // IORING_OP_SEND_ZC, which came in the same release).
+  bool Init(std::string* error) {
+    io_uring_params params{};
+    params.flags = IORING_SETUP_COOP_TASKRUN;
+    int rc = io_uring_queue_init_params(kRingEntries, &ring_, &params);
+    if (rc == -EINVAL) {
+      params = io_uring_params{};
+      rc = io_uring_queue_init_params(kRingEntries, &ring_, &params);
+    }
+    if (rc < 0) return Fail(error, "io_uring_setup", -rc);
+    ring_ready_ = true;
+    io_uring_probe* probe = io_uring_get_probe_ring(&ring_);
+    bool recent = probe != nullptr && io_uring_opcode_supported(probe, IORING_OP_SEND_ZC);
+    if (probe != nullptr) io_uring_free_probe(probe);
+    if (!recent) return Fail(error, "kernel older than 6.0 (no multishot recv)", ENOSYS);
+    if (!SetUpBuffers(error)) return false;
+    wake_fd_ = eventfd(0, EFD_CLOEXEC);
+    if (wake_fd_ < 0) return Fail(error, "eventfd", errno);
+    ArmWake();
+    return true;
+  }
+
+  const char* Name() const override { return "io_uring"; }
+
+  // ---- accept ----
+
+  void AddListener(Socket listener) override {
+    listener_ = listener;
+    accepting_ = true;
+    ArmAccept();
+  }
+
+  void RemoveListener() override {
+    accepting_ = false;
+    if (accept_armed_) {
+      Cancel(&accept_op_);  // the final accept completion reports the removal
+    } else {
+      listener_removed_ = true;
+    }
+  }
+
+  // ---- read ----
+
+  void StartRecv(Conn* conn) override {
+    UringConn* state = StateOf(conn);
+    if (!state->recv_armed) ArmRecv(conn);  // a cancelling recv re-arms when it ends
+  }
+
+  void PauseRecv(Conn* conn) override {
+    UringConn* state = StateOf(conn);
+    if (state->recv_armed && !state->recv_cancelling) {
+      state->recv_cancelling = true;
+      Cancel(&conn->recv_op);
+    }
+  }
+
+  // ---- write ----
+
+  void StartSend(Conn* conn, const char* data, size_t len) override {
+    io_uring_sqe* sqe = Sqe();
+    io_uring_prep_send(sqe, conn->fd, data, len, MSG_NOSIGNAL);
+    io_uring_sqe_set_data(sqe, &conn->send_op);
+    StateOf(conn)->send_armed = true;
+    ++conn->ops_in_flight;
+  }
+
+  void ShutdownSend(Conn* conn) override { shutdown(conn->fd, SHUT_WR); }
+
+  // ---- close ----
+
+  void Close(Conn* conn, bool abort) override {
+    UringConn* state = StateOf(conn);
+    // close() alone would not end a pending recv: the ring holds the file.
+    PauseRecv(conn);
+    if (state->send_armed) Cancel(&conn->send_op);
+    if (abort) SetAbortiveClose(conn->fd);
+    close(conn->fd);
+    conn->fd = kInvalidSocket;
+    ReleaseWhenIdle(conn);
+  }
+
+  // ---- the loop ----
+
+  void Poll(int timeout_ms) override {
+    if (!to_release_.empty() || listener_removed_) timeout_ms = 0;
+    if (accept_resume_ms_ != 0) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
+    __kernel_timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000LL};
+    io_uring_cqe* cqe = nullptr;
+    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    // Copy a batch out and mark it seen before dispatching: handlers submit.
+    for (;;) {
+      io_uring_cqe* cqes[kCqeBatch];
+      unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, kCqeBatch);
+      if (n == 0) break;
+      Completion batch[kCqeBatch];
+      for (unsigned i = 0; i < n; ++i) batch[i] = {cqes[i]->user_data, cqes[i]->res, cqes[i]->flags};
+      io_uring_cq_advance(&ring_, n);
+      for (unsigned i = 0; i < n; ++i) Dispatch(batch[i]);
+    }
+    if (accept_resume_ms_ != 0 && Engine::NowMs() >= accept_resume_ms_) {
+      accept_resume_ms_ = 0;
+      if (accepting_) ArmAccept();
+    }
+    if (listener_removed_) {
+      listener_removed_ = false;
+      worker_->OnListenerRemoved();
+    }
+    ReleaseClosed();
+  }
+
+  void Wake() override {
+    uint64_t one = 1;
+    ssize_t rc = write(wake_fd_, &one, sizeof one);
+    (void)rc;  // a full counter still wakes the loop
+  }
+
+ private:
+  static bool Fail(std::string* error, const char* what, int code) {
+    *error = std::string(what) + " failed: " + ErrorName(code);
+    return false;
+  }
+
+  static UringConn* StateOf(Conn* conn) {
+    if (conn->backend_data == nullptr) conn->backend_data = new UringConn();
+    return static_cast<UringConn*>(conn->backend_data);
+  }
+
+  // Debian 12's liburing (2.3) has no io_uring_setup_buf_ring: register by hand.
+  bool SetUpBuffers(std::string* error) {
+    size_t ring_bytes = kBufferCount * sizeof(io_uring_buf);
+    void* ring_mem = mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* buffers = mmap(nullptr, size_t{kBufferCount} * kBufferSize, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (ring_mem == MAP_FAILED || buffers == MAP_FAILED) return Fail(error, "mmap", errno);
+    buf_ring_ = static_cast<io_uring_buf_ring*>(ring_mem);
+    buffers_ = static_cast<char*>(buffers);
+    io_uring_buf_ring_init(buf_ring_);
+    io_uring_buf_reg reg{};
+    reg.ring_addr = reinterpret_cast<uint64_t>(ring_mem);
+    reg.ring_entries = kBufferCount;
+    reg.bgid = kBufferGroup;
+    int rc = io_uring_register_buf_ring(&ring_, &reg, 0);
+    if (rc < 0) return Fail(error, "io_uring_register_buf_ring", -rc);
+    for (unsigned i = 0; i < kBufferCount; ++i) {
+      io_uring_buf_ring_add(buf_ring_, buffers_ + size_t{i} * kBufferSize, kBufferSize, i,
+                            io_uring_buf_ring_mask(kBufferCount), i);
+    }
+    io_uring_buf_ring_advance(buf_ring_, kBufferCount);
+    return true;
+  }
+
+  void ReturnBuffer(unsigned id) {
+    io_uring_buf_ring_add(buf_ring_, buffers_ + size_t{id} * kBufferSize, kBufferSize, id,
+                          io_uring_buf_ring_mask(kBufferCount), 0);
+    io_uring_buf_ring_advance(buf_ring_, 1);
+  }
+
+  io_uring_sqe* Sqe() {
+    io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+    while (sqe == nullptr) {  // submission queue full: hand it to the kernel
+      io_uring_submit(&ring_);
+      sqe = io_uring_get_sqe(&ring_);
+    }
+    return sqe;
+  }
+
+  void Cancel(Op* op) {
+    io_uring_sqe* sqe = Sqe();
+    io_uring_prep_cancel64(sqe, reinterpret_cast<uint64_t>(op), 0);
+    io_uring_sqe_set_data64(sqe, 0);  // its own completion is ignored
+  }
+
+  void ArmWake() {
+    io_uring_sqe* sqe = Sqe();
+    io_uring_prep_read(sqe, wake_fd_, &wake_value_, sizeof wake_value_, 0);
+    io_uring_sqe_set_data(sqe, &wake_op_);
+  }
+
+  void ArmAccept() {
+    io_uring_sqe* sqe = Sqe();
+    io_uring_prep_multishot_accept(sqe, listener_, nullptr, nullptr, SOCK_CLOEXEC);
+    io_uring_sqe_set_data(sqe, &accept_op_);
+    accept_armed_ = true;
+  }
+
+  void ArmRecv(Conn* conn) {
+    io_uring_sqe* sqe = Sqe();
+    io_uring_prep_recv_multishot(sqe, conn->fd, nullptr, 0, 0);
+    sqe->flags |= IOSQE_BUFFER_SELECT;
+    sqe->buf_group = kBufferGroup;
+    io_uring_sqe_set_data(sqe, &conn->recv_op);
+    StateOf(conn)->recv_armed = true;
+    ++conn->ops_in_flight;
+  }
+
+  void Dispatch(const Completion& c) {
+    auto* op = reinterpret_cast<Op*>(c.user_data);
+    if (op == nullptr) return;  // a cancel request's own completion
+    switch (op->kind) {
+      case OpKind::kWake:
+        ArmWake();
+        return;
+      case OpKind::kAccept:
+        OnAcceptDone(c);
+        return;
+      case OpKind::kRecv:
+        OnRecvDone(op->conn, c);
+        return;
+      case OpKind::kSend:
+        OnSendDone(op->conn, c);
+        return;
+      default:
+        return;
+    }
+  }
+
+  void OnAcceptDone(const Completion& c) {
+    if (c.res >= 0) {
+      worker_->OnAccept(c.res, 0);
+    } else if (c.res != -ECANCELED) {
+      worker_->OnAccept(kInvalidSocket, -c.res);
+    }
+    if (c.flags & IORING_CQE_F_MORE) return;
+    accept_armed_ = false;
+    if (!accepting_) {
+      listener_removed_ = true;
+    } else if (c.res < 0 && IsResourceError(-c.res)) {
+      accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;  // don't spin on EMFILE
+    } else {
+      ArmAccept();
+    }
+  }
+
+  void OnRecvDone(Conn* conn, const Completion& c) {
+    UringConn* state = StateOf(conn);
+    bool ended = !(c.flags & IORING_CQE_F_MORE);
+    if (ended) {
+      state->recv_armed = false;
+      state->recv_cancelling = false;
+      --conn->ops_in_flight;
+    }
+    if (c.res > 0) {
+      unsigned id = c.flags >> IORING_CQE_BUFFER_SHIFT;
+      if (!conn->finished) worker_->OnRecv(conn, buffers_ + size_t{id} * kBufferSize, c.res);
+      ReturnBuffer(id);
+    } else if (c.res == 0 || (c.res != -ECANCELED && c.res != -ENOBUFS)) {
+      if (!conn->finished) worker_->OnRecv(conn, nullptr, c.res);
+    }
+    // -ENOBUFS: every buffer was in use for a moment; they are back now.
+    if (ended && !conn->finished && conn->reading && !state->recv_armed) ArmRecv(conn);
+    ReleaseWhenIdle(conn);
+  }
+
+  void OnSendDone(Conn* conn, const Completion& c) {
+    StateOf(conn)->send_armed = false;
+    --conn->ops_in_flight;
+    worker_->OnSend(conn, c.res);
+    ReleaseWhenIdle(conn);
+  }
+
+  // A closed connection is freed once the kernel holds no operation of it.
+  void ReleaseWhenIdle(Conn* conn) {
+    UringConn* state = StateOf(conn);
+    if (!conn->finished || conn->ops_in_flight != 0 || state->release_queued) return;
+    state->release_queued = true;
+    to_release_.push_back(conn);
+  }
+
+  void ReleaseClosed() {
+    for (Conn* conn : to_release_) {
+      delete static_cast<UringConn*>(conn->backend_data);
+      conn->backend_data = nullptr;
+      worker_->OnReleased(conn);
+    }
+    to_release_.clear();
+  }
+
+  Worker* worker_;
+  io_uring ring_{};
+  bool ring_ready_ = false;
+  io_uring_buf_ring* buf_ring_ = nullptr;
+  char* buffers_ = nullptr;
+  int wake_fd_ = -1;
+  uint64_t wake_value_ = 0;
+  Op wake_op_{OpKind::kWake};
+  Op accept_op_{OpKind::kAccept};
+  Socket listener_ = kInvalidSocket;
+  bool accepting_ = false;
+  bool accept_armed_ = false;
+  int64_t accept_resume_ms_ = 0;
+  bool listener_removed_ = false;
+  std::vector<Conn*> to_release_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> CreateUringBackend(Worker* worker, std::string* error) {
+  auto backend = std::make_unique<UringBackend>(worker);
+  if (!backend->Init(error)) return nullptr;
+  return backend;
+}
+
+}  // namespace iocptcp
+#endif  // __linux__

@@ -1,0 +1,469 @@
+// Shared engine core: what happens when an operation completes, whatever the
+// backend. Each connection belongs to the worker whose thread accepted it, so
+// its state is only ever touched on that thread and needs no lock.
+#include "engine.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace iocptcp {
+
+namespace {
+constexpr int kTickMs = 100;  // granularity of close deadlines and the drain deadline
+constexpr uint64_t kSlotMask = (uint64_t{1} << Engine::kSlotBits) - 1;
+constexpr uint64_t kWorkerMask = (uint64_t{1} << Engine::kWorkerBits) - 1;
+constexpr int kGenerationShift = Engine::kSlotBits + Engine::kWorkerBits;
+// Ids must stay exact in a JS number (2^53).
+constexpr uint32_t kGenerationMask = (uint32_t{1} << (53 - kGenerationShift)) - 1;
+}  // namespace
+
+const char* CauseName(Cause cause) {
+  static const char* const kNames[] = {"peer_fin",     "peer_reset", "local_close", "local_abort",
+                                       "idle_timeout", "shutdown",   "error"};
+  return kNames[static_cast<int>(cause)];
+}
+
+int64_t Engine::NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+// ---- EventQueue ----
+
+void EventQueue::Push(std::vector<Event>&& batch) {
+  if (batch.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (events_.empty()) {
+      events_ = std::move(batch);
+    } else {
+      std::move(batch.begin(), batch.end(), std::back_inserter(events_));
+    }
+  }
+  batch.clear();
+  // One wake-up per batch the JS thread has not picked up yet.
+  if (!wake_pending_.exchange(true)) wake_();
+}
+
+std::vector<Event> EventQueue::TakeAll() {
+  // Clear the flag before taking, so a push after the take wakes JS again.
+  wake_pending_.store(false);
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<Event> taken;
+  taken.swap(events_);
+  return taken;
+}
+
+// ---- Worker: lifecycle and commands ----
+
+Worker::Worker(Engine* engine, int index) : engine_(engine), index_(index) {}
+
+Worker::~Worker() {
+  // Only reached after Join(): every connection has been released.
+}
+
+bool Worker::Init(const std::string& backend_name, std::string* error) {
+  backend_ = CreateBackend(backend_name, this, error);
+  return backend_ != nullptr;
+}
+
+void Worker::Start(Socket listener) {
+  listener_ = listener;
+  thread_ = std::thread([this] { Run(); });
+}
+
+void Worker::Join() {
+  if (thread_.joinable()) thread_.join();
+}
+
+void Worker::Post(Command&& command) {
+  {
+    std::lock_guard<std::mutex> lock(commands_mutex_);
+    commands_.push_back(std::move(command));
+  }
+  if (!wake_pending_.exchange(true)) backend_->Wake();
+}
+
+void Worker::Run() {
+  backend_->AddListener(listener_);
+  listening_ = true;
+  next_tick_ms_ = Engine::NowMs() + kTickMs;
+  while (!(draining_ && !listening_ && live_ == 0)) {
+    int64_t now = Engine::NowMs();
+    backend_->Poll(static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now)));
+    RunCommands();
+    now = Engine::NowMs();
+    if (now >= next_tick_ms_) {
+      Tick(now);
+      next_tick_ms_ = now + kTickMs;
+    }
+    FlushEvents();
+  }
+  FlushEvents();
+  engine_->OnWorkerStopped();
+}
+
+void Worker::RunCommands() {
+  std::vector<Command> commands;
+  wake_pending_.store(false);
+  {
+    std::lock_guard<std::mutex> lock(commands_mutex_);
+    commands.swap(commands_);
+  }
+  for (Command& command : commands) {
+    if (command.type == Command::kStopListening) {
+      if (listening_ && !draining_) backend_->RemoveListener();
+      draining_ = true;
+      drain_deadline_ms_ = command.deadline_ms;
+      continue;
+    }
+    Conn* conn = Find(command.id);
+    if (conn == nullptr || conn->finished) continue;  // already closed: JS hears kClose
+    switch (command.type) {
+      case Command::kWrite:
+        if (conn->fin_sent || conn->end_requested) break;
+        Append(conn, command.data.data(), command.data.size());
+        conn->notify_drain = conn->notify_drain || command.notify_drain;
+        SendNext(conn);
+        break;
+      case Command::kEnd:
+        if (!conn->end_requested) Append(conn, command.data.data(), command.data.size());
+        RequestEnd(conn, Cause::kLocalClose);
+        break;
+      case Command::kDestroy:
+        Finish(conn, Cause::kLocalAbort, true);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+void Worker::Tick(int64_t now_ms) {
+  bool shutting_down = draining_ && now_ms >= drain_deadline_ms_;
+  for (Slot& slot : slots_) {
+    Conn* conn = slot.conn;
+    if (conn == nullptr || conn->finished) continue;
+    if (shutting_down) {
+      Finish(conn, Cause::kShutdown, false);
+    } else if (conn->close_deadline_ms != 0 && now_ms >= conn->close_deadline_ms) {
+      // Our FIN went out but the peer never answered with its own.
+      Finish(conn, conn->cause, false);
+    }
+  }
+}
+
+void Worker::FlushEvents() { engine_->events().Push(std::move(pending_events_)); }
+
+// ---- Worker: connection table ----
+
+Conn* Worker::Find(uint64_t id) {
+  uint64_t slot = id & kSlotMask;
+  uint32_t generation = static_cast<uint32_t>(id >> kGenerationShift);
+  if (slot >= slots_.size()) return nullptr;
+  Slot& entry = slots_[slot];
+  return entry.conn != nullptr && entry.generation == generation ? entry.conn : nullptr;
+}
+
+void Worker::OnAccept(Socket fd, int error) {
+  if (fd == kInvalidSocket) {
+    (void)error;  // TODO(hardening issue): back off on IsResourceError(error).
+    Counters::Add(counters_.accept_errors, 1);
+    return;
+  }
+  uint32_t slot;
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
+  } else if (slots_.size() <= kSlotMask) {
+    slot = static_cast<uint32_t>(slots_.size());
+    slots_.emplace_back();
+  } else {
+    CloseSocket(fd);  // a million connections on one thread: refuse this one
+    Counters::Add(counters_.accept_errors, 1);
+    return;
+  }
+  Conn* conn = new Conn();
+  Slot& entry = slots_[slot];
+  entry.conn = conn;
+  conn->id = (uint64_t{entry.generation} << kGenerationShift) |
+             (uint64_t(index_) << Engine::kSlotBits) | slot;
+  conn->fd = fd;
+  conn->worker = this;
+  conn->recv_op.conn = conn;
+  conn->send_op.conn = conn;
+  conn->opened_ms = Engine::NowMs();
+  ++live_;
+  Counters::Add(counters_.accepted, 1);
+  SetNoDelay(fd);
+  if (engine_->options().handler == HandlerKind::kJs) {
+    Event open{EventType::kOpen, conn->id};
+    int family = 0, port = 0;
+    SocketAddress(fd, true, &open.text, &port, &family);
+    open.number = port;
+    Emit(std::move(open));
+  }
+  conn->reading = true;
+  backend_->StartRecv(conn);
+}
+
+void Worker::OnListenerRemoved() {
+  listening_ = false;
+  engine_->OnListenerRemoved();
+}
+
+// ---- Worker: reads ----
+
+void Worker::OnRecv(Conn* conn, const char* data, long result) {
+  if (conn->finished) return;
+  if (result > 0) {
+    Counters::Add(counters_.received_bytes, static_cast<uint64_t>(result));
+    if (conn->fin_sent && engine_->options().handler == HandlerKind::kEcho) return;
+    if (engine_->options().handler == HandlerKind::kEcho) {
+      Append(conn, data, static_cast<size_t>(result));
+      SendNext(conn);
+      // Backpressure: a peer that does not read stops being read.
+      if (conn->unsent > engine_->options().write_high_water && conn->reading) {
+        conn->reading = false;
+        backend_->PauseRecv(conn);
+      }
+    } else {
+      Event event{EventType::kData, conn->id};
+      event.data.assign(data, data + result);
+      Emit(std::move(event));
+    }
+    return;
+  }
+  if (result == 0) {
+    conn->peer_eof = true;
+    conn->reading = false;
+    if (conn->fin_sent) {
+      Finish(conn, conn->cause, false);
+      return;
+    }
+    if (engine_->options().handler == HandlerKind::kJs) Emit(Event{EventType::kEnd, conn->id});
+    if (engine_->options().handler == HandlerKind::kEcho || !engine_->options().allow_half_open) {
+      RequestEnd(conn, Cause::kPeerFin);
+    } else {
+      SetCause(conn, Cause::kPeerFin);
+    }
+    return;
+  }
+  int error = static_cast<int>(-result);
+  Finish(conn, IsResetError(error) ? Cause::kPeerReset : Cause::kError, true, error);
+}
+
+// ---- Worker: writes ----
+
+void Worker::Append(Conn* conn, const char* data, size_t len) {
+  while (len > 0) {
+    if (conn->out.empty() || conn->out.back().end == Chunk::kSize) conn->out.emplace_back();
+    Chunk& tail = conn->out.back();
+    size_t n = std::min(len, Chunk::kSize - tail.end);
+    std::copy(data, data + n, tail.bytes.get() + tail.end);
+    tail.end += n;
+    conn->unsent += n;
+    data += n;
+    len -= n;
+  }
+}
+
+void Worker::SendNext(Conn* conn) {
+  if (conn->send_in_flight || conn->finished) return;
+  if (!conn->out.empty()) {
+    Chunk& head = conn->out.front();
+    conn->send_in_flight = true;
+    backend_->StartSend(conn, head.bytes.get() + head.begin, head.end - head.begin);
+    return;
+  }
+  if (conn->notify_drain) {
+    conn->notify_drain = false;
+    Event drain{EventType::kDrain, conn->id};
+    drain.number = static_cast<double>(conn->bytes_sent);
+    Emit(std::move(drain));
+  }
+  if (!conn->reading && !conn->peer_eof && !conn->fin_sent) {
+    conn->reading = true;  // backpressure released
+    backend_->StartRecv(conn);
+  }
+  if (conn->end_requested && !conn->fin_sent) {
+    backend_->ShutdownSend(conn);
+    conn->fin_sent = true;
+    if (conn->peer_eof) {
+      Finish(conn, conn->cause, false);
+    } else {
+      conn->close_deadline_ms = Engine::NowMs() + engine_->options().close_timeout_ms;
+    }
+  }
+}
+
+void Worker::OnSend(Conn* conn, long result) {
+  conn->send_in_flight = false;
+  if (conn->finished) return;
+  if (result < 0) {
+    int error = static_cast<int>(-result);
+    Finish(conn, IsResetError(error) ? Cause::kPeerReset : Cause::kError, true, error);
+    return;
+  }
+  size_t sent = static_cast<size_t>(result);
+  Counters::Add(counters_.sent_bytes, sent);
+  conn->bytes_sent += sent;
+  conn->unsent -= sent;
+  Chunk& head = conn->out.front();
+  head.begin += sent;
+  // A drained chunk is freed, so an idle connection pins no send buffer.
+  if (head.begin == head.end) conn->out.pop_front();
+  SendNext(conn);
+}
+
+// ---- Worker: closing ----
+
+void Worker::SetCause(Conn* conn, Cause cause, int error) {
+  if (conn->has_cause) return;
+  conn->has_cause = true;
+  conn->cause = cause;
+  conn->error = error;
+}
+
+void Worker::RequestEnd(Conn* conn, Cause cause) {
+  SetCause(conn, cause);
+  conn->end_requested = true;
+  SendNext(conn);
+}
+
+void Worker::Finish(Conn* conn, Cause cause, bool abort, int error) {
+  if (conn->finished) return;
+  SetCause(conn, cause, error);
+  conn->finished = true;
+  Counters::Add(counters_.disconnects[static_cast<int>(conn->cause)], 1);
+  Event close{EventType::kClose, conn->id};
+  close.number = static_cast<double>(conn->cause);
+  close.number2 = (Engine::NowMs() - conn->opened_ms) / 1000.0;
+  close.err = conn->error;
+  Emit(std::move(close));
+  // Free the id at once so a stale command can never reach a later connection.
+  uint32_t slot = static_cast<uint32_t>(conn->id & kSlotMask);
+  slots_[slot].conn = nullptr;
+  slots_[slot].generation = (slots_[slot].generation + 1) & kGenerationMask;
+  free_slots_.push_back(slot);
+  backend_->Close(conn, abort);
+}
+
+void Worker::OnReleased(Conn* conn) {
+  delete conn;
+  --live_;
+}
+
+// ---- Engine ----
+
+Engine::Engine(const EngineOptions& options, std::function<void()> wake_js)
+    : options_(options), events_(std::move(wake_js)) {}
+
+Engine::~Engine() { Join(); }
+
+bool Engine::Init(std::string* error) {
+  std::vector<std::string> names;
+  if (options_.backend == "auto") {
+    names = BackendCandidates();
+  } else {
+    names.push_back(options_.backend);
+  }
+  std::string why;
+  for (const std::string& name : names) {
+    workers_.clear();
+    bool ok = true;
+    for (int i = 0; i < options_.io_threads && ok; ++i) {
+      workers_.push_back(std::make_unique<Worker>(this, i));
+      ok = workers_.back()->Init(name, &why);
+    }
+    if (ok) return true;
+    *error = name + ": " + why;
+  }
+  workers_.clear();
+  return false;
+}
+
+const char* Engine::BackendName() const {
+  return workers_.empty() ? "none" : workers_.front()->BackendName();
+}
+
+int Engine::Listen(const std::string& host, int port, std::string* syscall) {
+  int error = OpenListener(host, port, &listener_, syscall);
+  if (error != 0) return error;
+  SocketAddress(listener_, false, &address_, &port_, &family_);
+  listener_users_ = static_cast<int>(workers_.size());
+  running_workers_ = static_cast<int>(workers_.size());
+  for (auto& worker : workers_) worker->Start(listener_);
+  started_ = true;
+  return 0;
+}
+
+Worker* Engine::WorkerOf(uint64_t id) {
+  uint64_t index = (id >> kSlotBits) & kWorkerMask;
+  return index < workers_.size() ? workers_[index].get() : nullptr;
+}
+
+void Engine::Write(uint64_t id, std::vector<char>&& data, bool notify_drain) {
+  Worker* worker = WorkerOf(id);
+  if (worker == nullptr) return;
+  Command command{Command::kWrite, id, std::move(data)};
+  command.notify_drain = notify_drain;
+  worker->Post(std::move(command));
+}
+
+void Engine::End(uint64_t id, std::vector<char>&& data) {
+  if (Worker* worker = WorkerOf(id)) worker->Post(Command{Command::kEnd, id, std::move(data)});
+}
+
+void Engine::Destroy(uint64_t id) {
+  if (Worker* worker = WorkerOf(id)) worker->Post(Command{Command::kDestroy, id});
+}
+
+void Engine::Close(uint32_t drain_ms) {
+  if (!started_) {
+    events_.Push(std::vector<Event>{Event{EventType::kStopped}});
+    return;
+  }
+  Command command{Command::kStopListening};
+  command.deadline_ms = NowMs() + drain_ms;
+  for (auto& worker : workers_) {
+    Command copy = command;
+    worker->Post(std::move(copy));
+  }
+}
+
+void Engine::OnListenerRemoved() {
+  // The last worker to let go closes the socket: from then on connects are refused.
+  if (--listener_users_ == 0) {
+    CloseSocket(listener_);
+    listener_ = kInvalidSocket;
+  }
+}
+
+void Engine::OnWorkerStopped() {
+  if (--running_workers_ == 0) events_.Push(std::vector<Event>{Event{EventType::kStopped}});
+}
+
+void Engine::Join() {
+  if (joined_) return;
+  joined_ = true;
+  // Workers stay allocated: their counters are still read by the last scrape.
+  for (auto& worker : workers_) worker->Join();
+}
+
+CounterSnapshot Engine::Snapshot() {
+  CounterSnapshot total;
+  for (auto& worker : workers_) {
+    Counters& c = worker->counters();
+    auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
+    total.accepted += get(c.accepted);
+    total.accept_errors += get(c.accept_errors);
+    total.rejected_max_connections += get(c.rejected_max_connections);
+    total.received_bytes += get(c.received_bytes);
+    total.sent_bytes += get(c.sent_bytes);
+    for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) total.disconnects[i] += get(c.disconnects[i]);
+  }
+  return total;
+}
+
+}  // namespace iocptcp

@@ -1,0 +1,302 @@
+// The platform-neutral engine: listener, connection table, per-connection send
+// queues, disconnect classification, counters and the event queue towards JS.
+// Backends (backend_uring.cc, backend_epoll.cc, backend_iocp.cc) only start
+// operations and report their completions to the Worker that owns them.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "platform.h"
+
+namespace iocptcp {
+
+// Why a connection ended. Each connection gets exactly one, counted once.
+enum class Cause : uint8_t {
+  kPeerFin,     // the peer's FIN came first (0-byte read)
+  kPeerReset,   // the peer reset the connection
+  kLocalClose,  // the handler ended it (end())
+  kLocalAbort,  // the handler destroyed it (destroy())
+  kIdleTimeout, // no traffic for the idle timeout
+  kShutdown,    // the server stopped and the drain deadline passed
+  kError,       // anything else
+  kCount
+};
+const char* CauseName(Cause cause);
+
+enum class HandlerKind : uint8_t { kEcho, kJs };
+
+struct EngineOptions {
+  std::string backend = "auto";  // "auto" or a backend name
+  int io_threads = 1;
+  HandlerKind handler = HandlerKind::kEcho;
+  bool allow_half_open = false;  // like node:net: keep writing after the peer's FIN
+  size_t write_high_water = 64 * 1024;  // echo stops reading above this many unsent bytes
+  uint32_t close_timeout_ms = 5000;     // wait this long for the peer's FIN after ours
+};
+
+// What JS receives. Events are batched: see EventQueue.
+enum class EventType : uint8_t {
+  kOpen,     // id, text = remote address, number = remote port
+  kData,     // id, data
+  kEnd,      // id: the peer sent FIN
+  kDrain,    // id, number = bytes sent so far: the send queue became empty
+  kClose,    // id, number = cause, number2 = duration in seconds, err = errno or 0
+  kStopped,  // the engine has stopped: every thread has left its loop
+};
+
+struct Event {
+  EventType type;
+  uint64_t id = 0;
+  double number = 0;
+  double number2 = 0;
+  int err = 0;
+  std::string text;
+  std::vector<char> data;
+};
+
+// Per-thread counters, written by one I/O thread, read by the scrape.
+struct Counters {
+  std::atomic<uint64_t> accepted{0};
+  std::atomic<uint64_t> accept_errors{0};
+  std::atomic<uint64_t> rejected_max_connections{0};
+  std::atomic<uint64_t> received_bytes{0};
+  std::atomic<uint64_t> sent_bytes{0};
+  std::atomic<uint64_t> disconnects[static_cast<int>(Cause::kCount)] = {};
+
+  static void Add(std::atomic<uint64_t>& counter, uint64_t n) {
+    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+  }
+};
+
+// A plain copy of all counters summed over threads.
+struct CounterSnapshot {
+  uint64_t accepted = 0, accept_errors = 0, rejected_max_connections = 0;
+  uint64_t received_bytes = 0, sent_bytes = 0;
+  uint64_t disconnects[static_cast<int>(Cause::kCount)] = {};
+};
+
+// Multi-producer queue of events towards the JS thread. A producer that makes
+// it non-empty calls `wake` once; the consumer takes everything in one swap.
+class EventQueue {
+ public:
+  explicit EventQueue(std::function<void()> wake) : wake_(std::move(wake)) {}
+  void Push(std::vector<Event>&& batch);
+  std::vector<Event> TakeAll();  // JS thread
+
+ private:
+  std::mutex mutex_;
+  std::vector<Event> events_;
+  std::atomic<bool> wake_pending_{false};
+  std::function<void()> wake_;
+};
+
+class Worker;
+
+// A fixed-size buffer chunk of a connection's send queue. Appending into the
+// free tail never moves bytes already handed to the kernel.
+struct Chunk {
+  static constexpr size_t kSize = 64 * 1024;
+  std::unique_ptr<char[]> bytes{new char[kSize]};
+  size_t begin = 0, end = 0;
+};
+
+// Operation heads. A backend finds the operation (and so the connection) again
+// from a completion: on Windows from the OVERLAPPED it embeds, on Linux from
+// the io_uring user_data. Backends may extend them through `backend_data`.
+enum class OpKind : uint8_t { kAccept, kRecv, kSend, kWake, kTimer };
+
+struct Conn;
+struct Op {
+  OpKind kind;
+  Conn* conn = nullptr;
+};
+
+struct Conn {
+  uint64_t id = 0;
+  Socket fd = kInvalidSocket;
+  Worker* worker = nullptr;
+  Op recv_op{OpKind::kRecv};
+  Op send_op{OpKind::kSend};
+
+  std::deque<Chunk> out;       // unsent bytes, front is being sent
+  size_t unsent = 0;           // bytes in `out`
+  uint64_t bytes_sent = 0;
+  bool send_in_flight = false;
+
+  bool reading = false;        // the backend delivers reads
+  bool peer_eof = false;       // the peer's FIN arrived
+  bool end_requested = false;  // send our FIN once `out` is empty
+  bool fin_sent = false;
+  bool finished = false;       // counted and reported; waits for its ops to end
+  bool notify_drain = false;   // JS wants a kDrain when `out` empties
+  bool has_cause = false;
+  Cause cause = Cause::kError;
+  int error = 0;               // errno (or Windows error) behind kError/kPeerReset
+
+  int64_t opened_ms = 0;
+  int64_t close_deadline_ms = 0;  // after our FIN, give up waiting for the peer's
+  int ops_in_flight = 0;          // backend operations that still refer to this
+  void* backend_data = nullptr;
+};
+
+// One backend instance per I/O thread. Every call is made on that thread,
+// except Wake(). Completions are reported to the worker on that thread,
+// never from inside the call that started the operation.
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const char* Name() const = 0;
+  // Start accepting on `listener`; completions: Worker::OnAccept.
+  virtual void AddListener(Socket listener) = 0;
+  // Stop accepting; Worker::OnListenerRemoved follows when nothing refers to it.
+  virtual void RemoveListener() = 0;
+  // Deliver reads (Worker::OnRecv) until PauseRecv or Close.
+  virtual void StartRecv(Conn* conn) = 0;
+  virtual void PauseRecv(Conn* conn) = 0;
+  // Send bytes [data, data+len); one send per connection at a time. The
+  // completion (Worker::OnSend) may report fewer bytes.
+  virtual void StartSend(Conn* conn, const char* data, size_t len) = 0;
+  // Send our FIN now (synchronous).
+  virtual void ShutdownSend(Conn* conn) = 0;
+  // Cancel the connection's operations and close its socket (with RST when
+  // `abort`); Worker::OnReleased follows once no operation refers to it.
+  virtual void Close(Conn* conn, bool abort) = 0;
+  // Wait up to timeout_ms for completions and dispatch them.
+  virtual void Poll(int timeout_ms) = 0;
+  // Make a Poll on the owning thread return soon. Thread-safe.
+  virtual void Wake() = 0;
+};
+
+// Creates the backend for `name` ("io_uring", "epoll", "iocp") or returns null
+// with `error` set when this host cannot run it.
+std::unique_ptr<Backend> CreateBackend(const std::string& name, Worker* worker, std::string* error);
+// The backends this build knows, best first, for "auto".
+std::vector<std::string> BackendCandidates();
+
+class Engine;
+
+// A command from the JS thread to the worker that owns a connection.
+struct Command {
+  enum Type : uint8_t { kWrite, kEnd, kDestroy, kStopListening, kCloseAll } type;
+  uint64_t id = 0;
+  std::vector<char> data;
+  bool notify_drain = false;
+  int64_t deadline_ms = 0;  // kStopListening: when to close what is left
+};
+
+// One I/O thread: owns a backend, its connections and its counters.
+class Worker {
+ public:
+  Worker(Engine* engine, int index);
+  ~Worker();
+  bool Init(const std::string& backend_name, std::string* error);
+  void Start(Socket listener);
+  void Join();
+  void Post(Command&& command);  // any thread
+  const char* BackendName() const { return backend_->Name(); }
+  Counters& counters() { return counters_; }
+
+  // Completions, called by the backend on this thread.
+  void OnAccept(Socket fd, int error);
+  void OnListenerRemoved();
+  void OnRecv(Conn* conn, const char* data, long result);  // bytes, 0 = FIN, <0 = -error
+  void OnSend(Conn* conn, long result);                    // bytes, or -error
+  void OnReleased(Conn* conn);
+
+ private:
+  void Run();
+  void RunCommands();
+  void Tick(int64_t now_ms);
+  Conn* Find(uint64_t id);
+  void Append(Conn* conn, const char* data, size_t len);
+  void SendNext(Conn* conn);
+  void RequestEnd(Conn* conn, Cause cause);
+  void Finish(Conn* conn, Cause cause, bool abort, int error = 0);
+  void SetCause(Conn* conn, Cause cause, int error = 0);
+  void Emit(Event&& event) { pending_events_.push_back(std::move(event)); }
+  void FlushEvents();
+
+  Engine* engine_;
+  int index_;
+  std::unique_ptr<Backend> backend_;
+  Counters counters_;
+  std::thread thread_;
+  Socket listener_ = kInvalidSocket;
+  bool listening_ = false;
+  bool draining_ = false;
+  int64_t drain_deadline_ms_ = 0;
+  int64_t next_tick_ms_ = 0;
+
+  struct Slot {
+    Conn* conn = nullptr;
+    uint32_t generation = 0;
+  };
+  std::vector<Slot> slots_;
+  std::vector<uint32_t> free_slots_;
+  size_t live_ = 0;  // connections not yet released
+
+  std::mutex commands_mutex_;
+  std::vector<Command> commands_;
+  std::atomic<bool> wake_pending_{false};
+  std::vector<Event> pending_events_;
+};
+
+// The engine: one listener, io_threads workers, one event queue.
+class Engine {
+ public:
+  Engine(const EngineOptions& options, std::function<void()> wake_js);
+  ~Engine();
+  // Picks and starts the backend on every thread. Returns false with `error`.
+  bool Init(std::string* error);
+  // Binds and starts accepting. Returns 0 or an errno/WSA error, with
+  // `syscall` naming the call that failed.
+  int Listen(const std::string& host, int port, std::string* syscall);
+  // Bound address, after Listen.
+  std::string address() const { return address_; }
+  int port() const { return port_; }
+  int family() const { return family_; }
+  const char* BackendName() const;
+  const EngineOptions& options() const { return options_; }
+
+  // JS thread: commands by connection id. Ids of closed connections are ignored.
+  void Write(uint64_t id, std::vector<char>&& data, bool notify_drain);
+  void End(uint64_t id, std::vector<char>&& data);
+  void Destroy(uint64_t id);
+  // Stop accepting now; close what is still open after drain_ms; kStopped follows.
+  void Close(uint32_t drain_ms);
+  // Joins the threads after kStopped (or at once after Close(0) on teardown).
+  void Join();
+
+  CounterSnapshot Snapshot();
+  EventQueue& events() { return events_; }
+
+  // Called by workers.
+  void OnListenerRemoved();
+  void OnWorkerStopped();
+  static int64_t NowMs();
+  static constexpr int kWorkerBits = 6, kSlotBits = 20;
+
+ private:
+  Worker* WorkerOf(uint64_t id);
+
+  EngineOptions options_;
+  EventQueue events_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  Socket listener_ = kInvalidSocket;
+  std::atomic<int> listener_users_{0};
+  std::atomic<int> running_workers_{0};
+  std::string address_;
+  int port_ = 0, family_ = 0;
+  bool started_ = false, joined_ = false;
+};
+
+}  // namespace iocptcp

@@ -1,0 +1,41 @@
+// Socket types and the few socket calls the engine core makes, for POSIX and
+// Winsock. Errors are errno values on POSIX and WSA/Windows codes on Windows.
+#pragma once
+
+#include <string>
+
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#else
+#include <sys/socket.h>
+#endif
+
+namespace iocptcp {
+
+#ifdef _WIN32
+using Socket = SOCKET;
+constexpr Socket kInvalidSocket = INVALID_SOCKET;
+#else
+using Socket = int;
+constexpr Socket kInvalidSocket = -1;
+#endif
+
+// The last socket error of this thread (errno or WSAGetLastError()).
+int LastSocketError();
+void CloseSocket(Socket s);
+// Creates, binds and listens; returns 0 or an error with `syscall` set.
+int OpenListener(const std::string& host, int port, Socket* out, std::string* syscall);
+// The bound address of a socket (local) or its peer (remote).
+bool SocketAddress(Socket s, bool remote, std::string* address, int* port, int* family);
+// Arms SO_LINGER {1, 0} so that closing sends RST.
+void SetAbortiveClose(Socket s);
+void SetNoDelay(Socket s);
+// The peer reset the connection (ECONNRESET, EPIPE; WSAECONNRESET, ERROR_NETNAME_DELETED).
+bool IsResetError(int error);
+// Accept failed for lack of descriptors or memory: back off, keep the listener.
+bool IsResourceError(int error);
+// A short name for an error code, like "ECONNRESET", for events and logs.
+std::string ErrorName(int error);
+
+}  // namespace iocptcp
