@@ -1,0 +1,328 @@
+/**
+ * Service settings: one table ({@link SETTINGS}) drives both the argv/env
+ * parser and the `--help` text, so the two can never disagree.
+ *
+ * Precedence: command-line flag, then environment variable, then default.
+ * An empty environment variable counts as unset. Only the value that wins is
+ * validated; every failure is a {@link ConfigError} with a one-line message
+ * naming the flag, its environment variable and the rejected value.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
+
+/** I/O backends the engine can be asked for; `auto` picks the best one the host has. */
+export const BACKENDS = ['auto', 'io_uring', 'epoll', 'iocp'] as const;
+
+/** Name of an engine I/O backend, or `auto`. */
+export type BackendName = (typeof BACKENDS)[number];
+
+/** Log levels, least severe first. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/** Minimum severity a log line needs to be written. */
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The service's resolved settings. */
+export interface Config {
+  /** Address the TCP listener binds. */
+  host: string;
+  /** TCP port; 0 picks a free (ephemeral) port. */
+  port: number;
+  /** Address the Prometheus metrics endpoint binds. */
+  metricsHost: string;
+  /** Port of the metrics endpoint; 0 picks a free port. */
+  metricsPort: number;
+  /** Engine backend; only backends of the current platform are accepted. */
+  backend: BackendName;
+  /** Number of native I/O threads, 1..64. */
+  ioThreads: number;
+  /** `echo` (native), `js-echo`, or an absolute path to a JS handler module. */
+  handler: string;
+  /** How long a graceful shutdown waits for connections to finish, in ms. */
+  drainTimeoutMs: number;
+  /** Minimum level of log lines written to stdout. */
+  logLevel: LogLevel;
+}
+
+/** Thrown for any invalid flag, environment variable or value. Test `err.code`, not the text. */
+export class ConfigError extends Error {
+  /** Stable error code. */
+  readonly code = 'ERR_IOCP_TCP_CONFIG';
+  override readonly name = 'ConfigError';
+}
+
+/** What the parsers may depend on besides the raw text. */
+export interface ParseContext {
+  /** Platform whose backends are valid. */
+  readonly platform: NodeJS.Platform;
+  /** Directory a relative handler path is resolved against. */
+  readonly cwd: string;
+}
+
+/** One row of the settings table. */
+export interface Setting<T> {
+  /** Command-line flag, e.g. `--port`; also accepted as `--port=value`. */
+  readonly flag: `--${string}`;
+  /** Placeholder shown after the flag in `--help`, e.g. `<port>`. */
+  readonly metavar: string;
+  /** Environment variable, e.g. `IOCP_TCP_PORT`. */
+  readonly env: `IOCP_TCP_${string}`;
+  /** One-line description for `--help` and the README. */
+  readonly description: string;
+  /** The default as shown in `--help` and the README. */
+  readonly defaultText: string;
+  /** Computes the default value. */
+  readonly defaultValue: () => T;
+  /**
+   * Converts raw text to a value. Throws {@link InvalidValue} with the reason
+   * (the caller adds the flag, env var and value to the message).
+   */
+  readonly parse: (raw: string, ctx: ParseContext) => T;
+}
+
+/** The settings table type: exactly one row per {@link Config} field. */
+export type SettingsTable = { readonly [K in keyof Config]: Setting<Config[K]> };
+
+/** Raised by a {@link Setting.parse} function; `message` completes `"<value>" ...`. */
+export class InvalidValue extends Error {}
+
+/** A parser for decimal integers from `min` to `max`, digits only (no sign, point or prefix). */
+function integerIn(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+    if (!(value >= min && value <= max)) {
+      throw new InvalidValue(`is not an integer from ${min} to ${max}`);
+    }
+    return value;
+  };
+}
+
+/** A parser accepting exactly one of `choices`. */
+function oneOf<T extends string>(choices: readonly T[]): (raw: string) => T {
+  return (raw) => {
+    if (!(choices as readonly string[]).includes(raw)) {
+      throw new InvalidValue(`is not one of ${choices.join(', ')}`);
+    }
+    return raw as T;
+  };
+}
+
+/** Accepts a host name or address as given (no DNS lookup): non-empty, no whitespace. */
+function parseHost(raw: string): string {
+  if (raw === '' || /\s/.test(raw)) {
+    throw new InvalidValue('is not a host name or address (empty or contains whitespace)');
+  }
+  return raw;
+}
+
+/** Platform each specific backend runs on. */
+const BACKEND_PLATFORM: Readonly<Record<Exclude<BackendName, 'auto'>, NodeJS.Platform>> = {
+  io_uring: 'linux',
+  epoll: 'linux',
+  iocp: 'win32',
+};
+
+/** Accepts a known backend that the target platform supports. */
+function parseBackend(raw: string, ctx: ParseContext): BackendName {
+  const backend = oneOf(BACKENDS)(raw);
+  if (backend !== 'auto' && BACKEND_PLATFORM[backend] !== ctx.platform) {
+    throw new InvalidValue(
+      `is only supported on ${BACKEND_PLATFORM[backend]} (this platform is ${ctx.platform})`,
+    );
+  }
+  return backend;
+}
+
+/** Built-in handler names; anything else is a module path. */
+const BUILTIN_HANDLERS: readonly string[] = ['echo', 'js-echo'];
+
+/** Accepts a built-in handler name, or a module path that exists, made absolute. */
+function parseHandler(raw: string, ctx: ParseContext): string {
+  if (BUILTIN_HANDLERS.includes(raw)) return raw;
+  const path = resolvePath(ctx.cwd, raw);
+  if (!existsSync(path)) {
+    throw new InvalidValue(
+      `is not ${BUILTIN_HANDLERS.join(' or ')} and handler module not found: ${path}`,
+    );
+  }
+  return path;
+}
+
+/** Default and its `--help` text for a fixed default value. */
+function fixed<T extends string | number>(value: T): { defaultValue: () => T; defaultText: string } {
+  return { defaultValue: () => value, defaultText: String(value) };
+}
+
+/** The single source of truth for every setting: parser, `--help` and README derive from it. */
+export const SETTINGS: SettingsTable = {
+  host: {
+    flag: '--host', metavar: '<host>', env: 'IOCP_TCP_HOST', ...fixed('0.0.0.0'),
+    description: 'Address the TCP server listens on.',
+    parse: parseHost,
+  },
+  port: {
+    flag: '--port', metavar: '<port>', env: 'IOCP_TCP_PORT', ...fixed(8090),
+    description: 'TCP port, 0 to 65535 (0 picks a free port).',
+    parse: integerIn(0, 65535),
+  },
+  metricsHost: {
+    flag: '--metrics-host', metavar: '<host>', env: 'IOCP_TCP_METRICS_HOST', ...fixed('0.0.0.0'),
+    description: 'Address of the Prometheus /metrics endpoint.',
+    parse: parseHost,
+  },
+  metricsPort: {
+    flag: '--metrics-port', metavar: '<port>', env: 'IOCP_TCP_METRICS_PORT', ...fixed(9464),
+    description: 'Port of /metrics, 0 to 65535 (0 picks a free port).',
+    parse: integerIn(0, 65535),
+  },
+  backend: {
+    flag: '--backend', metavar: '<name>', env: 'IOCP_TCP_BACKEND', ...fixed<BackendName>('auto'),
+    description: 'auto, iocp (win32), io_uring or epoll (linux).',
+    parse: parseBackend,
+  },
+  ioThreads: {
+    flag: '--io-threads', metavar: '<n>', env: 'IOCP_TCP_IO_THREADS',
+    defaultValue: () => Math.min(4, Math.max(1, availableParallelism())),
+    defaultText: 'CPUs, at most 4',
+    description: 'Number of native I/O threads, 1 to 64.',
+    parse: integerIn(1, 64),
+  },
+  handler: {
+    flag: '--handler', metavar: '<name|path>', env: 'IOCP_TCP_HANDLER', ...fixed('echo'),
+    description: 'echo (native), js-echo, or a JS handler module path.',
+    parse: parseHandler,
+  },
+  drainTimeoutMs: {
+    flag: '--drain-timeout-ms', metavar: '<ms>', env: 'IOCP_TCP_DRAIN_TIMEOUT_MS', ...fixed(10000),
+    description: 'Graceful shutdown deadline in ms, 0 to 3600000.',
+    parse: integerIn(0, 3_600_000),
+  },
+  logLevel: {
+    flag: '--log-level', metavar: '<level>', env: 'IOCP_TCP_LOG_LEVEL', ...fixed<LogLevel>('info'),
+    description: 'Lowest level logged: debug, info, warn or error.',
+    parse: oneOf(LOG_LEVELS),
+  },
+};
+
+/** Every settings key, in table order. */
+const KEYS = Object.keys(SETTINGS) as (keyof Config)[];
+
+/** Formats the `--help` text from {@link SETTINGS}. */
+function formatHelp(): string {
+  const rows = KEYS.map((key) => {
+    const s: Setting<unknown> = SETTINGS[key];
+    return {
+      left: `${s.flag} ${s.metavar}`,
+      lines: [`${s.description}`, `env ${s.env}, default: ${s.defaultText}`],
+    };
+  });
+  rows.push({ left: '-h, --help', lines: ['Print this help and exit.'] });
+  const width = Math.max(...rows.map((r) => r.left.length)) + 2;
+  const body = rows.flatMap((r) =>
+    r.lines.map((line, i) => `  ${(i === 0 ? r.left : '').padEnd(width)}${line}`),
+  );
+  return [
+    'Usage: iocp-tcp [options]',
+    '',
+    'TCP server on a native completion-based engine, with Prometheus metrics.',
+    'Each option can also be set by its environment variable; a flag wins over',
+    'the variable, an empty variable counts as unset.',
+    '',
+    'Options:',
+    ...body,
+    '',
+  ].join('\n');
+}
+
+/** The `--help` text, generated from {@link SETTINGS}; ends with a newline. */
+export const HELP_TEXT: string = formatHelp();
+
+/** Result of {@link parseConfig}: the settings, or the help text when `--help`/`-h` was given. */
+export type ParseResult = { kind: 'config'; config: Config } | { kind: 'help'; text: string };
+
+/** Settings key of each flag. */
+const KEY_BY_FLAG: ReadonlyMap<string, keyof Config> = new Map(
+  KEYS.map((key) => [SETTINGS[key].flag, key]),
+);
+
+/** Reads `--flag value` / `--flag=value` pairs from argv; the last occurrence wins. */
+function readFlags(argv: readonly string[]): Map<keyof Config, string> {
+  const values = new Map<keyof Config, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) {
+      throw new ConfigError(
+        arg.startsWith('-')
+          ? `unknown option ${arg} (see --help)`
+          : `unexpected argument ${JSON.stringify(arg)} (see --help)`,
+      );
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq === -1 ? arg : arg.slice(0, eq);
+    const key = KEY_BY_FLAG.get(flag);
+    if (key === undefined) throw new ConfigError(`unknown option ${flag} (see --help)`);
+    if (eq !== -1) {
+      values.set(key, arg.slice(eq + 1));
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined || next.startsWith('--')) {
+      const s = SETTINGS[key];
+      throw new ConfigError(`missing value for ${flag} ${s.metavar} (or set ${s.env})`);
+    }
+    values.set(key, next);
+    i++;
+  }
+  return values;
+}
+
+/** Resolves one setting from its flag value, else its env var, else its default. */
+function resolveSetting<K extends keyof Config>(
+  key: K,
+  flagValue: string | undefined,
+  env: NodeJS.ProcessEnv,
+  ctx: ParseContext,
+): Config[K] {
+  const s: Setting<Config[K]> = SETTINGS[key];
+  const envValue = env[s.env] === '' ? undefined : env[s.env];
+  const raw = flagValue ?? envValue;
+  if (raw === undefined) return s.defaultValue();
+  try {
+    return s.parse(raw, ctx);
+  } catch (err) {
+    if (!(err instanceof InvalidValue)) throw err;
+    throw new ConfigError(`invalid ${s.flag} (${s.env}): ${JSON.stringify(raw)} ${err.message}`);
+  }
+}
+
+/**
+ * Parses the service's settings.
+ *
+ * @param argv - arguments after the script, i.e. `process.argv.slice(2)`
+ * @param env - environment, usually `process.env`
+ * @param platform - platform whose backends are valid; defaults to `process.platform`
+ * @param cwd - directory a relative `--handler` path is resolved against; defaults to `process.cwd()`
+ * @returns the settings, or the help text if `--help` or `-h` is among the arguments
+ * @throws {@link ConfigError} for an unknown option, a missing or invalid value
+ */
+export function parseConfig(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  platform: NodeJS.Platform = process.platform,
+  cwd: string = process.cwd(),
+): ParseResult {
+  if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: HELP_TEXT };
+  const flags = readFlags(argv);
+  const ctx: ParseContext = { platform, cwd };
+  const config: Partial<Config> = {};
+  for (const key of KEYS) {
+    setField(config, key, resolveSetting(key, flags.get(key), env, ctx));
+  }
+  return { kind: 'config', config: config as Config };
+}
+
+/** Assigns one field, keeping key and value types tied together. */
+function setField<K extends keyof Config>(config: Partial<Config>, key: K, value: Config[K]): void {
+  config[key] = value;
+}

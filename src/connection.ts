@@ -1,0 +1,139 @@
+/**
+ * One TCP connection served by a JS handler. Node-like: 'data', 'end',
+ * 'drain' and 'close' events; write() returns false above the high-water mark.
+ */
+import { EventEmitter } from 'node:events';
+
+import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
+import type { NativeEngine } from './native';
+
+/** Why a connection ended; see the README's metrics table. */
+export type DisconnectCause =
+  | 'peer_fin'
+  | 'peer_reset'
+  | 'local_close'
+  | 'local_abort'
+  | 'idle_timeout'
+  | 'shutdown'
+  | 'error';
+
+/** What the 'close' event reports. */
+export interface CloseInfo {
+  cause: DisconnectCause;
+  /** errno (Windows: WSA error) behind `peer_reset` or `error`, else 0. */
+  errno: number;
+  durationSeconds: number;
+}
+
+/** Settings a Connection takes from its server. */
+export interface ConnectionSettings {
+  allowHalfOpen: boolean;
+  writeHighWaterBytes: number;
+}
+
+/**
+ * A connection accepted by a {@link Server}. Events: `'data'` (Buffer),
+ * `'end'` (the peer sent FIN), `'drain'` (unsent bytes fell below the
+ * high-water mark after write() returned false), `'close'` ({@link CloseInfo}).
+ */
+export class Connection extends EventEmitter {
+  /** Engine id; never reused for another connection. */
+  readonly id: number;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  /** Bytes received so far. */
+  bytesRead = 0;
+  /** Bytes passed to write()/end() so far, sent or not. */
+  bytesWritten = 0;
+  /** True once end() or destroy() was called, or the connection closed. */
+  ended = false;
+  /** True once 'close' was emitted. */
+  closed = false;
+
+  #engine: NativeEngine;
+  #settings: ConnectionSettings;
+  #bytesSent = 0;
+  #needDrain = false;
+
+  /** @internal Created by the server for each accepted connection. */
+  constructor(engine: NativeEngine, id: number, remoteAddress: string, remotePort: number, settings: ConnectionSettings) {
+    super();
+    this.#engine = engine;
+    this.id = id;
+    this.remoteAddress = remoteAddress;
+    this.remotePort = remotePort;
+    this.#settings = settings;
+  }
+
+  /** Bytes written but not yet handed to the kernel (as far as JS knows). */
+  get writableLength(): number {
+    return this.bytesWritten - this.#bytesSent;
+  }
+
+  /**
+   * Queues `data` for sending. Returns false when the unsent bytes reach the
+   * high-water mark: wait for 'drain' before writing more. After the
+   * connection closed the data is dropped and false is returned ('close' has
+   * told why); after end() it throws ERR_IOCP_TCP_WRITE_AFTER_END.
+   */
+  write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
+    const bytes = toBuffer(data, encoding);
+    if (this.closed) return false;
+    if (this.ended) throw new IocpTcpError(ERROR_CODES.WRITE_AFTER_END, 'write() after end()');
+    this.bytesWritten += bytes.length;
+    const full = this.writableLength >= this.#settings.writeHighWaterBytes;
+    if (full) this.#needDrain = true;
+    this.#engine.write(this.id, bytes, full);
+    return !full;
+  }
+
+  /** Sends `data` (if any) and then FIN; the connection closes after the peer's FIN. */
+  end(data?: string | Uint8Array, encoding?: BufferEncoding): void {
+    const bytes = data === undefined ? undefined : toBuffer(data, encoding);
+    if (this.ended || this.closed) return;
+    this.ended = true;
+    if (bytes !== undefined) this.bytesWritten += bytes.length;
+    this.#engine.end(this.id, bytes);
+  }
+
+  /** Closes at once with RST, dropping unsent data. */
+  destroy(): void {
+    if (this.closed) return;
+    this.ended = true;
+    this.#engine.destroy(this.id);
+  }
+
+  /** @internal */
+  handleData(data: Buffer): void {
+    this.bytesRead += data.length;
+    this.emit('data', data);
+  }
+
+  /** @internal */
+  handleEnd(): void {
+    this.emit('end');
+    if (!this.#settings.allowHalfOpen) this.end();
+  }
+
+  /** @internal */
+  handleDrain(bytesSent: number): void {
+    this.#bytesSent = bytesSent;
+    if (this.#needDrain && this.writableLength < this.#settings.writeHighWaterBytes) {
+      this.#needDrain = false;
+      this.emit('drain');
+    }
+  }
+
+  /** @internal */
+  handleClose(info: CloseInfo): void {
+    this.ended = true;
+    this.closed = true;
+    this.emit('close', info);
+  }
+}
+
+function toBuffer(data: string | Uint8Array, encoding?: BufferEncoding): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, encoding);
+  if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  throw invalidArg('data must be a string, Buffer or Uint8Array');
+}

@@ -1,0 +1,34 @@
+/**
+ * Every error this package throws, each with a stable `code`. Callers test
+ * `err.code`, never the message.
+ */
+
+/** Error codes of iocp-tcp. */
+export const ERROR_CODES = {
+  CONFIG: 'ERR_IOCP_TCP_CONFIG',
+  BACKEND: 'ERR_IOCP_TCP_BACKEND',
+  INVALID_ARG: 'ERR_IOCP_TCP_INVALID_ARG',
+  WRITE_AFTER_END: 'ERR_IOCP_TCP_WRITE_AFTER_END',
+  SERVER_STATE: 'ERR_IOCP_TCP_SERVER_STATE',
+  HANDLER: 'ERR_IOCP_TCP_HANDLER',
+} as const;
+
+/** Code of an {@link IocpTcpError}. */
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+/** Base class of the errors this package throws. */
+export class IocpTcpError extends Error {
+  /** Stable error code. */
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = 'IocpTcpError';
+  }
+}
+
+/** A value of the wrong type or range passed to the API. */
+export function invalidArg(message: string): IocpTcpError {
+  return new IocpTcpError(ERROR_CODES.INVALID_ARG, message);
+}

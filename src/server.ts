@@ -1,0 +1,225 @@
+/**
+ * The public server: owns one native engine, turns its event batches into
+ * Connection events, and runs the graceful close.
+ */
+import { EventEmitter } from 'node:events';
+
+import type { BackendName } from './config';
+import { CloseInfo, Connection, DisconnectCause } from './connection';
+import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
+import { EVENT, NativeEngine, RECORD_SIZE, STATS, loadNative } from './native';
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  /** `'js'` (default when a connection listener is given): connections reach JS. `'echo'`: the native echo, no JS per message. */
+  handler?: 'echo' | 'js';
+  /** Engine backend; `'auto'` (default) picks the best this host runs. */
+  backend?: BackendName;
+  /** Native I/O threads (default 1). */
+  ioThreads?: number;
+  /** Like node:net: when false (default), the server ends its side after the peer's FIN. */
+  allowHalfOpen?: boolean;
+  /** write() returns false at this many unsent bytes; the native echo stops reading above it (default 64 KiB). */
+  writeHighWaterBytes?: number;
+}
+
+/** Options of {@link Server.listen}. */
+export interface ListenOptions {
+  port: number;
+  /** Default `'0.0.0.0'`. */
+  host?: string;
+}
+
+/** Options of {@link Server.close}. */
+export interface CloseOptions {
+  /** How long open connections may carry on before they are closed with cause `shutdown` (default 10000). */
+  drainTimeoutMs?: number;
+}
+
+/** The bound address, as node:net reports it. */
+export interface AddressInfo {
+  address: string;
+  family: string;
+  port: number;
+}
+
+/** Counters of the engine, summed over its threads. */
+export interface ServerStats {
+  accepted: number;
+  acceptErrors: number;
+  rejected: { max_connections: number };
+  receivedBytes: number;
+  sentBytes: number;
+  disconnects: Record<DisconnectCause, number>;
+}
+
+/**
+ * A TCP server on the native engine. Events: `'connection'` ({@link Connection},
+ * JS handler only), `'disconnect'` (cause, durationSeconds; every connection,
+ * any handler), `'handlerError'` (error, connection: a listener threw; the
+ * connection is destroyed), `'close'`.
+ */
+export class Server extends EventEmitter {
+  #options: Required<ServerOptions>;
+  #engine: NativeEngine | undefined;
+  #address: AddressInfo | null = null;
+  #connections = new Map<number, Connection>();
+  #causes: DisconnectCause[];
+  #stopped: Promise<void> | undefined;
+  #onStopped: (() => void) | undefined;
+
+  constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
+    super();
+    this.#options = validateOptions(options, onConnection !== undefined);
+    this.#causes = loadNative().causes as DisconnectCause[];
+    if (onConnection) this.on('connection', onConnection);
+  }
+
+  /** The backend that runs, once listening (`io_uring`, `epoll`, `iocp`). */
+  get backend(): string | undefined {
+    return this.#engine?.backend;
+  }
+
+  /** Starts the engine and binds. Rejects with `code` (EADDRINUSE, ERR_IOCP_TCP_BACKEND, ...). */
+  async listen(options: ListenOptions): Promise<AddressInfo> {
+    if (this.#engine) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is already listening');
+    const { port, host = '0.0.0.0' } = options;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArg('port must be an integer from 0 to 65535');
+    const { Engine } = loadNative();
+    const { handler, backend, ioThreads, writeHighWaterBytes } = this.#options;
+    const engine = new Engine(
+      { backend, ioThreads, handler, writeHighWater: writeHighWaterBytes },
+      (records, extras) => this.#dispatch(records, extras),
+    );
+    try {
+      this.#address = engine.listen(host, port);
+    } catch (err) {
+      engine.join();
+      throw err;
+    }
+    this.#engine = engine;
+    return this.#address;
+  }
+
+  /** The bound address, or null before listen(). */
+  address(): AddressInfo | null {
+    return this.#address;
+  }
+
+  /**
+   * Stops accepting at once; open connections carry on until they close or
+   * `drainTimeoutMs` passes, then the rest are closed with cause `shutdown`.
+   * Resolves when every connection is gone and the engine has stopped.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    const { drainTimeoutMs = 10000 } = options;
+    if (!this.#engine) return Promise.resolve();
+    this.#stopped ??= new Promise<void>((resolve) => {
+      this.#onStopped = resolve;
+      this.#engine!.close(drainTimeoutMs);
+    });
+    return this.#stopped;
+  }
+
+  /** Counters of the engine (read on every call; cheap). */
+  stats(): ServerStats {
+    const raw = this.#engine?.stats();
+    const at = (i: number): number => (raw ? raw[i] : 0);
+    const disconnects = {} as Record<DisconnectCause, number>;
+    this.#causes.forEach((cause, i) => (disconnects[cause] = at(STATS.firstCause + i)));
+    return {
+      accepted: at(STATS.accepted),
+      acceptErrors: at(STATS.acceptErrors),
+      rejected: { max_connections: at(STATS.rejectedMaxConnections) },
+      receivedBytes: at(STATS.receivedBytes),
+      sentBytes: at(STATS.sentBytes),
+      disconnects,
+    };
+  }
+
+  // One call per batch of engine events; extras hold addresses and data in order.
+  #dispatch(records: Float64Array, extras: Array<string | Buffer>): void {
+    let extra = 0;
+    for (let i = 0; i < records.length; i += RECORD_SIZE) {
+      const type = records[i];
+      const id = records[i + 1];
+      if (type === EVENT.open) {
+        const connection = new Connection(this.#engine!, id, extras[extra++] as string, records[i + 2], this.#options);
+        this.#connections.set(id, connection);
+        this.#guard(connection, () => this.emit('connection', connection));
+      } else if (type === EVENT.data) {
+        const data = extras[extra++] as Buffer;
+        const connection = this.#connections.get(id);
+        if (connection && !connection.closed) this.#guard(connection, () => connection.handleData(data));
+      } else if (type === EVENT.end) {
+        const connection = this.#connections.get(id);
+        if (connection) this.#guard(connection, () => connection.handleEnd());
+      } else if (type === EVENT.drain) {
+        const connection = this.#connections.get(id);
+        if (connection) this.#guard(connection, () => connection.handleDrain(records[i + 2]));
+      } else if (type === EVENT.close) {
+        this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4]);
+      } else if (type === EVENT.stopped) {
+        this.#finishClose();
+      }
+    }
+  }
+
+  #closeConnection(id: number, causeIndex: number, durationSeconds: number, errno: number): void {
+    const info: CloseInfo = { cause: this.#causes[causeIndex], errno, durationSeconds };
+    const connection = this.#connections.get(id);
+    this.#connections.delete(id);
+    if (connection) this.#guard(connection, () => connection.handleClose(info));
+    this.emit('disconnect', info.cause, durationSeconds);
+  }
+
+  #finishClose(): void {
+    this.#engine!.join();
+    this.#connections.clear();
+    this.#onStopped?.();
+    this.emit('close');
+  }
+
+  // A throwing listener costs only its own connection; the rest of the batch goes on.
+  #guard(connection: Connection, run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      connection.destroy();
+      if (this.listenerCount('handlerError') > 0) {
+        this.emit('handlerError', err, connection);
+      } else {
+        queueMicrotask(() => {
+          throw err;
+        });
+      }
+    }
+  }
+}
+
+/**
+ * Creates a server. With `onConnection` (or `handler: 'js'`) each accepted
+ * connection is a {@link Connection}; with `handler: 'echo'` the native echo
+ * serves every connection without calling into JS per message.
+ */
+export function createServer(options: ServerOptions = {}, onConnection?: (connection: Connection) => void): Server {
+  return new Server(options, onConnection);
+}
+
+function validateOptions(options: ServerOptions, hasListener: boolean): Required<ServerOptions> {
+  const resolved: Required<ServerOptions> = {
+    handler: options.handler ?? (hasListener ? 'js' : 'echo'),
+    backend: options.backend ?? 'auto',
+    ioThreads: options.ioThreads ?? 1,
+    allowHalfOpen: options.allowHalfOpen ?? false,
+    writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
+  };
+  if (resolved.handler !== 'echo' && resolved.handler !== 'js') throw invalidArg("handler must be 'echo' or 'js'");
+  if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
+    throw invalidArg('ioThreads must be an integer from 1 to 64');
+  }
+  if (!Number.isInteger(resolved.writeHighWaterBytes) || resolved.writeHighWaterBytes < 1) {
+    throw invalidArg('writeHighWaterBytes must be a positive integer');
+  }
+  return resolved;
+}

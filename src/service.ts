@@ -1,0 +1,126 @@
+/**
+ * The iocp-tcp service: parses settings, serves TCP with the chosen handler,
+ * serves metrics, and drains gracefully on SIGINT/SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { Registry, collectDefaultMetrics } from 'prom-client';
+
+import { Config, ConfigError, parseConfig } from './config';
+import type { Connection } from './connection';
+import { ERROR_CODES, IocpTcpError } from './errors';
+import jsEcho from './handlers/js-echo';
+import { Logger, createLogger } from './log';
+import { registerMetrics } from './metrics';
+import { startMetricsServer } from './metrics-server';
+import { Server, createServer } from './server';
+
+/** Exit codes of the service. */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+type ConnectionHandler = (connection: Connection) => void;
+
+/** The package version, for iocp_tcp_info and logs. */
+export const VERSION: string = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
+
+/**
+ * Runs the service until it is stopped by a signal. Resolves with the exit
+ * code when startup fails; after a successful start it exits the process
+ * itself once the drain is over.
+ */
+export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  let config: Config;
+  let handler: ConnectionHandler | 'echo';
+  try {
+    const parsed = parseConfig(argv, env);
+    if (parsed.kind === 'help') {
+      process.stdout.write(parsed.text);
+      return EXIT.ok;
+    }
+    config = parsed.config;
+    handler = loadHandler(config.handler);
+  } catch (err) {
+    if (!(err instanceof ConfigError || err instanceof IocpTcpError)) throw err;
+    process.stderr.write(`iocp-tcp: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  const log = createLogger(config.logLevel);
+  return serve(config, handler, log);
+}
+
+/** 'echo' stays native; anything else becomes a JS connection handler. */
+export function loadHandler(name: string): ConnectionHandler | 'echo' {
+  if (name === 'echo') return 'echo';
+  if (name === 'js-echo') return jsEcho;
+  let loaded: unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require(name);
+  } catch (err) {
+    throw new IocpTcpError(ERROR_CODES.HANDLER, `cannot load handler module ${name}: ${(err as Error).message}`);
+  }
+  const candidates = [loaded, (loaded as { default?: unknown })?.default, (loaded as { handler?: unknown })?.handler];
+  const found = candidates.find((candidate) => typeof candidate === 'function');
+  if (!found) {
+    throw new IocpTcpError(ERROR_CODES.HANDLER, `handler module ${name} exports no function (module.exports, default or handler)`);
+  }
+  return found as ConnectionHandler;
+}
+
+async function serve(config: Config, handler: ConnectionHandler | 'echo', log: Logger): Promise<number> {
+  const server = handler === 'echo'
+    ? createServer({ handler: 'echo', backend: config.backend, ioThreads: config.ioThreads })
+    : createServer({ handler: 'js', backend: config.backend, ioThreads: config.ioThreads }, handler);
+  server.on('handlerError', (err: Error, connection: Connection) =>
+    log.error('handler threw; connection destroyed', { err, connection: connection.id }));
+  try {
+    await server.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    log.error('cannot listen', { err, host: config.host, port: config.port });
+    return code === ERROR_CODES.BACKEND ? EXIT.usage : EXIT.failure;
+  }
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  registerMetrics(registry, server, server.backend!, VERSION);
+  const readiness = { ready: false };
+  let metrics;
+  try {
+    metrics = await startMetricsServer(registry, readiness, config.metricsHost, config.metricsPort);
+  } catch (err) {
+    log.error('cannot listen for metrics', { err, host: config.metricsHost, port: config.metricsPort });
+    await server.close({ drainTimeoutMs: 0 });
+    return EXIT.failure;
+  }
+  readiness.ready = true;
+  log.info('listening', {
+    host: config.host,
+    port: server.address()!.port,
+    metricsHost: config.metricsHost,
+    metricsPort: metrics.port,
+    backend: server.backend,
+    handler: config.handler,
+    ioThreads: config.ioThreads,
+    version: VERSION,
+  });
+  const drain = (signal: string): void => {
+    if (!readiness.ready) return log.info('already draining', { signal });
+    readiness.ready = false;
+    log.info('draining', { signal, drainTimeoutMs: config.drainTimeoutMs });
+    void stop(server, config, log).then(() => {
+      metrics.server.close();
+      metrics.server.closeAllConnections();
+      process.exit(EXIT.ok);
+    });
+  };
+  process.on('SIGINT', () => drain('SIGINT'));
+  process.on('SIGTERM', () => drain('SIGTERM'));
+  return new Promise<number>(() => {});  // the process ends in drain()
+}
+
+async function stop(server: Server, config: Config, log: Logger): Promise<void> {
+  await server.close({ drainTimeoutMs: config.drainTimeoutMs });
+  const stats = server.stats();
+  log.info('stopped', { accepted: stats.accepted, disconnects: stats.disconnects });
+}
