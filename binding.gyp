@@ -16,7 +16,8 @@
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++1y", "-std=gnu++17"],
       "conditions": [
         ["OS=='linux'", {
-          "libraries": ["-Wl,-Bstatic", "-luring", "-Wl,-Bdynamic"]
+          "libraries": ["-Wl,-Bstatic", "-luring", "-Wl,-Bdynamic"],
+          "ldflags": ["-static-libstdc++", "-static-libgcc"]
         }]
       ]
     }

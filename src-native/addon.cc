@@ -57,7 +57,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceAccessor<&EngineWrap::Backend>("backend")});
   }
 
-  // new Engine({ backend, ioThreads, handler, allowHalfOpen, writeHighWater }, onEvents)
+  // new Engine({ backend, ioThreads, handler, writeHighWater }, onEvents)
   explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
     Napi::Env env = info.Env();
     if (!info[0].IsObject() || !info[1].IsFunction()) {
@@ -107,7 +107,6 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     options->backend = backend.As<Napi::String>().Utf8Value();
     options->io_threads = thread_count;
     options->handler = handler.As<Napi::String>().Utf8Value() == "echo" ? HandlerKind::kEcho : HandlerKind::kJs;
-    options->allow_half_open = object.Get("allowHalfOpen").ToBoolean().Value();
     options->write_high_water = static_cast<size_t>(high_water.As<Napi::Number>().Int64Value());
     return true;
   }

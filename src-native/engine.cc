@@ -241,11 +241,12 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
       Finish(conn, conn->cause, false);
       return;
     }
-    if (engine_->options().handler == HandlerKind::kJs) Emit(Event{EventType::kEnd, conn->id});
-    if (engine_->options().handler == HandlerKind::kEcho || !engine_->options().allow_half_open) {
+    if (engine_->options().handler == HandlerKind::kEcho) {
       RequestEnd(conn, Cause::kPeerFin);
     } else {
+      // JS decides, after its 'end' listeners ran, whether to end (allowHalfOpen).
       SetCause(conn, Cause::kPeerFin);
+      Emit(Event{EventType::kEnd, conn->id});
     }
     return;
   }
@@ -420,10 +421,7 @@ void Engine::Destroy(uint64_t id) {
 }
 
 void Engine::Close(uint32_t drain_ms) {
-  if (!started_) {
-    events_.Push(std::vector<Event>{Event{EventType::kStopped}});
-    return;
-  }
+  if (!started_) return;  // nothing runs: Join() is all there is to do
   Command command{Command::kStopListening};
   command.deadline_ms = NowMs() + drain_ms;
   for (auto& worker : workers_) {

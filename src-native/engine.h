@@ -38,7 +38,6 @@ struct EngineOptions {
   std::string backend = "auto";  // "auto" or a backend name
   int io_threads = 1;
   HandlerKind handler = HandlerKind::kEcho;
-  bool allow_half_open = false;  // like node:net: keep writing after the peer's FIN
   size_t write_high_water = 64 * 1024;  // echo stops reading above this many unsent bytes
   uint32_t close_timeout_ms = 5000;     // wait this long for the peer's FIN after ours
 };

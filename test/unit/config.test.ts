@@ -1,0 +1,231 @@
+import t from 'tap';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import {
+  ConfigError,
+  HELP_TEXT,
+  SETTINGS,
+  parseConfig,
+  type Config,
+} from '../../src/config';
+
+/** The assertions the helpers need; works for the root and for subtests. */
+type Test = Pick<typeof t, 'equal' | 'ok' | 'fail' | 'notMatch'>;
+type Key = keyof Config;
+const KEYS = Object.keys(SETTINGS) as Key[];
+const INTEGER_KEYS: Key[] = ['port', 'metricsPort', 'ioThreads', 'drainTimeoutMs'];
+
+/** Parses and returns the config, failing the test if help came back instead. */
+function configOf(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  platform: NodeJS.Platform = 'linux',
+  cwd?: string,
+): Config {
+  const result = parseConfig(argv, env, platform, cwd);
+  if (result.kind !== 'config') throw new Error(`expected a config, got ${result.kind}`);
+  return result.config;
+}
+
+/** Asserts that `fn` throws a ConfigError whose one-line message contains every fragment. */
+function assertConfigError(t: Test, fn: () => unknown, ...fragments: string[]): void {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (err) {
+    thrown = err;
+  }
+  if (!(thrown instanceof ConfigError)) {
+    t.fail('expected a ConfigError', { thrown });
+    return;
+  }
+  t.equal(thrown.code, 'ERR_IOCP_TCP_CONFIG');
+  t.notMatch(thrown.message, /\n/, 'message is one line');
+  for (const fragment of fragments) t.ok(thrown.message.includes(fragment), `names ${fragment}`);
+}
+
+/** Asserts a rejected value's message: `invalid --flag (ENV): "raw" ...`. */
+function assertInvalid(t: Test, key: Key, argv: string[], env: NodeJS.ProcessEnv, raw: string): void {
+  const { flag, env: envName } = SETTINGS[key];
+  assertConfigError(t, () => configOf(argv, env), `invalid ${flag} (${envName}): ${JSON.stringify(raw)}`);
+}
+
+/** Per setting: a flag value and what it parses to, and a second, different one for the env var. */
+const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: string, envValue: Config[K]] } = {
+  host: ['127.0.0.1', '127.0.0.1', 'example.test', 'example.test'],
+  port: ['1234', 1234, '0', 0],
+  metricsHost: ['::1', '::1', '10.0.0.1', '10.0.0.1'],
+  metricsPort: ['65535', 65535, '9000', 9000],
+  backend: ['epoll', 'epoll', 'io_uring', 'io_uring'],
+  ioThreads: ['64', 64, '1', 1],
+  handler: ['js-echo', 'js-echo', 'echo', 'echo'],
+  drainTimeoutMs: ['3600000', 3_600_000, '0', 0],
+  logLevel: ['debug', 'debug', 'error', 'error'],
+};
+
+t.test('every setting has its documented default when no flag or env var is set', async (t) => {
+  t.same(configOf([]), {
+    host: '0.0.0.0',
+    port: 8090,
+    metricsHost: '0.0.0.0',
+    metricsPort: 9464,
+    backend: 'auto',
+    ioThreads: Math.min(4, Math.max(1, availableParallelism())),
+    handler: 'echo',
+    drainTimeoutMs: 10000,
+    logLevel: 'info',
+  });
+});
+
+for (const key of KEYS) {
+  const { flag, env } = SETTINGS[key];
+  const [flagRaw, flagValue, envRaw, envValue] = SAMPLES[key];
+
+  t.test(`${flag} sets ${key} in both "${flag} v" and "${flag}=v" form`, async (t) => {
+    t.equal(configOf([flag, flagRaw])[key], flagValue);
+    t.equal(configOf([`${flag}=${flagRaw}`])[key], flagValue);
+  });
+
+  t.test(`${env} sets ${key} when no flag is given`, async (t) => {
+    t.equal(configOf([], { [env]: envRaw })[key], envValue);
+  });
+
+  t.test(`${flag} wins over ${env}`, async (t) => {
+    t.equal(configOf([flag, flagRaw], { [env]: envRaw })[key], flagValue);
+  });
+
+  t.test(`an empty ${env} counts as unset`, async (t) => {
+    t.equal(configOf([], { [env]: '' })[key], SETTINGS[key].defaultValue());
+  });
+}
+
+t.test('the last occurrence of a repeated flag wins', async (t) => {
+  t.equal(configOf(['--port', '1', '--port=2']).port, 2);
+});
+
+t.test('an invalid env var is not checked when the flag overrides it', async (t) => {
+  t.equal(configOf(['--port', '1'], { IOCP_TCP_PORT: 'nope' }).port, 1);
+});
+
+t.test('integer settings reject anything but plain decimal digits', async (t) => {
+  for (const key of INTEGER_KEYS) {
+    const { flag, env } = SETTINGS[key];
+    for (const raw of ['12abc', '1.5', '', '-1', '0x10', ' 1', '1e3', '+1']) {
+      assertInvalid(t, key, [`${flag}=${raw}`], {}, raw);
+      if (raw !== '') assertInvalid(t, key, [], { [env]: raw }, raw);
+    }
+    assertInvalid(t, key, [flag, '-1'], {}, '-1');
+  }
+});
+
+t.test('integer settings reject values outside their range and accept its bounds', async (t) => {
+  const ranges: [Key, number, number][] = [
+    ['port', 0, 65535],
+    ['metricsPort', 0, 65535],
+    ['ioThreads', 1, 64],
+    ['drainTimeoutMs', 0, 3_600_000],
+  ];
+  for (const [key, min, max] of ranges) {
+    const { flag } = SETTINGS[key];
+    t.equal(configOf([flag, String(min)])[key], min);
+    t.equal(configOf([flag, String(max)])[key], max);
+    if (min > 0) assertInvalid(t, key, [flag, String(min - 1)], {}, String(min - 1));
+    assertInvalid(t, key, [flag, String(max + 1)], {}, String(max + 1));
+  }
+  assertConfigError(
+    t,
+    () => configOf(['--port', '70000']),
+    'invalid --port (IOCP_TCP_PORT): "70000" is not an integer from 0 to 65535',
+  );
+});
+
+t.test('hosts must be non-empty and free of whitespace', async (t) => {
+  for (const key of ['host', 'metricsHost'] as const) {
+    const { flag, env } = SETTINGS[key];
+    assertInvalid(t, key, [`${flag}=`], {}, '');
+    assertInvalid(t, key, [flag, 'a b'], {}, 'a b');
+    assertInvalid(t, key, [], { [env]: ' ' }, ' ');
+  }
+});
+
+t.test('an unknown backend is rejected with the list of backends', async (t) => {
+  assertConfigError(t, () => configOf(['--backend', 'kqueue']), '--backend', 'IOCP_TCP_BACKEND', '"kqueue"', 'auto, io_uring, epoll, iocp');
+});
+
+t.test('iocp is accepted on win32 and rejected on linux, naming win32', async (t) => {
+  t.equal(configOf(['--backend', 'iocp'], {}, 'win32').backend, 'iocp');
+  assertConfigError(t, () => configOf(['--backend', 'iocp'], {}, 'linux'), '--backend', 'IOCP_TCP_BACKEND', '"iocp"', 'only supported on win32');
+});
+
+t.test('io_uring and epoll are rejected on win32, naming linux', async (t) => {
+  for (const backend of ['io_uring', 'epoll']) {
+    assertConfigError(t, () => configOf([], { IOCP_TCP_BACKEND: backend }, 'win32'), '--backend', 'IOCP_TCP_BACKEND', `"${backend}"`, 'only supported on linux');
+  }
+});
+
+t.test('auto is accepted on every platform', async (t) => {
+  for (const platform of ['linux', 'win32', 'darwin'] as const) {
+    t.equal(configOf(['--backend', 'auto'], {}, platform).backend, 'auto');
+  }
+});
+
+t.test('an unknown log level is rejected with the list of levels', async (t) => {
+  assertConfigError(t, () => configOf(['--log-level=verbose']), '--log-level', 'IOCP_TCP_LOG_LEVEL', '"verbose"', 'debug, info, warn, error');
+});
+
+t.test('a handler path is resolved against cwd to an absolute path', async (t) => {
+  const dir = t.testdir({ handlers: { 'mine.js': 'module.exports = () => {};\n' } });
+  const abs = join(dir, 'handlers', 'mine.js');
+  t.equal(configOf(['--handler', 'handlers/mine.js'], {}, 'linux', dir).handler, abs);
+  t.equal(configOf([], { IOCP_TCP_HANDLER: './handlers/mine.js' }, 'linux', dir).handler, abs);
+  t.equal(configOf(['--handler', abs], {}, 'linux', join(dir, 'handlers')).handler, abs);
+});
+
+t.test('a handler path that does not exist is rejected with its absolute path', async (t) => {
+  const dir = t.testdir({});
+  const abs = join(dir, 'missing.js');
+  assertConfigError(t, () => configOf(['--handler=missing.js'], {}, 'linux', dir), '--handler', 'IOCP_TCP_HANDLER', '"missing.js"', `handler module not found: ${abs}`);
+});
+
+t.test('an unknown option is rejected and points to --help', async (t) => {
+  assertConfigError(t, () => configOf(['--x']), 'unknown option --x (see --help)');
+  assertConfigError(t, () => configOf(['--x=1']), 'unknown option --x (see --help)');
+  assertConfigError(t, () => configOf(['-p', '1']), 'unknown option -p (see --help)');
+  assertConfigError(t, () => configOf(['8090']), 'unexpected argument "8090"');
+});
+
+t.test('a flag without its value is rejected, naming the flag and its env var', async (t) => {
+  for (const key of KEYS) {
+    const { flag, env } = SETTINGS[key];
+    assertConfigError(t, () => configOf([flag]), `missing value for ${flag}`, env);
+    assertConfigError(t, () => configOf([flag, '--port', '1']), `missing value for ${flag}`, env);
+  }
+});
+
+t.test('--help and -h return the help text, even beside invalid options', async (t) => {
+  for (const argv of [['--help'], ['-h'], ['--port', '99999', '--help'], ['--bogus', '-h']]) {
+    t.same(parseConfig(argv, {}, 'linux'), { kind: 'help', text: HELP_TEXT });
+  }
+});
+
+t.test('the help text starts with the usage line and lists every flag, env var and default', async (t) => {
+  t.ok(HELP_TEXT.startsWith('Usage: iocp-tcp [options]\n'));
+  for (const key of KEYS) {
+    const s = SETTINGS[key];
+    for (const text of [`${s.flag} ${s.metavar}`, s.env, `default: ${s.defaultText}`, s.description]) {
+      t.ok(HELP_TEXT.includes(text), `help mentions ${text}`);
+    }
+  }
+  t.ok(HELP_TEXT.includes('-h, --help'));
+});
+
+t.test('the help text fits in 80 columns', async (t) => {
+  for (const line of HELP_TEXT.split('\n')) t.ok(line.length <= 80, line);
+});
+
+t.test('every fixed default in the table is the text shown in --help', async (t) => {
+  for (const key of KEYS) {
+    if (key === 'ioThreads') continue;
+    t.equal(SETTINGS[key].defaultText, String(SETTINGS[key].defaultValue()), key);
+  }
+});
