@@ -1,0 +1,198 @@
+import { once } from 'node:events';
+import { Socket, connect } from 'node:net';
+
+import t from 'tap';
+
+import type { CloseInfo, Connection } from '../../src/connection';
+import { ERROR_CODES } from '../../src/errors';
+import { Server, ServerOptions, createServer } from '../../src/server';
+
+const backend = (process.env.IOCP_TCP_TEST_BACKEND ?? 'auto') as ServerOptions['backend'];
+
+/** A listening JS-handler server on 127.0.0.1:0, closed at teardown. */
+async function listening(
+  tt: Tap.Test,
+  options: ServerOptions,
+  onConnection?: (c: Connection) => void,
+): Promise<{ server: Server; port: number }> {
+  const server = createServer({ backend, ...options }, onConnection);
+  const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+  tt.teardown(() => server.close({ drainTimeoutMs: 0 }));
+  return { server, port };
+}
+
+async function client(port: number): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  return socket;
+}
+
+/** Reads until EOF (or close after a reset) and returns what arrived. */
+async function readAll(socket: Socket): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (d: Buffer) => chunks.push(d));
+  socket.on('error', () => {});
+  await new Promise((resolve) => socket.on('close', resolve));  // once() would reject on 'error'
+  return Buffer.concat(chunks);
+}
+
+function nextClose(server: Server): Promise<[string, number]> {
+  return once(server, 'disconnect') as Promise<[string, number]>;
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Tap {
+    type Test = Parameters<Parameters<typeof t.test>[1]>[0];
+  }
+}
+
+t.test('bad options are rejected with ERR_IOCP_TCP_INVALID_ARG', async (t) => {
+  t.throws(() => createServer({ ioThreads: 0 }), { code: ERROR_CODES.INVALID_ARG });
+  t.throws(() => createServer({ writeHighWaterBytes: -1 }), { code: ERROR_CODES.INVALID_ARG });
+  t.throws(() => createServer({ handler: 'nope' as 'js' }), { code: ERROR_CODES.INVALID_ARG });
+  await t.rejects(createServer({}).listen({ port: 70000 }), { code: ERROR_CODES.INVALID_ARG });
+});
+
+t.test('a backend this platform lacks fails listen() with ERR_IOCP_TCP_BACKEND', async (t) => {
+  const missing = process.platform === 'win32' ? 'epoll' : 'iocp';
+  await t.rejects(createServer({ backend: missing as 'iocp' }).listen({ port: 0 }), { code: ERROR_CODES.BACKEND });
+});
+
+t.test('a taken port fails listen() with EADDRINUSE from bind, and listen twice is refused', async (t) => {
+  const { server, port } = await listening(t, { handler: 'echo' });
+  await t.rejects(createServer({ backend, handler: 'echo' }).listen({ host: '127.0.0.1', port }), {
+    code: 'EADDRINUSE',
+    syscall: 'bind',
+  });
+  await t.rejects(server.listen({ port: 0 }), { code: ERROR_CODES.SERVER_STATE });
+  t.match(server.address(), { address: '127.0.0.1', port, family: 'IPv4' });
+  t.ok(['io_uring', 'epoll', 'iocp'].includes(server.backend!), `backend ${server.backend}`);
+});
+
+t.test('a connection reports its peer, counts bytes and closes as local_close after end()', async (t) => {
+  let seen: Connection | undefined;
+  const { server, port } = await listening(t, {}, (c) => {
+    seen = c;
+    c.on('data', (d: Buffer) => {
+      c.end(Buffer.concat([Buffer.from('got '), d]));
+      t.throws(() => c.write('late'), { code: ERROR_CODES.WRITE_AFTER_END });
+    });
+  });
+  const socket = await client(port);
+  const localPort = socket.localPort;
+  const closed = once(server, 'disconnect');
+  socket.write('hello');
+  t.equal((await readAll(socket)).toString(), 'got hello');
+  const [cause] = await closed;
+  t.equal(cause, 'local_close');
+  t.equal(seen!.remoteAddress, '127.0.0.1');
+  t.equal(seen!.remotePort, localPort);
+  t.equal(seen!.bytesRead, 5);
+  t.equal(seen!.bytesWritten, 9);
+  const stats = server.stats();
+  t.equal(stats.accepted, 1);
+  t.equal(stats.disconnects.local_close, 1);
+  t.equal(stats.receivedBytes, 5);
+  t.equal(stats.sentBytes, 9);
+});
+
+t.test('write() returns false at the high-water mark and drain follows once the peer reads', async (t) => {
+  // More than loopback socket buffers hold, so some stays queued until the peer reads.
+  const size = 32 * 1024 * 1024;
+  const result: { returned?: boolean; drained: boolean } = { drained: false };
+  const { port } = await listening(t, { writeHighWaterBytes: 4096 }, (c) => {
+    result.returned = c.write(Buffer.alloc(size, 7));
+    c.on('drain', () => {
+      result.drained = true;
+      c.end();
+    });
+  });
+  const socket = await client(port);
+  socket.pause();
+  await new Promise((r) => setTimeout(r, 200));
+  t.equal(result.returned, false, 'write above the mark returns false');
+  t.equal(result.drained, false, 'no drain while the peer does not read');
+  socket.resume();
+  const received = await readAll(socket);
+  t.equal(received.length, size);
+  t.equal(result.drained, true);
+});
+
+t.test('with allowHalfOpen the server writes after the peer FIN; the cause is peer_fin', async (t) => {
+  const { server, port } = await listening(t, { allowHalfOpen: true }, (c) => {
+    c.on('end', () => setTimeout(() => c.end('after your FIN'), 50));
+  });
+  const socket = await client(port);
+  const closed = nextClose(server);
+  socket.end();
+  t.equal((await readAll(socket)).toString(), 'after your FIN');
+  t.equal((await closed)[0], 'peer_fin');
+});
+
+t.test('without allowHalfOpen the server ends after the end listeners ran', async (t) => {
+  const { server, port } = await listening(t, {}, (c) => {
+    c.on('end', () => c.write('bye'));
+  });
+  const socket = await client(port);
+  const closed = nextClose(server);
+  socket.end();
+  t.equal((await readAll(socket)).toString(), 'bye');
+  t.equal((await closed)[0], 'peer_fin');
+});
+
+t.test('destroy() resets the peer, counts local_abort and later calls are harmless', async (t) => {
+  let info: CloseInfo | undefined;
+  const { server, port } = await listening(t, {}, (c) => {
+    c.on('data', () => c.destroy());
+    c.on('close', (i: CloseInfo) => {
+      info = i;
+      c.destroy();
+      t.equal(c.write('x'), false, 'write after close is dropped');
+    });
+  });
+  const socket = await client(port);
+  const errored = once(socket, 'error');
+  const closed = nextClose(server);
+  socket.write('x');
+  const [error] = (await errored) as [NodeJS.ErrnoException];
+  t.equal(error.code, 'ECONNRESET');
+  t.equal((await closed)[0], 'local_abort');
+  t.equal(info!.cause, 'local_abort');
+});
+
+t.test('a handler that throws costs only its own connection', async (t) => {
+  const { server, port } = await listening(t, {}, (c) => {
+    c.on('data', (d: Buffer) => {
+      if (d.toString() === 'boom') throw new Error('handler bug');
+      c.write(d);
+    });
+  });
+  const errors: Error[] = [];
+  server.on('handlerError', (err: Error) => errors.push(err));
+  const bad = await client(port);
+  const good = await client(port);
+  bad.write('boom');
+  await readAll(bad);
+  good.write('fine');
+  const [echo] = (await once(good, 'data')) as [Buffer];
+  t.equal(echo.toString(), 'fine');
+  t.equal(errors.length, 1);
+  t.equal(errors[0].message, 'handler bug');
+  good.destroy();
+});
+
+t.test('close() refuses new connections, resolves after the drain deadline and emits close', async (t) => {
+  const { server, port } = await listening(t, { handler: 'echo' });
+  const socket = await client(port);
+  socket.on('error', () => {});
+  const closed = once(server, 'close');
+  const started = Date.now();
+  await server.close({ drainTimeoutMs: 300 });
+  await closed;
+  t.ok(Date.now() - started >= 250, 'waited for the open connection until the deadline');
+  const refused = connect(port, '127.0.0.1');
+  const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
+  t.equal(error.code, 'ECONNREFUSED');
+  t.equal(server.stats().disconnects.shutdown, 1, 'counters stay readable after the stop');
+});
