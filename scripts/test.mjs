@@ -29,8 +29,11 @@ function run(label, command, args, env = {}) {
 }
 
 const lanes = [];
-const build = await run('compile TypeScript', process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json']);
-if (build.code !== 0) process.exit(1);
+const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const build = await run('compile TypeScript', process.execPath, [tsc, '-p', 'tsconfig.json']);
+// tap runs .ts tests without type checking: check them here.
+const typecheck = await run('type-check the tests', process.execPath, [tsc, '-p', 'test/tsconfig.json']);
+if (build.code !== 0 || typecheck.code !== 0) process.exit(1);
 lanes.push(await run('unit tests', process.execPath, [tap, 'test/unit']));
 for (const backend of backends) {
   lanes.push(await run(`integration suite, backend ${backend}`, process.execPath, [join(root, 'scripts', 'test-integration.mjs'), '--backend', backend]));

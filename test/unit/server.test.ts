@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { Socket, connect } from 'node:net';
 
-import t from 'tap';
+import t, { type Test } from 'tap';
 
 import type { CloseInfo, Connection } from '../../src/connection';
 import { ERROR_CODES } from '../../src/errors';
@@ -11,7 +11,7 @@ const backend = (process.env.IOCP_TCP_TEST_BACKEND ?? 'auto') as ServerOptions['
 
 /** A listening JS-handler server on 127.0.0.1:0, closed at teardown. */
 async function listening(
-  tt: Tap.Test,
+  tt: Test,
   options: ServerOptions,
   onConnection?: (c: Connection) => void,
 ): Promise<{ server: Server; port: number }> {
@@ -38,13 +38,6 @@ async function readAll(socket: Socket): Promise<Buffer> {
 
 function nextClose(server: Server): Promise<[string, number]> {
   return once(server, 'disconnect') as Promise<[string, number]>;
-}
-
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Tap {
-    type Test = Parameters<Parameters<typeof t.test>[1]>[0];
-  }
 }
 
 t.test('bad options are rejected with ERR_IOCP_TCP_INVALID_ARG', async (t) => {

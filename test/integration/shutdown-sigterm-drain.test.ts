@@ -1,0 +1,153 @@
+import t, { type Test } from 'tap';
+import { Client, probeConnect } from './fixtures/client';
+import { config, ms, needsOwnService, sleep, spawnService, within, type Service } from './fixtures/harness';
+import { CAUSES, delta, httpGet, scrape, type Snapshot } from './fixtures/metrics';
+
+const SIGNAL = config.stopSignal;
+
+/** Probe until a connect is refused; returns the last outcome and when it was seen. */
+async function waitRefused(svc: Service, withinMs: number): Promise<{ outcome: string; afterMs: number }> {
+  const start = Date.now();
+  let outcome = '';
+  while (Date.now() - start <= withinMs) {
+    outcome = await probeConnect(svc.tcp, ms(1000));
+    if (outcome === 'ECONNREFUSED') break;
+    await sleep(25);
+  }
+  return { outcome, afterMs: Date.now() - start };
+}
+
+/** Poll /readyz until it answers `status` (or the time is up); returns the last status or error code. */
+async function waitReadyz(svc: Service, status: number, withinMs: number): Promise<number | string> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    let got: number | string;
+    try {
+      got = (await httpGet(svc.metrics, '/readyz')).status;
+    } catch (e) {
+      got = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+    }
+    if (got === status || Date.now() > deadline) return got;
+    await sleep(25);
+  }
+}
+
+/** Wait for the child to exit, at most `withinMs`. */
+async function waitExit(t: Test, svc: Service, withinMs: number) {
+  const result = await within(svc.exited!, withinMs);
+  if (!result) t.comment(svc.logs());
+  return result;
+}
+
+t.test(
+  `${SIGNAL} stops accepting at once and lets open conversations finish before exiting 0`,
+  { skip: needsOwnService(`sends ${SIGNAL}`) },
+  async (t) => {
+    const svc = await spawnService(t, { drainTimeoutMs: 30000 });
+    const CLIENTS = 4;
+    const ROUNDS = 6;
+    const msg = (c: number, r: number) => `client ${c} round ${r}\n`;
+    const clients = await Promise.all(Array.from({ length: CLIENTS }, () => Client.connect(svc.tcp, ms(10000))));
+    t.teardown(() => clients.forEach((c) => c.destroy()));
+    const first = await Promise.all(clients.map((c, i) => c.roundtrip(msg(i, 0), ms(10000))));
+    t.same(first.map(String), clients.map((_, i) => msg(i, 0)), 'every client finished its first round');
+
+    svc.child!.kill(SIGNAL);
+
+    const refused = await waitRefused(svc, ms(2000));
+    t.equal(refused.outcome, 'ECONNREFUSED', `a new connect is refused ${refused.afterMs} ms after ${SIGNAL}`);
+    t.equal(await waitReadyz(svc, 503, ms(2000)), 503, '/readyz answers 503 while draining');
+    t.equal((await httpGet(svc.metrics, '/healthz')).status, 200, '/healthz still answers 200 while draining');
+
+    const conversations = clients.map(async (c, i) => {
+      let right = 0;
+      for (let r = 1; r < ROUNDS; r++) {
+        await sleep(50);
+        if ((await c.roundtrip(msg(i, r), ms(10000))).toString() === msg(i, r)) right++;
+      }
+      c.end();
+      const rest = await c.readToEnd(ms(10000));
+      return { right, rest: rest.length };
+    });
+    const results = await Promise.allSettled(conversations);
+    t.same(
+      results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))),
+      clients.map(() => ({ right: ROUNDS - 1, rest: 0 })),
+      'every client finished all its rounds intact and got EOF after its own FIN',
+    );
+    clients.forEach((c) => c.destroy());
+
+    const exit = await waitExit(t, svc, ms(10000));
+    t.same(exit, { code: 0, signal: null }, 'the service exits 0 once the connections are gone, before the drain timeout');
+  },
+);
+
+t.test(
+  'a connection still open when the drain timeout passes is closed by the server and counted as shutdown',
+  { skip: needsOwnService(`sends ${SIGNAL}`) },
+  async (t) => {
+    const DRAIN_MS = 500;
+    const svc = await spawnService(t, { drainTimeoutMs: DRAIN_MS });
+    const client = await Client.connect(svc.tcp, ms(10000));
+    t.teardown(() => client.destroy());
+    t.equal((await client.roundtrip('hold on', ms(10000))).toString(), 'hold on', 'the client is served');
+    const before = await scrape(svc);
+
+    // Scrape continuously while draining: the last answer before the exit may show the close.
+    const snapshots: Snapshot[] = [];
+    let exited = false;
+    void svc.exited!.then(() => (exited = true));
+    const poller = (async () => {
+      while (!exited) {
+        try {
+          snapshots.push(await scrape(svc));
+        } catch {
+          // the metrics server is going away with the process
+        }
+        await sleep(20);
+      }
+    })();
+
+    const signalledAt = Date.now();
+    svc.child!.kill(SIGNAL);
+    t.equal(await waitReadyz(svc, 503, ms(2000)), 503, '/readyz answers 503 while draining');
+
+    const closed = await client.waitPeerClose(ms(DRAIN_MS + 10000));
+    const closedAfter = Date.now() - signalledAt;
+    t.ok(
+      closed.sawEof || closed.errorCode === 'ECONNRESET',
+      `the server closed the idle connection (${JSON.stringify(closed)})`,
+    );
+    t.ok(closedAfter >= DRAIN_MS - 50, `not before the drain timeout (${closedAfter} ms)`);
+    t.ok(closedAfter <= DRAIN_MS + ms(5000), `soon after the drain timeout (${closedAfter} ms)`);
+    t.equal(client.received, 'hold on'.length, 'no data arrived after the round trip');
+    client.destroy();
+
+    const exit = await waitExit(t, svc, ms(10000));
+    t.same(exit, { code: 0, signal: null }, 'the service exits 0 after closing it');
+    exited = true;
+    await poller;
+
+    const moved = snapshots.map((s) => delta(before, s));
+    const wrong = moved.filter((d) => CAUSES.some((c) => c !== 'shutdown' && d.causes[c] !== 0));
+    t.same(wrong, [], `no cause but shutdown moved in any of ${snapshots.length} scrapes while draining`);
+    // Where the count can be seen: a scrape after the close (the metrics server may
+    // already be gone), or the disconnects by cause in the service's last log line.
+    const afterClose = moved.filter((d) => d.active === -1).pop();
+    const logged = svc
+      .logLines()
+      .filter((l) => l.disconnects && typeof l.disconnects === 'object')
+      .pop()?.disconnects as Record<string, number> | undefined;
+    t.ok(afterClose || logged, 'the disconnect cause is observable in a scrape after the close or in the last log line', {
+      scrapes: snapshots.length,
+      log: svc.logLines().slice(-3),
+    });
+    if (afterClose) {
+      t.equal(afterClose.causes.shutdown, 1, 'a scrape after the close counts it as shutdown', afterClose.causes);
+    }
+    if (logged) {
+      const nonZero = Object.fromEntries(Object.entries(logged).filter(([, n]) => n !== 0));
+      t.same(nonZero, { shutdown: 1 }, 'the final log line counts the one connection as shutdown', logged);
+    }
+  },
+);
