@@ -3,15 +3,20 @@
 // native sources they were built from and the hash of each binary.
 //
 //   node scripts/prebuild.mjs linux     build prebuilds/linux-x64 with prebuildify
+//   node scripts/prebuild.mjs win32     cross-build prebuilds/win32-x64 with mingw-w64
 //   node scripts/prebuild.mjs record    rewrite the manifest from the files present
 //   node scripts/prebuild.mjs check     fail unless the manifest matches the sources
 //                                       and the binaries; with --rebuild, also
-//                                       rebuild linux-x64 and compare it byte for byte
+//                                       rebuild both in a clean copy of the sources
+//                                       and compare them byte for byte
+// Both builds are reproducible (no timestamps, no build paths in the output).
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+
+import { ensureDebianPackages } from './windows-tools.mjs';
 
 const root = join(import.meta.dirname, '..');
 const manifestPath = join(root, 'prebuilds', 'manifest.json');
@@ -53,6 +58,48 @@ function buildLinux(dir) {
   execFileSync(join(root, 'node_modules', '.bin', 'prebuildify'), ['--napi', '--strip'], { cwd: dir, stdio: 'inherit', env });
 }
 
+// Windows DLLs the addon may import: node.exe's N-API and system libraries,
+// never the MinGW runtime (libstdc++, libgcc, winpthread are linked in).
+const ALLOWED_IMPORTS = ['node.exe', 'kernel32.dll', 'ws2_32.dll', 'mswsock.dll', 'msvcrt.dll', 'advapi32.dll'];
+
+/** Cross-builds the addon for win32-x64 from the sources listed in binding.gyp. */
+function buildWin32(dir) {
+  ensureDebianPackages(['g++-mingw-w64-x86-64-posix', 'mingw-w64-tools']);
+  const target = JSON.parse(readFileSync(join(dir, 'binding.gyp'), 'utf8')).targets[0];
+  const windows = target.conditions.find(([condition]) => condition === "OS=='win'")[1];
+  const work = mkdtempSync(join(tmpdir(), 'iocp-tcp-win32-'));
+  const headers = join(root, 'node_modules', 'node-api-headers');
+  // Import libraries that bind N-API calls to node.exe, which exports them.
+  const importLibs = ['node_api', 'js_native_api'].map((name) => {
+    const lib = join(work, `lib${name}.a`);
+    execFileSync('x86_64-w64-mingw32-dlltool', ['-d', join(headers, 'def', `${name}.def`), '-l', lib, '-D', 'node.exe']);
+    return lib;
+  });
+  const output = join(dir, 'prebuilds', 'win32-x64', 'iocp-tcp.node');
+  mkdirSync(dirname(output), { recursive: true });
+  execFileSync('x86_64-w64-mingw32-g++-posix', [
+    '-std=c++17', '-O2', '-Wall', '-Wextra', '-Wno-missing-field-initializers', '-shared', '-s',
+    ...[...target.defines, ...windows.defines].map((d) => `-D${d}`),
+    `-I${join(headers, 'include')}`, `-I${join(root, 'node_modules', 'node-addon-api')}`,
+    ...target.sources,  // relative to dir (the cwd), so the build path leaves no trace
+    '-o', relative(dir, output),
+    // Self-contained and reproducible: static runtime, no link timestamp.
+    '-static', '-static-libgcc', '-static-libstdc++', '-Wl,--no-insert-timestamp',
+    ...importLibs,
+    ...windows.libraries.map((lib) => `-l${lib.replace(/\.lib$/, '')}`),
+  ], { cwd: dir, stdio: 'inherit' });
+  rmSync(work, { recursive: true, force: true });
+  checkImports(output);
+}
+
+function checkImports(file) {
+  const dump = execFileSync('x86_64-w64-mingw32-objdump', ['-p', file]).toString();
+  const imports = [...dump.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1]);
+  const unexpected = imports.filter((dll) => !ALLOWED_IMPORTS.includes(dll.toLowerCase()));
+  if (unexpected.length > 0) throw new Error(`${relative(root, file)} imports ${unexpected.join(', ')}`);
+  console.log(`${relative(root, file)} imports only ${imports.join(', ')}`);
+}
+
 function check(rebuild) {
   const problems = [];
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
@@ -71,15 +118,19 @@ function check(rebuild) {
     for (const file of ['package.json', ...nativeSources()]) cpSync(join(root, file), join(dir, file), { recursive: true });
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     buildLinux(dir);
-    const rebuilt = sha256(readFileSync(join(dir, 'prebuilds', 'linux-x64', 'iocp-tcp.node')));
-    rmSync(dir, { recursive: true, force: true });
-    if (rebuilt !== manifest.files['linux-x64/iocp-tcp.node']) {
-      problems.push(`linux-x64 rebuilt from source is ${rebuilt.slice(0, 12)}, committed is ` +
-        `${String(manifest.files['linux-x64/iocp-tcp.node']).slice(0, 12)}: rebuild the prebuilds`);
-    } else {
-      console.log('linux-x64 prebuild rebuilt from source: identical');
+    buildWin32(dir);
+    for (const file of ['linux-x64/iocp-tcp.node', 'win32-x64/iocp-tcp.node']) {
+      const rebuilt = sha256(readFileSync(join(dir, 'prebuilds', file)));
+      if (rebuilt !== manifest.files[file]) {
+        problems.push(`${file} rebuilt from source is ${rebuilt.slice(0, 12)}, committed is ` +
+          `${String(manifest.files[file]).slice(0, 12)}: rebuild the prebuilds`);
+      } else {
+        console.log(`${file} rebuilt from source: identical`);
+      }
     }
+    rmSync(dir, { recursive: true, force: true });
   }
+  checkImports(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node'));
   for (const problem of problems) console.error(`prebuild check: ${problem}`);
   if (problems.length > 0) process.exit(1);
   console.log(`prebuild check: manifest matches ${relative(root, manifestPath)} sources and ${listed.length} binaries`);
@@ -89,11 +140,14 @@ const [command, ...flags] = process.argv.slice(2);
 if (command === 'linux') {
   buildLinux(root);
   record();
+} else if (command === 'win32') {
+  buildWin32(root);
+  record();
 } else if (command === 'record') {
   record();
 } else if (command === 'check') {
   check(flags.includes('--rebuild'));
 } else {
-  console.error('usage: node scripts/prebuild.mjs linux|record|check [--rebuild]');
+  console.error('usage: node scripts/prebuild.mjs linux|win32|record|check [--rebuild]');
   process.exit(2);
 }

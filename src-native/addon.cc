@@ -3,6 +3,7 @@
 // batch, and owns the engine's lifetime.
 #include <napi.h>
 
+#include "console.h"
 #include "engine.h"
 
 namespace iocptcp {
@@ -238,6 +239,25 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   std::string backend_name_;
 };
 
+// watchConsoleStop(callback): on Windows, callback(eventName) for console
+// control events (see console.h); returns false where there are none.
+Napi::Value WatchConsoleStopJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsFunction()) {
+    Napi::TypeError::New(env, "watchConsoleStop(callback): expected a function").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto notify = Napi::ThreadSafeFunction::New(env, info[0].As<Napi::Function>(), "iocp-tcp console", 0, 1);
+  notify.Unref(env);  // waiting for a console event must not keep the process alive
+  bool watching = WatchConsoleStop([notify](const char* name) mutable {
+    notify.BlockingCall([name](Napi::Env js_env, Napi::Function callback) {
+      callback.Call({Napi::String::New(js_env, name)});
+    });
+  });
+  if (!watching) notify.Release();
+  return Napi::Boolean::New(env, watching);
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -245,6 +265,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Array causes = Napi::Array::New(env);
   for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) causes.Set(i, CauseName(static_cast<Cause>(i)));
   exports.Set("causes", causes);
+  exports.Set("watchConsoleStop", Napi::Function::New(env, WatchConsoleStopJs, "watchConsoleStop"));
   return exports;
 }
 

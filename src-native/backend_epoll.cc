@@ -50,6 +50,7 @@ class EpollBackend final : public Backend {
   }
 
   const char* Name() const override { return "epoll"; }
+  bool ListenerPerThread() const override { return true; }
 
   // ---- accept ----
 

@@ -70,6 +70,7 @@ class UringBackend final : public Backend {
   }
 
   const char* Name() const override { return "io_uring"; }
+  bool ListenerPerThread() const override { return true; }
 
   // ---- accept ----
 

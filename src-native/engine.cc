@@ -85,10 +85,13 @@ void Worker::Post(Command&& command) {
 }
 
 void Worker::Run() {
-  backend_->AddListener(listener_);
-  listening_ = true;
+  if (index_ == 0 || backend_->ListenerPerThread()) {
+    backend_->AddListener(listener_);
+    listening_ = true;
+  }
   next_tick_ms_ = Engine::NowMs() + kTickMs;
-  while (!(draining_ && !listening_ && live_ == 0)) {
+  // Stop once draining, with no connection left and none on its way here.
+  while (!(draining_ && engine_->ListenerClosed() && live_ == 0 && engine_->handovers() == 0)) {
     int64_t now = Engine::NowMs();
     backend_->Poll(static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now)));
     RunCommands();
@@ -115,6 +118,11 @@ void Worker::RunCommands() {
       if (listening_ && !draining_) backend_->RemoveListener();
       draining_ = true;
       drain_deadline_ms_ = command.deadline_ms;
+      continue;
+    }
+    if (command.type == Command::kAdopt) {
+      Adopt(command.socket);
+      --engine_->handovers();
       continue;
     }
     Conn* conn = Find(command.id);
@@ -167,10 +175,22 @@ Conn* Worker::Find(uint64_t id) {
 
 void Worker::OnAccept(Socket fd, int error) {
   if (fd == kInvalidSocket) {
-    (void)error;  // TODO(hardening issue): back off on IsResourceError(error).
+    (void)error;  // the backend backs off on IsResourceError(error)
     Counters::Add(counters_.accept_errors, 1);
     return;
   }
+  Worker* owner = backend_->ListenerPerThread() ? this : engine_->NextOwner();
+  if (owner == this) {
+    Adopt(fd);
+    return;
+  }
+  ++engine_->handovers();
+  Command handover{Command::kAdopt};
+  handover.socket = fd;
+  owner->Post(std::move(handover));
+}
+
+void Worker::Adopt(Socket fd) {
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -392,7 +412,8 @@ int Engine::Listen(const std::string& host, int port, std::string* syscall) {
   int error = OpenListener(host, port, &listener_, syscall);
   if (error != 0) return error;
   SocketAddress(listener_, false, &address_, &port_, &family_);
-  listener_users_ = static_cast<int>(workers_.size());
+  bool per_thread = workers_.front()->ListenerPerThread();
+  listener_users_ = per_thread ? static_cast<int>(workers_.size()) : 1;
   running_workers_ = static_cast<int>(workers_.size());
   for (auto& worker : workers_) worker->Start(listener_);
   started_ = true;
@@ -436,6 +457,10 @@ void Engine::OnListenerRemoved() {
     CloseSocket(listener_);
     listener_ = kInvalidSocket;
   }
+}
+
+Worker* Engine::NextOwner() {
+  return workers_[next_owner_.fetch_add(1, std::memory_order_relaxed) % workers_.size()].get();
 }
 
 void Engine::OnWorkerStopped() {

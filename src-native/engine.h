@@ -154,6 +154,10 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual const char* Name() const = 0;
+  // True when every thread can accept on the shared listener (epoll,
+  // io_uring). False for IOCP, where the listener belongs to one completion
+  // port: thread 0 accepts and hands connections to the others.
+  virtual bool ListenerPerThread() const = 0;
   // Start accepting on `listener`; completions: Worker::OnAccept.
   virtual void AddListener(Socket listener) = 0;
   // Stop accepting; Worker::OnListenerRemoved follows when nothing refers to it.
@@ -185,11 +189,12 @@ class Engine;
 
 // A command from the JS thread to the worker that owns a connection.
 struct Command {
-  enum Type : uint8_t { kWrite, kEnd, kDestroy, kStopListening, kCloseAll } type;
+  enum Type : uint8_t { kWrite, kEnd, kDestroy, kStopListening, kAdopt } type;
   uint64_t id = 0;
   std::vector<char> data;
   bool notify_drain = false;
   int64_t deadline_ms = 0;  // kStopListening: when to close what is left
+  Socket socket = kInvalidSocket;  // kAdopt: a connection accepted by another thread
 };
 
 // One I/O thread: owns a backend, its connections and its counters.
@@ -202,6 +207,7 @@ class Worker {
   void Join();
   void Post(Command&& command);  // any thread
   const char* BackendName() const { return backend_->Name(); }
+  bool ListenerPerThread() const { return backend_->ListenerPerThread(); }
   Counters& counters() { return counters_; }
 
   // Completions, called by the backend on this thread.
@@ -216,6 +222,7 @@ class Worker {
   void RunCommands();
   void Tick(int64_t now_ms);
   Conn* Find(uint64_t id);
+  void Adopt(Socket fd);
   void Append(Conn* conn, const char* data, size_t len);
   void SendNext(Conn* conn);
   void RequestEnd(Conn* conn, Cause cause);
@@ -281,6 +288,12 @@ class Engine {
   // Called by workers.
   void OnListenerRemoved();
   void OnWorkerStopped();
+  // Where a connection accepted by a thread without ListenerPerThread goes.
+  Worker* NextOwner();
+  // Counts hand-overs in flight, so no thread stops while one is on its way.
+  std::atomic<int>& handovers() { return handovers_; }
+  // Every accepting thread has let go of the listener and it is closed.
+  bool ListenerClosed() const { return listener_users_.load() == 0; }
   static int64_t NowMs();
   static constexpr int kWorkerBits = 6, kSlotBits = 20;
 
@@ -293,6 +306,8 @@ class Engine {
   Socket listener_ = kInvalidSocket;
   std::atomic<int> listener_users_{0};
   std::atomic<int> running_workers_{0};
+  std::atomic<int> handovers_{0};
+  std::atomic<unsigned> next_owner_{0};
   std::string address_;
   int port_ = 0, family_ = 0;
   bool started_ = false, joined_ = false;

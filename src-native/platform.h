@@ -21,6 +21,11 @@ using Socket = int;
 constexpr Socket kInvalidSocket = -1;
 #endif
 
+// Winsock needs WSAStartup once per process; true elsewhere.
+bool StartSockets();
+// A new TCP socket of `family`: non-blocking on POSIX, overlapped on Windows;
+// never inherited by child processes.
+Socket NewSocket(int family);
 // The last socket error of this thread (errno or WSAGetLastError()).
 int LastSocketError();
 void CloseSocket(Socket s);

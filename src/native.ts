@@ -48,6 +48,8 @@ export interface NativeBinding {
   ) => NativeEngine;
   /** Disconnect cause names, indexed as in the close records and stats. */
   causes: string[];
+  /** Windows: calls back with the console control event's name; false elsewhere. */
+  watchConsoleStop(callback: (event: string) => void): boolean;
 }
 
 let binding: NativeBinding | undefined;

@@ -15,6 +15,7 @@ import { Logger, createLogger } from './log';
 import { registerMetrics } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { Server, createServer } from './server';
+import { onStopRequest } from './stop-signals';
 
 /** Exit codes of the service. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -105,6 +106,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     version: VERSION,
   });
   const drain = (signal: string): void => {
+    // A second request while draining changes nothing: the deadline holds.
     if (!readiness.ready) return log.info('already draining', { signal });
     readiness.ready = false;
     log.info('draining', { signal, drainTimeoutMs: config.drainTimeoutMs });
@@ -114,8 +116,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
       process.exit(EXIT.ok);
     });
   };
-  process.on('SIGINT', () => drain('SIGINT'));
-  process.on('SIGTERM', () => drain('SIGTERM'));
+  onStopRequest(drain);
   return new Promise<number>(() => {});  // the process ends in drain()
 }
 

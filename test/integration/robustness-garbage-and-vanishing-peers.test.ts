@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Client, firstDifference, patternedBytes } from './fixtures/client';
-import { echoService, ms } from './fixtures/harness';
+import { config, echoService, ms } from './fixtures/harness';
 import { assertInvariant, CAUSES, delta, invariantGap, scrape, settle, totalDisconnects } from './fixtures/metrics';
 
 t.test('garbage bytes and vanishing peers cost only their own connections', async (t) => {
@@ -76,8 +76,22 @@ t.test('garbage bytes and vanishing peers cost only their own connections', asyn
   t.equal(totalDisconnects(d.causes), CONNECTIONS, 'every connection was counted as a disconnect once');
   // bystander, garbage, silent and late end with a FIN; the destroyed one with a FIN or a
   // reset; the vanishing one with a reset (or an error when the reset hits a send).
-  t.ok(d.causes.peer_fin >= 4 && d.causes.peer_fin <= 5, 'the graceful clients are counted as peer_fin', d.causes);
-  t.ok(d.causes.peer_reset + d.causes.error >= 1, 'the vanishing client is counted as a reset or an error', d.causes);
+  // Under Wine a RST that races the echo of its own data can reach the server
+  // as a plain FIN (Wine's recv() returns 0 and the error is gone; real
+  // Windows keeps returning WSAECONNRESET): there the vanishing client may be
+  // the one extra peer_fin. disconnect-peer-reset checks resets strictly.
+  const wineLostReset = config.underWine && d.causes.peer_fin === 6 && d.causes.peer_reset + d.causes.error === 0;
+  if (wineLostReset) t.comment('Wine reported the vanishing client\'s RST as a FIN');
+  t.ok(
+    (d.causes.peer_fin >= 4 && d.causes.peer_fin <= 5) || wineLostReset,
+    'the graceful clients are counted as peer_fin',
+    d.causes,
+  );
+  t.ok(
+    d.causes.peer_reset + d.causes.error >= 1 || wineLostReset,
+    'the vanishing client is counted as a reset or an error',
+    d.causes,
+  );
   t.ok(d.causes.error <= 1, 'at most the vanishing client is counted as an error', d.causes);
   const others = CAUSES.filter((c) => !['peer_fin', 'peer_reset', 'error'].includes(c));
   t.same(

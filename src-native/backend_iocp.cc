@@ -1,0 +1,416 @@
+// IOCP backend: one completion port per I/O thread, drained with
+// GetQueuedCompletionStatusEx. Thread 0's port owns the listener and keeps a
+// pool of AcceptEx pending; the engine hands accepted sockets round-robin to
+// the threads, and each associates its sockets with its own port, so a
+// connection's completions always arrive on the thread that owns it.
+//
+// Reads: a zero-byte WSARecv waits on an idle socket (it pins no buffer), then
+// bounded non-blocking recv() calls drain it. Writes: one overlapped WSASend
+// per connection. Every operation embeds its OVERLAPPED and the connection is
+// freed only after the completions of all its operations were dequeued.
+//
+// FILE_SKIP_COMPLETION_PORT_ON_SUCCESS is not used: with it an operation that
+// succeeds at once completes inside the call that started it, which the engine
+// contract forbids (completions never re-enter), and a non-IFS LSP would need a
+// second code path. The zero-byte receive is pending nearly always anyway.
+#ifdef _WIN32
+#include <winsock2.h>
+#include <mswsock.h>
+#include <windows.h>
+
+#include <memory>
+#include <vector>
+
+#include "engine.h"
+
+namespace iocptcp {
+namespace {
+
+constexpr int kPendingAccepts = 16;
+constexpr size_t kReadSize = 64 * 1024;
+constexpr int kReadsPerTurn = 16;  // then other sockets get a turn
+constexpr ULONG kCompletionBatch = 128;
+constexpr int kAcceptBackoffMs = 100;
+constexpr DWORD kAddressSpace = sizeof(sockaddr_in6) + 16;  // AcceptEx wants 16 more
+
+// One overlapped operation. Found again from its OVERLAPPED.
+struct IocpOp {
+  OVERLAPPED overlapped{};
+  OpKind kind;
+  Conn* conn = nullptr;
+  bool pending = false;
+
+  explicit IocpOp(OpKind op_kind, Conn* owner = nullptr) : kind(op_kind), conn(owner) {}
+  void Reset() { overlapped = OVERLAPPED{}; }
+};
+
+struct AcceptOp : IocpOp {
+  Socket socket = kInvalidSocket;     // the socket being accepted into
+  char addresses[2 * kAddressSpace];  // AcceptEx writes both ends here
+  AcceptOp() : IocpOp(OpKind::kAccept) {}
+};
+
+struct IocpConn {
+  IocpOp recv;
+  IocpOp send;
+  bool associated = false;  // with this thread's port
+  bool readable = false;    // the zero-byte receive completed: recv() has something
+  bool queued = false;      // in ready_: handled in Poll
+  bool release_queued = false;
+  int recv_error = 0;       // failures found while starting, delivered from Poll
+  int send_error = 0;
+
+  explicit IocpConn(Conn* conn) : recv(OpKind::kRecv, conn), send(OpKind::kSend, conn) {}
+};
+
+class IocpBackend final : public Backend {
+ public:
+  explicit IocpBackend(Worker* worker) : worker_(worker), read_buffer_(new char[kReadSize]) {}
+  ~IocpBackend() override {
+    if (port_ != nullptr) CloseHandle(port_);
+  }
+
+  bool Init(std::string* error) {
+    if (!StartSockets()) {
+      *error = "WSAStartup failed: " + ErrorName(LastSocketError());
+      return false;
+    }
+    port_ = CreateIoCompletionPort(INVALID_HANDLE_VALUE, nullptr, 0, 1);
+    if (port_ == nullptr) {
+      *error = "CreateIoCompletionPort failed: " + ErrorName(static_cast<int>(GetLastError()));
+      return false;
+    }
+    return true;
+  }
+
+  const char* Name() const override { return "iocp"; }
+  bool ListenerPerThread() const override { return false; }
+
+  // ---- accept ----
+
+  void AddListener(Socket listener) override {
+    listener_ = listener;
+    sockaddr_storage local{};
+    int len = sizeof local;
+    getsockname(listener, reinterpret_cast<sockaddr*>(&local), &len);
+    family_ = local.ss_family;
+    CreateIoCompletionPort(reinterpret_cast<HANDLE>(listener), port_, 0, 0);
+    accepting_ = true;
+    for (int i = 0; i < kPendingAccepts; ++i) {
+      accepts_.push_back(std::make_unique<AcceptOp>());
+      PostAccept(accepts_.back().get());
+    }
+  }
+
+  void RemoveListener() override {
+    accepting_ = false;
+    if (accepts_pending_ > 0) {
+      CancelIoEx(reinterpret_cast<HANDLE>(listener_), nullptr);  // their completions report the removal
+    } else {
+      listener_removed_ = true;
+    }
+  }
+
+  // ---- read ----
+
+  void StartRecv(Conn* conn) override {
+    IocpConn* state = StateOf(conn);
+    if (state->readable) {
+      Queue(conn);  // it completed while paused: drain from Poll
+    } else if (!state->recv.pending) {
+      PostZeroByteRecv(conn);
+    }
+  }
+
+  // The pending zero-byte receive pins no buffer: let it stay.
+  void PauseRecv(Conn*) override {}
+
+  // ---- write ----
+
+  void StartSend(Conn* conn, const char* data, size_t len) override {
+    IocpConn* state = Associated(conn);
+    WSABUF buffer{static_cast<ULONG>(len), const_cast<char*>(data)};
+    state->send.Reset();
+    if (WSASend(conn->fd, &buffer, 1, nullptr, 0, &state->send.overlapped, nullptr) == SOCKET_ERROR &&
+        WSAGetLastError() != WSA_IO_PENDING) {
+      state->send_error = WSAGetLastError();
+      Queue(conn);
+      return;
+    }
+    state->send.pending = true;
+    ++conn->ops_in_flight;
+  }
+
+  void ShutdownSend(Conn* conn) override { shutdown(conn->fd, SD_SEND); }
+
+  // ---- close ----
+
+  void Close(Conn* conn, bool abort) override {
+    IocpConn* state = StateOf(conn);
+    if (abort) SetAbortiveClose(conn->fd);
+    if (state->recv.pending || state->send.pending) CancelIoEx(reinterpret_cast<HANDLE>(conn->fd), nullptr);
+    closesocket(conn->fd);
+    conn->fd = kInvalidSocket;
+    ReleaseWhenIdle(conn);
+  }
+
+  // ---- the loop ----
+
+  void Poll(int timeout_ms) override {
+    if (!ready_.empty() || !to_release_.empty() || listener_removed_) timeout_ms = 0;
+    if (!idle_accepts_.empty()) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
+    OVERLAPPED_ENTRY entries[kCompletionBatch];
+    ULONG count = 0;
+    if (GetQueuedCompletionStatusEx(port_, entries, kCompletionBatch, &count, static_cast<DWORD>(timeout_ms), FALSE)) {
+      for (ULONG i = 0; i < count; ++i) Dispatch(entries[i]);
+    }
+    RunReady();
+    RetryAccepts();
+    if (listener_removed_) {
+      listener_removed_ = false;
+      worker_->OnListenerRemoved();
+    }
+    ReleaseClosed();
+  }
+
+  void Wake() override { PostQueuedCompletionStatus(port_, 0, 0, nullptr); }
+
+ private:
+  static IocpConn* StateOf(Conn* conn) {
+    if (conn->backend_data == nullptr) conn->backend_data = new IocpConn(conn);
+    return static_cast<IocpConn*>(conn->backend_data);
+  }
+
+  // A connection's socket reports to this thread's port from its first operation on.
+  IocpConn* Associated(Conn* conn) {
+    IocpConn* state = StateOf(conn);
+    if (!state->associated) {
+      CreateIoCompletionPort(reinterpret_cast<HANDLE>(conn->fd), port_, 0, 0);
+      state->associated = true;
+    }
+    return state;
+  }
+
+  // The Winsock error of a failed operation on a socket that is still open.
+  static int OperationError(Socket socket, IocpOp* op) {
+    DWORD bytes = 0, flags = 0;
+    if (WSAGetOverlappedResult(socket, &op->overlapped, &bytes, FALSE, &flags)) return 0;
+    return WSAGetLastError();
+  }
+
+  void Queue(Conn* conn) {
+    IocpConn* state = StateOf(conn);
+    if (state->queued) return;
+    state->queued = true;
+    ready_.push_back(conn);
+  }
+
+  void Dispatch(const OVERLAPPED_ENTRY& entry) {
+    if (entry.lpOverlapped == nullptr) return;  // Wake()
+    IocpOp* op = CONTAINING_RECORD(entry.lpOverlapped, IocpOp, overlapped);
+    op->pending = false;
+    bool ok = entry.lpOverlapped->Internal == 0;  // NTSTATUS STATUS_SUCCESS
+    switch (op->kind) {
+      case OpKind::kAccept:
+        OnAcceptDone(static_cast<AcceptOp*>(op), ok);
+        return;
+      case OpKind::kRecv:
+        OnRecvDone(op->conn, ok);
+        return;
+      case OpKind::kSend:
+        OnSendDone(op->conn, ok, entry.dwNumberOfBytesTransferred);
+        return;
+      default:
+        return;
+    }
+  }
+
+  // ---- accept: the pool of pending AcceptEx ----
+
+  void PostAccept(AcceptOp* op) {
+    Socket socket = NewSocket(family_);
+    int error = 0;
+    if (socket == kInvalidSocket) {
+      error = WSAGetLastError();
+    } else {
+      op->Reset();
+      op->socket = socket;
+      DWORD received = 0;
+      if (!AcceptEx(listener_, socket, op->addresses, 0, kAddressSpace, kAddressSpace, &received, &op->overlapped) &&
+          WSAGetLastError() != ERROR_IO_PENDING) {
+        error = WSAGetLastError();
+        closesocket(socket);
+        op->socket = kInvalidSocket;
+      }
+    }
+    if (error != 0) {
+      // Out of sockets or buffers (WSAEMFILE, WSAENOBUFS): keep the listener,
+      // count the failure and try this slot again after a pause.
+      worker_->OnAccept(kInvalidSocket, error);
+      idle_accepts_.push_back(op);
+      accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;
+      return;
+    }
+    op->pending = true;
+    ++accepts_pending_;
+  }
+
+  void OnAcceptDone(AcceptOp* op, bool ok) {
+    --accepts_pending_;
+    Socket socket = op->socket;
+    op->socket = kInvalidSocket;
+    if (ok && setsockopt(socket, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, reinterpret_cast<const char*>(&listener_),
+                         sizeof listener_) == 0) {
+      u_long non_blocking = 1;  // for the draining recv() calls
+      ioctlsocket(socket, FIONBIO, &non_blocking);
+      worker_->OnAccept(socket, 0);
+    } else {
+      closesocket(socket);  // cancelled by RemoveListener, or the peer left before we accepted
+    }
+    if (accepting_) {
+      PostAccept(op);
+    } else if (accepts_pending_ == 0) {
+      listener_removed_ = true;
+    }
+  }
+
+  void RetryAccepts() {
+    if (idle_accepts_.empty() || Engine::NowMs() < accept_resume_ms_) return;
+    std::vector<AcceptOp*> retry;
+    retry.swap(idle_accepts_);
+    if (!accepting_) return;
+    for (AcceptOp* op : retry) PostAccept(op);
+  }
+
+  // ---- read: zero-byte receive, then bounded non-blocking drain ----
+
+  void PostZeroByteRecv(Conn* conn) {
+    IocpConn* state = Associated(conn);
+    WSABUF nothing{0, nullptr};
+    DWORD flags = 0;
+    state->recv.Reset();
+    if (WSARecv(conn->fd, &nothing, 1, nullptr, &flags, &state->recv.overlapped, nullptr) == SOCKET_ERROR &&
+        WSAGetLastError() != WSA_IO_PENDING) {
+      state->recv_error = WSAGetLastError();
+      Queue(conn);
+      return;
+    }
+    state->recv.pending = true;
+    ++conn->ops_in_flight;
+  }
+
+  void OnRecvDone(Conn* conn, bool ok) {
+    IocpConn* state = StateOf(conn);
+    --conn->ops_in_flight;
+    if (!conn->finished) {
+      // Classify from the completion first: after a peer RST the zero-byte
+      // receive fails (ERROR_NETNAME_DELETED), yet a recv() right after
+      // returns 0 as if it were a FIN.
+      if (!ok) {
+        worker_->OnRecv(conn, nullptr, -OperationError(conn->fd, &state->recv));
+      } else {
+        state->readable = true;
+        if (conn->reading) Drain(conn);
+      }
+    }
+    ReleaseWhenIdle(conn);
+  }
+
+  void Drain(Conn* conn) {
+    IocpConn* state = StateOf(conn);
+    for (int i = 0; i < kReadsPerTurn; ++i) {
+      int n = recv(conn->fd, read_buffer_.get(), static_cast<int>(kReadSize), 0);
+      if (n == SOCKET_ERROR && WSAGetLastError() == WSAEWOULDBLOCK) {
+        state->readable = false;
+        PostZeroByteRecv(conn);
+        return;
+      }
+      if (n <= 0) state->readable = false;
+      worker_->OnRecv(conn, read_buffer_.get(), n >= 0 ? n : -WSAGetLastError());
+      if (n <= 0 || conn->finished || !conn->reading) return;
+    }
+    Queue(conn);  // more may be waiting: continue after the other sockets
+  }
+
+  // ---- write ----
+
+  void OnSendDone(Conn* conn, bool ok, DWORD bytes) {
+    --conn->ops_in_flight;
+    long result = static_cast<long>(bytes);
+    if (!ok) result = conn->finished ? -WSAECONNABORTED : -OperationError(conn->fd, &StateOf(conn)->send);
+    worker_->OnSend(conn, result);
+    ReleaseWhenIdle(conn);
+  }
+
+  // ---- deferred work, closing ----
+
+  // Failures found while starting an operation, and drains cut short, are
+  // delivered here, never from inside the call that started them.
+  void RunReady() {
+    std::vector<Conn*> ready;
+    ready.swap(ready_);
+    for (Conn* conn : ready) {
+      IocpConn* state = StateOf(conn);
+      state->queued = false;
+      if (conn->finished) continue;
+      if (state->send_error != 0) {
+        int error = state->send_error;
+        state->send_error = 0;
+        worker_->OnSend(conn, -error);
+      }
+      if (state->recv_error != 0 && !conn->finished) {
+        int error = state->recv_error;
+        state->recv_error = 0;
+        worker_->OnRecv(conn, nullptr, -error);
+      }
+      if (state->readable && conn->reading && !conn->finished) Drain(conn);
+    }
+  }
+
+  void ReleaseWhenIdle(Conn* conn) {
+    IocpConn* state = StateOf(conn);
+    if (!conn->finished || conn->ops_in_flight != 0 || state->release_queued) return;
+    state->release_queued = true;
+    to_release_.push_back(conn);
+  }
+
+  void ReleaseClosed() {
+    std::vector<Conn*> later;
+    for (Conn* conn : to_release_) {
+      auto* state = static_cast<IocpConn*>(conn->backend_data);
+      if (state->queued) {
+        later.push_back(conn);  // still in ready_: free it after that has run
+        continue;
+      }
+      delete state;
+      conn->backend_data = nullptr;
+      worker_->OnReleased(conn);
+    }
+    to_release_.swap(later);
+  }
+
+  Worker* worker_;
+  HANDLE port_ = nullptr;
+  Socket listener_ = kInvalidSocket;
+  int family_ = AF_INET;
+  bool accepting_ = false;
+  bool listener_removed_ = false;
+  int accepts_pending_ = 0;
+  int64_t accept_resume_ms_ = 0;
+  std::vector<std::unique_ptr<AcceptOp>> accepts_;
+  std::vector<AcceptOp*> idle_accepts_;
+  std::unique_ptr<char[]> read_buffer_;
+  std::vector<Conn*> ready_;
+  std::vector<Conn*> to_release_;
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> CreateIocpBackend(Worker* worker, std::string* error) {
+  auto backend = std::make_unique<IocpBackend>(worker);
+  if (!backend->Init(error)) return nullptr;
+  return backend;
+}
+
+}  // namespace iocptcp
+#endif  // _WIN32

@@ -1,0 +1,170 @@
+// The socket calls the engine core makes: BSD sockets on POSIX and Winsock,
+// which differ only in the few places marked below.
+#ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <mutex>
+#else
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+#endif
+
+#include "platform.h"
+
+namespace iocptcp {
+
+#ifdef _WIN32
+int LastSocketError() { return WSAGetLastError(); }
+void CloseSocket(Socket s) { closesocket(s); }
+
+bool StartSockets() {
+  static std::once_flag once;
+  static bool ok = false;
+  std::call_once(once, [] {
+    WSADATA data;
+    ok = WSAStartup(MAKEWORD(2, 2), &data) == 0;
+  });
+  return ok;
+}
+
+Socket NewSocket(int family) {
+  // Overlapped for the completion port; not inherited by child processes.
+  return WSASocketW(family, SOCK_STREAM, IPPROTO_TCP, nullptr, 0, WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT);
+}
+#else
+int LastSocketError() { return errno; }
+void CloseSocket(Socket s) { ::close(s); }
+bool StartSockets() { return true; }
+Socket NewSocket(int family) { return socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0); }
+#endif
+
+namespace {
+
+// Binds and listens on a new socket for `address`; 0 or an error.
+int BindAndListen(const addrinfo* address, Socket* out, std::string* syscall) {
+  Socket s = NewSocket(address->ai_family);
+  if (s == kInvalidSocket) {
+    *syscall = "socket";
+    return LastSocketError();
+  }
+  int on = 1, off = 0;
+#ifdef _WIN32
+  // SO_REUSEADDR on Windows would let another process steal the port.
+  setsockopt(s, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<const char*>(&on), sizeof on);
+#else
+  setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+#endif
+  // "::" serves IPv4 too, as node:net does.
+  if (address->ai_family == AF_INET6) {
+    setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, reinterpret_cast<const char*>(&off), sizeof off);
+  }
+  int error = 0;
+  if (bind(s, address->ai_addr, static_cast<int>(address->ai_addrlen)) != 0) {
+    *syscall = "bind";
+    error = LastSocketError();
+  } else if (listen(s, 511) != 0) {
+    *syscall = "listen";
+    error = LastSocketError();
+  }
+  if (error != 0) {
+    CloseSocket(s);
+  } else {
+    *out = s;
+  }
+  return error;
+}
+
+}  // namespace
+
+int OpenListener(const std::string& host, int port, Socket* out, std::string* syscall) {
+  if (!StartSockets()) {
+    *syscall = "WSAStartup";
+    return LastSocketError();
+  }
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  int rc = getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found);
+  if (rc != 0) {
+    *syscall = "getaddrinfo";
+#ifdef _WIN32
+    return rc;
+#else
+    return rc == EAI_SYSTEM ? errno : EADDRNOTAVAIL;
+#endif
+  }
+  int error = BindAndListen(found, out, syscall);
+  freeaddrinfo(found);
+  return error;
+}
+
+bool SocketAddress(Socket s, bool remote, std::string* address, int* port, int* family) {
+  sockaddr_storage storage{};
+  socklen_t len = sizeof storage;
+  auto* addr = reinterpret_cast<sockaddr*>(&storage);
+  if ((remote ? getpeername(s, addr, &len) : getsockname(s, addr, &len)) != 0) return false;
+  char text[INET6_ADDRSTRLEN] = "";
+  if (storage.ss_family == AF_INET6) {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(addr);
+    inet_ntop(AF_INET6, &in6->sin6_addr, text, sizeof text);
+    *port = ntohs(in6->sin6_port);
+  } else {
+    auto* in4 = reinterpret_cast<sockaddr_in*>(addr);
+    inet_ntop(AF_INET, &in4->sin_addr, text, sizeof text);
+    *port = ntohs(in4->sin_port);
+  }
+  *family = storage.ss_family == AF_INET6 ? 6 : 4;
+  *address = text;
+  return true;
+}
+
+void SetAbortiveClose(Socket s) {
+  linger option{1, 0};
+  setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&option), sizeof option);
+}
+
+void SetNoDelay(Socket s) {
+  int on = 1;
+  setsockopt(s, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on), sizeof on);
+}
+
+// Error codes, named the way node:net names them so JS sees one vocabulary.
+#ifdef _WIN32
+#define IOCPTCP_ERRORS(X)                                                                                  \
+  X(WSAEADDRINUSE, "EADDRINUSE") X(WSAEADDRNOTAVAIL, "EADDRNOTAVAIL") X(WSAEACCES, "EACCES")               \
+  X(WSAECONNRESET, "ECONNRESET") X(WSAECONNABORTED, "ECONNABORTED") X(ERROR_NETNAME_DELETED, "ECONNRESET") \
+  X(WSAETIMEDOUT, "ETIMEDOUT") X(WSAEMFILE, "EMFILE") X(WSAENOBUFS, "ENOBUFS") X(WSAEINVAL, "EINVAL")      \
+  X(WSAEAFNOSUPPORT, "EAFNOSUPPORT") X(WSAHOST_NOT_FOUND, "ENOTFOUND") X(WSANO_DATA, "ENOTFOUND")          \
+  X(ERROR_NOT_ENOUGH_MEMORY, "ENOMEM") X(WSAESHUTDOWN, "EPIPE")
+bool IsResetError(int error) {
+  return error == WSAECONNRESET || error == WSAECONNABORTED || error == ERROR_NETNAME_DELETED || error == WSAESHUTDOWN;
+}
+bool IsResourceError(int error) {
+  return error == WSAEMFILE || error == WSAENOBUFS || error == ERROR_NOT_ENOUGH_MEMORY;
+}
+#else
+#define IOCPTCP_ERRORS(X)                                                                                       \
+  X(EADDRINUSE, "EADDRINUSE") X(EADDRNOTAVAIL, "EADDRNOTAVAIL") X(EACCES, "EACCES") X(ECONNRESET, "ECONNRESET") \
+  X(EPIPE, "EPIPE") X(ETIMEDOUT, "ETIMEDOUT") X(EMFILE, "EMFILE") X(ENFILE, "ENFILE") X(ENOBUFS, "ENOBUFS")     \
+  X(ENOMEM, "ENOMEM") X(EINVAL, "EINVAL") X(EAFNOSUPPORT, "EAFNOSUPPORT") X(ENOSYS, "ENOSYS") X(EPERM, "EPERM")
+bool IsResetError(int error) { return error == ECONNRESET || error == EPIPE; }
+bool IsResourceError(int error) {
+  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
+}
+#endif
+
+std::string ErrorName(int error) {
+#define IOCPTCP_ERROR_CASE(code, name) \
+  if (error == (code)) return name;
+  IOCPTCP_ERRORS(IOCPTCP_ERROR_CASE)
+#undef IOCPTCP_ERROR_CASE
+  return "E" + std::to_string(error);
+}
+
+}  // namespace iocptcp

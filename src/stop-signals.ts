@@ -1,0 +1,14 @@
+/**
+ * Every way the service is asked to stop, as one callback: SIGINT and SIGTERM,
+ * and on Windows the console control events (CTRL_C, CTRL_BREAK, CTRL_CLOSE,
+ * CTRL_LOGOFF, CTRL_SHUTDOWN — `docker stop` sends the last, which Node itself
+ * never reports).
+ */
+import { loadNative } from './native';
+
+/** Calls `onStop` with the signal or event name each time a stop is requested. */
+export function onStopRequest(onStop: (name: string) => void): void {
+  process.on('SIGINT', () => onStop('SIGINT'));
+  process.on('SIGTERM', () => onStop('SIGTERM'));
+  if (process.platform === 'win32') loadNative().watchConsoleStop(onStop);
+}
