@@ -9,11 +9,11 @@
 // node.exe as CTRL_C_EVENT: the service must report it as "CTRL_C", i.e. the
 // addon's console control handler (not libuv's SIGINT emulation) started the
 // drain — the same handler that receives CTRL_SHUTDOWN from `docker stop`.
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { ensureWindowsNode, ensureWinePrefix, root } from './windows-tools.mjs';
+import { finish, root, runLane } from './lanes.mjs';
+import { ensureWindowsNode, ensureWinePrefix, windowsNodeVersion } from './windows-tools.mjs';
 
 if (!existsSync(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node'))) {
   console.error('test-windows: prebuilds/win32-x64/iocp-tcp.node is missing: npm run prebuild:win32');
@@ -34,10 +34,6 @@ const env = {
   // node-gyp-build inside node.exe: the win32 prebuild, never a Linux build/Release.
   PREBUILDS_ONLY: '1',
 };
-console.log(`test-windows: ${nodeExe} under Wine, backend iocp`);
-const result = spawnSync(process.execPath, [join(root, 'scripts', 'test-integration.mjs'), ...process.argv.slice(2)], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+const script = join(root, 'scripts', 'test-integration.mjs');
+const label = `integration suite, backend iocp, node.exe ${windowsNodeVersion} under Wine`;
+finish([await runLane(label, process.execPath, [script, ...process.argv.slice(2)], env)]);
