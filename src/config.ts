@@ -39,6 +39,12 @@ export interface Config {
   ioThreads: number;
   /** `echo` (native), `js-echo`, or an absolute path to a JS handler module. */
   handler: string;
+  /** Open connections at most (0 = unlimited); more are reset and counted as rejected. */
+  maxConnections: number;
+  /** Close a connection after this many ms without traffic (0 = off). */
+  idleTimeoutMs: number;
+  /** Unsent bytes per connection above which write() returns false and the echo stops reading. */
+  writeHighWaterBytes: number;
   /** How long a graceful shutdown waits for connections to finish, in ms. */
   drainTimeoutMs: number;
   /** Minimum level of log lines written to stdout. */
@@ -193,6 +199,21 @@ export const SETTINGS: SettingsTable = {
     description: 'echo (native), js-echo, or a JS handler module path.',
     parse: parseHandler,
   },
+  maxConnections: {
+    flag: '--max-connections', metavar: '<n>', env: 'IOCP_TCP_MAX_CONNECTIONS', ...fixed(10000),
+    description: 'Open connections at most, 0 = unlimited.',
+    parse: integerIn(0, 10_000_000),
+  },
+  idleTimeoutMs: {
+    flag: '--idle-timeout-ms', metavar: '<ms>', env: 'IOCP_TCP_IDLE_TIMEOUT_MS', ...fixed(0),
+    description: 'Close connections idle this long, 0 = off.',
+    parse: integerIn(0, 86_400_000),
+  },
+  writeHighWaterBytes: {
+    flag: '--write-high-water-bytes', metavar: '<n>', env: 'IOCP_TCP_WRITE_HIGH_WATER_BYTES', ...fixed(65536),
+    description: 'Unsent bytes before a connection pauses.',
+    parse: integerIn(1024, 1 << 30),
+  },
   drainTimeoutMs: {
     flag: '--drain-timeout-ms', metavar: '<ms>', env: 'IOCP_TCP_DRAIN_TIMEOUT_MS', ...fixed(10000),
     description: 'Graceful shutdown deadline in ms, 0 to 3600000.',
@@ -218,10 +239,8 @@ function formatHelp(): string {
     };
   });
   rows.push({ left: '-h, --help', lines: ['Print this help and exit.'] });
-  const width = Math.max(...rows.map((r) => r.left.length)) + 2;
-  const body = rows.flatMap((r) =>
-    r.lines.map((line, i) => `  ${(i === 0 ? r.left : '').padEnd(width)}${line}`),
-  );
+  // Flag on its own line, text indented below: long flag names stay in 80 columns.
+  const body = rows.flatMap((r) => [`  ${r.left}`, ...r.lines.map((line) => `      ${line}`)]);
   return [
     'Usage: iocp-tcp [options]',
     '',

@@ -59,6 +59,9 @@ const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: str
   backend: ['epoll', 'epoll', 'io_uring', 'io_uring'],
   ioThreads: ['64', 64, '1', 1],
   handler: ['js-echo', 'js-echo', 'echo', 'echo'],
+  maxConnections: ['0', 0, '250', 250],
+  idleTimeoutMs: ['30000', 30000, '0', 0],
+  writeHighWaterBytes: ['1024', 1024, '1048576', 1048576],
   drainTimeoutMs: ['3600000', 3_600_000, '0', 0],
   logLevel: ['debug', 'debug', 'error', 'error'],
 };
@@ -72,6 +75,9 @@ t.test('every setting has its documented default when no flag or env var is set'
     backend: 'auto',
     ioThreads: Math.min(4, Math.max(1, availableParallelism())),
     handler: 'echo',
+    maxConnections: 10000,
+    idleTimeoutMs: 0,
+    writeHighWaterBytes: 65536,
     drainTimeoutMs: 10000,
     logLevel: 'info',
   });
