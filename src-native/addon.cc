@@ -52,13 +52,15 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod<&EngineWrap::Write>("write"),
                         InstanceMethod<&EngineWrap::End>("end"),
                         InstanceMethod<&EngineWrap::Destroy>("destroy"),
+                        InstanceMethod<&EngineWrap::Pause>("pause"),
+                        InstanceMethod<&EngineWrap::Resume>("resume"),
                         InstanceMethod<&EngineWrap::Close>("close"),
                         InstanceMethod<&EngineWrap::Join>("join"),
                         InstanceMethod<&EngineWrap::Stats>("stats"),
                         InstanceAccessor<&EngineWrap::Backend>("backend")});
   }
 
-  // new Engine({ backend, ioThreads, handler, writeHighWater }, onEvents)
+  // new Engine({ backend, ioThreads, handler, writeHighWater, maxConnections, idleTimeoutMs }, onEvents)
   explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
     Napi::Env env = info.Env();
     if (!info[0].IsObject() || !info[1].IsFunction()) {
@@ -109,6 +111,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     options->io_threads = thread_count;
     options->handler = handler.As<Napi::String>().Utf8Value() == "echo" ? HandlerKind::kEcho : HandlerKind::kJs;
     options->write_high_water = static_cast<size_t>(high_water.As<Napi::Number>().Int64Value());
+    options->max_connections = object.Get("maxConnections").ToNumber().Int64Value();
+    options->idle_timeout_ms = object.Get("idleTimeoutMs").ToNumber().Int64Value();
     return true;
   }
 
@@ -187,12 +191,31 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return info.Env().Undefined();
   }
 
-  Napi::Value Destroy(const Napi::CallbackInfo& info) {
+  // Reads the connection id argument; false after throwing a TypeError.
+  bool ReadId(const Napi::CallbackInfo& info, uint64_t* id) {
     if (!info[0].IsNumber()) {
-      Napi::TypeError::New(info.Env(), "destroy(id): expected a connection id").ThrowAsJavaScriptException();
-    } else if (Running(info.Env())) {
-      engine_->Destroy(static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value()));
+      Napi::TypeError::New(info.Env(), "expected a connection id").ThrowAsJavaScriptException();
+      return false;
     }
+    *id = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
+    return Running(info.Env());
+  }
+
+  Napi::Value Destroy(const Napi::CallbackInfo& info) {
+    uint64_t id;
+    if (ReadId(info, &id)) engine_->Destroy(id);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Pause(const Napi::CallbackInfo& info) {
+    uint64_t id;
+    if (ReadId(info, &id)) engine_->SetPaused(id, true);
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Resume(const Napi::CallbackInfo& info) {
+    uint64_t id;
+    if (ReadId(info, &id)) engine_->SetPaused(id, false);
     return info.Env().Undefined();
   }
 

@@ -16,7 +16,7 @@ namespace iocptcp {
 namespace {
 
 constexpr unsigned kRingEntries = 4096;
-constexpr unsigned kBufferCount = 256;  // power of two, as the buffer ring requires
+constexpr unsigned kBufferCount = 128;  // power of two, as the buffer ring requires; 4 MiB a thread
 constexpr unsigned kBufferSize = 32 * 1024;
 constexpr int kBufferGroup = 0;
 constexpr unsigned kCqeBatch = 256;
@@ -149,7 +149,7 @@ class UringBackend final : public Backend {
     }
     if (accept_resume_ms_ != 0 && Engine::NowMs() >= accept_resume_ms_) {
       accept_resume_ms_ = 0;
-      if (accepting_) ArmAccept();
+      if (accepting_ && !accept_armed_) ArmAccept();
     }
     if (listener_removed_) {
       listener_removed_ = false;
@@ -269,14 +269,18 @@ class UringBackend final : public Backend {
       worker_->OnAccept(c.res, 0);
     } else if (c.res != -ECANCELED) {
       worker_->OnAccept(kInvalidSocket, -c.res);
+      if (IsResourceError(-c.res) && accept_resume_ms_ == 0) {
+        // Out of descriptors: a pending connection would fail again at once,
+        // so stop accepting for a while instead of spinning on EMFILE.
+        accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;
+        if (c.flags & IORING_CQE_F_MORE) Cancel(&accept_op_);
+      }
     }
     if (c.flags & IORING_CQE_F_MORE) return;
     accept_armed_ = false;
     if (!accepting_) {
       listener_removed_ = true;
-    } else if (c.res < 0 && IsResourceError(-c.res)) {
-      accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;  // don't spin on EMFILE
-    } else {
+    } else if (accept_resume_ms_ == 0) {
       ArmAccept();
     }
   }

@@ -89,16 +89,16 @@ void Worker::Run() {
     backend_->AddListener(listener_);
     listening_ = true;
   }
-  next_tick_ms_ = Engine::NowMs() + kTickMs;
+  now_ms_ = Engine::NowMs();
+  next_tick_ms_ = now_ms_ + kTickMs;
   // Stop once draining, with no connection left and none on its way here.
   while (!(draining_ && engine_->ListenerClosed() && live_ == 0 && engine_->handovers() == 0)) {
-    int64_t now = Engine::NowMs();
-    backend_->Poll(static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now)));
+    backend_->Poll(static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_)));
+    now_ms_ = Engine::NowMs();
     RunCommands();
-    now = Engine::NowMs();
-    if (now >= next_tick_ms_) {
-      Tick(now);
-      next_tick_ms_ = now + kTickMs;
+    if (now_ms_ >= next_tick_ms_) {
+      Tick(now_ms_);
+      next_tick_ms_ = now_ms_ + kTickMs;
     }
     FlushEvents();
   }
@@ -141,14 +141,21 @@ void Worker::RunCommands() {
       case Command::kDestroy:
         Finish(conn, Cause::kLocalAbort, true);
         break;
+      case Command::kPause:
+      case Command::kResume:
+        conn->paused = command.type == Command::kPause;
+        SetReading(conn, !conn->paused);
+        break;
       default:
         break;
     }
   }
 }
 
+// One coarse sweep per tick serves every deadline: no timer per connection.
 void Worker::Tick(int64_t now_ms) {
   bool shutting_down = draining_ && now_ms >= drain_deadline_ms_;
+  int64_t idle_ms = engine_->options().idle_timeout_ms;
   for (Slot& slot : slots_) {
     Conn* conn = slot.conn;
     if (conn == nullptr || conn->finished) continue;
@@ -157,7 +164,22 @@ void Worker::Tick(int64_t now_ms) {
     } else if (conn->close_deadline_ms != 0 && now_ms >= conn->close_deadline_ms) {
       // Our FIN went out but the peer never answered with its own.
       Finish(conn, conn->cause, false);
+    } else if (idle_ms > 0 && now_ms - conn->active_ms >= idle_ms) {
+      Finish(conn, Cause::kIdleTimeout, true);
     }
+  }
+}
+
+// Reading stops for backpressure or a paused handler, and resumes only when
+// neither holds and the peer can still send.
+void Worker::SetReading(Conn* conn, bool reading) {
+  if (reading && (conn->paused || conn->peer_eof || conn->fin_sent)) return;
+  if (reading == conn->reading || conn->finished) return;
+  conn->reading = reading;
+  if (reading) {
+    backend_->StartRecv(conn);
+  } else {
+    backend_->PauseRecv(conn);
   }
 }
 
@@ -177,6 +199,13 @@ void Worker::OnAccept(Socket fd, int error) {
   if (fd == kInvalidSocket) {
     (void)error;  // the backend backs off on IsResourceError(error)
     Counters::Add(counters_.accept_errors, 1);
+    return;
+  }
+  if (!engine_->ReserveConnection()) {
+    // Over --max-connections: reset at once, count it, keep serving the rest.
+    SetAbortiveClose(fd);
+    CloseSocket(fd);
+    Counters::Add(counters_.rejected_max_connections, 1);
     return;
   }
   Worker* owner = backend_->ListenerPerThread() ? this : engine_->NextOwner();
@@ -213,6 +242,7 @@ void Worker::Adopt(Socket fd) {
   conn->recv_op.conn = conn;
   conn->send_op.conn = conn;
   conn->opened_ms = Engine::NowMs();
+  conn->active_ms = conn->opened_ms;
   ++live_;
   Counters::Add(counters_.accepted, 1);
   SetNoDelay(fd);
@@ -223,8 +253,7 @@ void Worker::Adopt(Socket fd) {
     open.number = port;
     Emit(std::move(open));
   }
-  conn->reading = true;
-  backend_->StartRecv(conn);
+  SetReading(conn, true);
 }
 
 void Worker::OnListenerRemoved() {
@@ -238,15 +267,13 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
   if (conn->finished) return;
   if (result > 0) {
     Counters::Add(counters_.received_bytes, static_cast<uint64_t>(result));
+    conn->active_ms = now_ms_;
     if (conn->fin_sent && engine_->options().handler == HandlerKind::kEcho) return;
     if (engine_->options().handler == HandlerKind::kEcho) {
       Append(conn, data, static_cast<size_t>(result));
       SendNext(conn);
       // Backpressure: a peer that does not read stops being read.
-      if (conn->unsent > engine_->options().write_high_water && conn->reading) {
-        conn->reading = false;
-        backend_->PauseRecv(conn);
-      }
+      if (conn->unsent > engine_->options().write_high_water) SetReading(conn, false);
     } else {
       Event event{EventType::kData, conn->id};
       event.data.assign(data, data + result);
@@ -256,7 +283,7 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
   }
   if (result == 0) {
     conn->peer_eof = true;
-    conn->reading = false;
+    SetReading(conn, false);  // epoll would report the EOF forever
     if (conn->fin_sent) {
       Finish(conn, conn->cause, false);
       return;
@@ -303,10 +330,7 @@ void Worker::SendNext(Conn* conn) {
     drain.number = static_cast<double>(conn->bytes_sent);
     Emit(std::move(drain));
   }
-  if (!conn->reading && !conn->peer_eof && !conn->fin_sent) {
-    conn->reading = true;  // backpressure released
-    backend_->StartRecv(conn);
-  }
+  SetReading(conn, true);  // backpressure released
   if (conn->end_requested && !conn->fin_sent) {
     backend_->ShutdownSend(conn);
     conn->fin_sent = true;
@@ -328,6 +352,7 @@ void Worker::OnSend(Conn* conn, long result) {
   }
   size_t sent = static_cast<size_t>(result);
   Counters::Add(counters_.sent_bytes, sent);
+  if (sent > 0) conn->active_ms = now_ms_;
   conn->bytes_sent += sent;
   conn->unsent -= sent;
   Chunk& head = conn->out.front();
@@ -356,6 +381,7 @@ void Worker::Finish(Conn* conn, Cause cause, bool abort, int error) {
   if (conn->finished) return;
   SetCause(conn, cause, error);
   conn->finished = true;
+  engine_->ReleaseConnection();
   Counters::Add(counters_.disconnects[static_cast<int>(conn->cause)], 1);
   Event close{EventType::kClose, conn->id};
   close.number = static_cast<double>(conn->cause);
@@ -439,6 +465,18 @@ void Engine::End(uint64_t id, std::vector<char>&& data) {
 
 void Engine::Destroy(uint64_t id) {
   if (Worker* worker = WorkerOf(id)) worker->Post(Command{Command::kDestroy, id});
+}
+
+void Engine::SetPaused(uint64_t id, bool paused) {
+  if (Worker* worker = WorkerOf(id)) worker->Post(Command{paused ? Command::kPause : Command::kResume, id});
+}
+
+bool Engine::ReserveConnection() {
+  int64_t open = open_connections_.load();
+  do {
+    if (options_.max_connections > 0 && open >= options_.max_connections) return false;
+  } while (!open_connections_.compare_exchange_weak(open, open + 1));
+  return true;
 }
 
 void Engine::Close(uint32_t drain_ms) {

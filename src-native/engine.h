@@ -40,6 +40,8 @@ struct EngineOptions {
   HandlerKind handler = HandlerKind::kEcho;
   size_t write_high_water = 64 * 1024;  // echo stops reading above this many unsent bytes
   uint32_t close_timeout_ms = 5000;     // wait this long for the peer's FIN after ours
+  int64_t max_connections = 0;          // open connections at most; 0 = unlimited
+  int64_t idle_timeout_ms = 0;          // reset connections silent this long; 0 = off
 };
 
 // What JS receives. Events are batched: see EventQueue.
@@ -132,6 +134,7 @@ struct Conn {
   bool send_in_flight = false;
 
   bool reading = false;        // the backend delivers reads
+  bool paused = false;         // the JS handler paused reading
   bool peer_eof = false;       // the peer's FIN arrived
   bool end_requested = false;  // send our FIN once `out` is empty
   bool fin_sent = false;
@@ -142,6 +145,7 @@ struct Conn {
   int error = 0;               // errno (or Windows error) behind kError/kPeerReset
 
   int64_t opened_ms = 0;
+  int64_t active_ms = 0;          // last time bytes moved either way
   int64_t close_deadline_ms = 0;  // after our FIN, give up waiting for the peer's
   int ops_in_flight = 0;          // backend operations that still refer to this
   void* backend_data = nullptr;
@@ -189,7 +193,7 @@ class Engine;
 
 // A command from the JS thread to the worker that owns a connection.
 struct Command {
-  enum Type : uint8_t { kWrite, kEnd, kDestroy, kStopListening, kAdopt } type;
+  enum Type : uint8_t { kWrite, kEnd, kDestroy, kPause, kResume, kStopListening, kAdopt } type;
   uint64_t id = 0;
   std::vector<char> data;
   bool notify_drain = false;
@@ -221,6 +225,7 @@ class Worker {
   void Run();
   void RunCommands();
   void Tick(int64_t now_ms);
+  void SetReading(Conn* conn, bool reading);
   Conn* Find(uint64_t id);
   void Adopt(Socket fd);
   void Append(Conn* conn, const char* data, size_t len);
@@ -241,6 +246,7 @@ class Worker {
   bool draining_ = false;
   int64_t drain_deadline_ms_ = 0;
   int64_t next_tick_ms_ = 0;
+  int64_t now_ms_ = 0;  // read once per loop turn: activity stamps need no precision
 
   struct Slot {
     Conn* conn = nullptr;
@@ -277,6 +283,8 @@ class Engine {
   void Write(uint64_t id, std::vector<char>&& data, bool notify_drain);
   void End(uint64_t id, std::vector<char>&& data);
   void Destroy(uint64_t id);
+  // Stops or restarts reading a connection (JS backpressure).
+  void SetPaused(uint64_t id, bool paused);
   // Stop accepting now; close what is still open after drain_ms; kStopped follows.
   void Close(uint32_t drain_ms);
   // Joins the threads after kStopped (or at once after Close(0) on teardown).
@@ -292,6 +300,9 @@ class Engine {
   Worker* NextOwner();
   // Counts hand-overs in flight, so no thread stops while one is on its way.
   std::atomic<int>& handovers() { return handovers_; }
+  // Counts a new connection against max_connections; false when full.
+  bool ReserveConnection();
+  void ReleaseConnection() { --open_connections_; }
   // Every accepting thread has let go of the listener and it is closed.
   bool ListenerClosed() const { return listener_users_.load() == 0; }
   static int64_t NowMs();
@@ -307,6 +318,7 @@ class Engine {
   std::atomic<int> listener_users_{0};
   std::atomic<int> running_workers_{0};
   std::atomic<int> handovers_{0};
+  std::atomic<int64_t> open_connections_{0};
   std::atomic<unsigned> next_owner_{0};
   std::string address_;
   int port_ = 0, family_ = 0;

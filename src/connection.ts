@@ -32,7 +32,8 @@ export interface ConnectionSettings {
 }
 
 /**
- * A connection accepted by a {@link Server}. Events: `'data'` (Buffer),
+ * A connection accepted by a {@link Server}. Events: `'data'` (Buffer; data
+ * already on its way may still arrive shortly after pause()),
  * `'end'` (the peer sent FIN), `'drain'` (unsent bytes fell below the
  * high-water mark after write() returned false), `'close'` ({@link CloseInfo}).
  */
@@ -94,6 +95,16 @@ export class Connection extends EventEmitter {
     this.ended = true;
     if (bytes !== undefined) this.bytesWritten += bytes.length;
     this.#engine.end(this.id, bytes);
+  }
+
+  /** Stops reading from the peer (its sends then back up in TCP) until resume(). */
+  pause(): void {
+    if (!this.closed) this.#engine.pause(this.id);
+  }
+
+  /** Reads from the peer again after pause(). */
+  resume(): void {
+    if (!this.closed) this.#engine.resume(this.id);
   }
 
   /** Closes at once with RST, dropping unsent data. */

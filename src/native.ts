@@ -26,6 +26,8 @@ export interface NativeEngineOptions {
   ioThreads: number;
   handler: 'echo' | 'js';
   writeHighWater: number;
+  maxConnections: number;
+  idleTimeoutMs: number;
 }
 
 /** Handle on a native engine; every call returns at once. */
@@ -35,6 +37,8 @@ export interface NativeEngine {
   write(id: number, data: Buffer, notifyDrain: boolean): void;
   end(id: number, data?: Buffer): void;
   destroy(id: number): void;
+  pause(id: number): void;
+  resume(id: number): void;
   close(drainMs: number): void;
   join(): void;
   stats(): Float64Array;
@@ -54,9 +58,13 @@ export interface NativeBinding {
 
 let binding: NativeBinding | undefined;
 
-/** Loads the addon once. */
+/**
+ * Loads the addon once. IOCP_TCP_ADDON=<path to a .node> loads that build
+ * instead (the sanitizer lane uses it); otherwise node-gyp-build picks.
+ */
 export function loadNative(): NativeBinding {
+  const override = process.env.IOCP_TCP_ADDON;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  binding ??= require('node-gyp-build')(join(__dirname, '..')) as NativeBinding;
+  binding ??= (override ? require(override) : require('node-gyp-build')(join(__dirname, '..'))) as NativeBinding;
   return binding;
 }

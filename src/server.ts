@@ -21,6 +21,10 @@ export interface ServerOptions {
   allowHalfOpen?: boolean;
   /** write() returns false at this many unsent bytes; the native echo stops reading above it (default 64 KiB). */
   writeHighWaterBytes?: number;
+  /** Open connections at most; one more is reset and counted as rejected (default 0 = unlimited). */
+  maxConnections?: number;
+  /** Reset connections with no traffic for this long, cause `idle_timeout` (default 0 = off). */
+  idleTimeoutMs?: number;
 }
 
 /** Options of {@link Server.listen}. */
@@ -86,9 +90,9 @@ export class Server extends EventEmitter {
     const { port, host = '0.0.0.0' } = options;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArg('port must be an integer from 0 to 65535');
     const { Engine } = loadNative();
-    const { handler, backend, ioThreads, writeHighWaterBytes } = this.#options;
+    const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs } = this.#options;
     const engine = new Engine(
-      { backend, ioThreads, handler, writeHighWater: writeHighWaterBytes },
+      { backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs },
       (records, extras) => this.#dispatch(records, extras),
     );
     try {
@@ -213,13 +217,16 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
     ioThreads: options.ioThreads ?? 1,
     allowHalfOpen: options.allowHalfOpen ?? false,
     writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
+    maxConnections: options.maxConnections ?? 0,
+    idleTimeoutMs: options.idleTimeoutMs ?? 0,
   };
   if (resolved.handler !== 'echo' && resolved.handler !== 'js') throw invalidArg("handler must be 'echo' or 'js'");
   if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
     throw invalidArg('ioThreads must be an integer from 1 to 64');
   }
-  if (!Number.isInteger(resolved.writeHighWaterBytes) || resolved.writeHighWaterBytes < 1) {
-    throw invalidArg('writeHighWaterBytes must be a positive integer');
+  for (const [name, min] of [['writeHighWaterBytes', 1], ['maxConnections', 0], ['idleTimeoutMs', 0]] as const) {
+    const value = resolved[name];
+    if (!Number.isSafeInteger(value) || value < min) throw invalidArg(`${name} must be an integer of at least ${min}`);
   }
   return resolved;
 }

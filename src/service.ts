@@ -70,9 +70,16 @@ export function loadHandler(name: string): ConnectionHandler | 'echo' {
 }
 
 async function serve(config: Config, handler: ConnectionHandler | 'echo', log: Logger): Promise<number> {
+  const options = {
+    backend: config.backend,
+    ioThreads: config.ioThreads,
+    maxConnections: config.maxConnections,
+    idleTimeoutMs: config.idleTimeoutMs,
+    writeHighWaterBytes: config.writeHighWaterBytes,
+  };
   const server = handler === 'echo'
-    ? createServer({ handler: 'echo', backend: config.backend, ioThreads: config.ioThreads })
-    : createServer({ handler: 'js', backend: config.backend, ioThreads: config.ioThreads }, handler);
+    ? createServer({ ...options, handler: 'echo' })
+    : createServer({ ...options, handler: 'js' }, handler);
   server.on('handlerError', (err: Error, connection: Connection) =>
     log.error('handler threw; connection destroyed', { err, connection: connection.id }));
   try {

@@ -4,7 +4,13 @@
  */
 import type { Connection } from '../connection';
 
-/** Writes every received byte back; ends after the peer's FIN (allowHalfOpen false). */
+/**
+ * Writes every received byte back; a peer that does not read gets paused
+ * until its echo drains. Ends after the peer's FIN (allowHalfOpen false).
+ */
 export default function jsEcho(connection: Connection): void {
-  connection.on('data', (data: Buffer) => connection.write(data));
+  connection.on('data', (data: Buffer) => {
+    if (!connection.write(data)) connection.pause();
+  });
+  connection.on('drain', () => connection.resume());
 }
