@@ -44,6 +44,8 @@ t.test('bad options are rejected with ERR_IOCP_TCP_INVALID_ARG', async (t) => {
   t.throws(() => createServer({ ioThreads: 0 }), { code: ERROR_CODES.INVALID_ARG });
   t.throws(() => createServer({ writeHighWaterBytes: -1 }), { code: ERROR_CODES.INVALID_ARG });
   t.throws(() => createServer({ handler: 'nope' as 'js' }), { code: ERROR_CODES.INVALID_ARG });
+  t.throws(() => createServer({ maxConnections: -1 }), { code: ERROR_CODES.INVALID_ARG });
+  t.throws(() => createServer({ idleTimeoutMs: 1.5 }), { code: ERROR_CODES.INVALID_ARG });
   await t.rejects(createServer({}).listen({ port: 70000 }), { code: ERROR_CODES.INVALID_ARG });
 });
 
@@ -188,4 +190,27 @@ t.test('close() refuses new connections, resolves after the drain deadline and e
   const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
   t.equal(error.code, 'ECONNREFUSED');
   t.equal(server.stats().disconnects.shutdown, 1, 'counters stay readable after the stop');
+});
+
+t.test('pause() stops data events until resume(), and nothing is lost', async (t) => {
+  const received: Buffer[] = [];
+  let connection: Connection | undefined;
+  const { port } = await listening(t, {}, (c) => {
+    connection = c;
+    c.on('data', (d: Buffer) => {
+      received.push(d);
+      c.pause();
+    });
+  });
+  const socket = await client(port);
+  socket.write('first');
+  await new Promise((r) => setTimeout(r, 200));
+  const whilePaused = Buffer.concat(received).length;
+  socket.write('second');
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(Buffer.concat(received).length, whilePaused, 'no data while paused');
+  connection!.resume();
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(Buffer.concat(received).toString(), 'firstsecond', 'everything arrives after resume');
+  socket.destroy();
 });
