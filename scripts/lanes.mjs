@@ -16,8 +16,12 @@ export function runLane(label, command, args, env = process.env) {
       tail = (tail + chunk).slice(-4096);
     });
     child.on('close', (code) => {
-      const totals = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(tail);
-      resolve({ label, code, total: Number(totals?.[1] ?? 0), fail: Number(totals?.[3] ?? 0) });
+      // tap's closing "# { total: T, pass: P, fail: F }", or a plain "N passed, M failed".
+      const tap = /# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/.exec(tail);
+      const plain = /(\d+) passed, (\d+) failed/.exec(tail);
+      const total = tap ? Number(tap[1]) : plain ? Number(plain[1]) + Number(plain[2]) : 0;
+      const fail = tap ? Number(tap[3] ?? 0) : plain ? Number(plain[2]) : 0;
+      resolve({ label, code, total, fail });
     });
   });
 }
@@ -28,10 +32,10 @@ export function finish(lanes) {
   let failed = 0;
   process.stdout.write('\n=== summary\n');
   for (const lane of lanes) {
-    process.stdout.write(`${lane.code === 0 ? 'ok  ' : 'FAIL'} ${lane.label}: ${lane.total} assertions, ${lane.fail} failed\n`);
+    process.stdout.write(`${lane.code === 0 ? 'ok  ' : 'FAIL'} ${lane.label}: ${lane.total} checks, ${lane.fail} failed\n`);
     failed += lane.code === 0 ? lane.fail : Math.max(lane.fail, 1);
     passed += lane.total - lane.fail;
   }
-  process.stdout.write(`assertions: ${passed} passed, ${failed} failed\n`);
+  process.stdout.write(`checks: ${passed} passed, ${failed} failed\n`);
   process.exit(lanes.every((lane) => lane.code === 0) ? 0 : 1);
 }

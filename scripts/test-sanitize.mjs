@@ -49,6 +49,7 @@ const lanes = [];
 for (const backend of ['io_uring', 'epoll']) {
   const env = { ...process.env, IOCP_TCP_TEST_LAUNCH: JSON.stringify(launch), IOCP_TCP_TEST_SANITIZE: '1' };
   const script = join(root, 'scripts', 'test-integration.mjs');
-  lanes.push(await runLane(`integration suite under ASan+UBSan, backend ${backend}`, process.execPath, [script, '--backend', backend], env));
+  const args = [script, '--backend', backend, ...process.argv.slice(2)];  // e.g. -- test/integration/<file>
+  lanes.push(await runLane(`integration suite under ASan+UBSan, backend ${backend}`, process.execPath, args, env));
 }
 finish(lanes);

@@ -54,6 +54,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod<&EngineWrap::Destroy>("destroy"),
                         InstanceMethod<&EngineWrap::Pause>("pause"),
                         InstanceMethod<&EngineWrap::Resume>("resume"),
+                        InstanceMethod<&EngineWrap::Ack>("ack"),
                         InstanceMethod<&EngineWrap::Close>("close"),
                         InstanceMethod<&EngineWrap::Join>("join"),
                         InstanceMethod<&EngineWrap::Stats>("stats"),
@@ -210,6 +211,17 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   Napi::Value Pause(const Napi::CallbackInfo& info) {
     uint64_t id;
     if (ReadId(info, &id)) engine_->SetPaused(id, true);
+    return info.Env().Undefined();
+  }
+
+  // ack(Float64Array of id, bytes pairs): JS has taken these data bytes.
+  Napi::Value Ack(const Napi::CallbackInfo& info) {
+    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
+      Napi::TypeError::New(info.Env(), "ack(pairs): expected a Float64Array").ThrowAsJavaScriptException();
+    } else if (Running(info.Env())) {
+      auto pairs = info[0].As<Napi::Float64Array>();
+      engine_->Acknowledge(pairs.Data(), pairs.ElementLength());
+    }
     return info.Env().Undefined();
   }
 

@@ -125,6 +125,10 @@ void Worker::RunCommands() {
       --engine_->handovers();
       continue;
     }
+    if (command.type == Command::kAck) {
+      Acknowledge(command.acks);
+      continue;
+    }
     Conn* conn = Find(command.id);
     if (conn == nullptr || conn->finished) continue;  // already closed: JS hears kClose
     switch (command.type) {
@@ -146,6 +150,7 @@ void Worker::RunCommands() {
         conn->paused = command.type == Command::kPause;
         SetReading(conn, !conn->paused);
         break;
+
       default:
         break;
     }
@@ -170,16 +175,32 @@ void Worker::Tick(int64_t now_ms) {
   }
 }
 
-// Reading stops for backpressure or a paused handler, and resumes only when
-// neither holds and the peer can still send.
+// Backpressure: a connection is read only while the handler has not paused
+// it, its unsent bytes and the bytes waiting in JS are under the high-water
+// mark, and the peer can still send.
+bool Worker::MayRead(const Conn* conn) const {
+  size_t high_water = engine_->options().write_high_water;
+  return !conn->paused && !conn->peer_eof && !conn->fin_sent && conn->unsent <= high_water &&
+         conn->in_js <= high_water;
+}
+
 void Worker::SetReading(Conn* conn, bool reading) {
-  if (reading && (conn->paused || conn->peer_eof || conn->fin_sent)) return;
+  if (reading && !MayRead(conn)) return;
   if (reading == conn->reading || conn->finished) return;
   conn->reading = reading;
   if (reading) {
     backend_->StartRecv(conn);
   } else {
     backend_->PauseRecv(conn);
+  }
+}
+
+void Worker::Acknowledge(const std::vector<uint64_t>& acks) {
+  for (size_t i = 0; i + 1 < acks.size(); i += 2) {
+    Conn* conn = Find(acks[i]);
+    if (conn == nullptr || conn->finished) continue;
+    conn->in_js -= std::min<size_t>(conn->in_js, acks[i + 1]);
+    SetReading(conn, true);
   }
 }
 
@@ -272,13 +293,13 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
     if (engine_->options().handler == HandlerKind::kEcho) {
       Append(conn, data, static_cast<size_t>(result));
       SendNext(conn);
-      // Backpressure: a peer that does not read stops being read.
-      if (conn->unsent > engine_->options().write_high_water) SetReading(conn, false);
     } else {
+      conn->in_js += static_cast<size_t>(result);
       Event event{EventType::kData, conn->id};
       event.data.assign(data, data + result);
       Emit(std::move(event));
     }
+    if (!MayRead(conn)) SetReading(conn, false);  // a peer that does not read stops being read
     return;
   }
   if (result == 0) {
@@ -469,6 +490,23 @@ void Engine::Destroy(uint64_t id) {
 
 void Engine::SetPaused(uint64_t id, bool paused) {
   if (Worker* worker = WorkerOf(id)) worker->Post(Command{paused ? Command::kPause : Command::kResume, id});
+}
+
+void Engine::Acknowledge(const double* pairs, size_t count) {
+  std::vector<std::vector<uint64_t>> by_worker(workers_.size());
+  for (size_t i = 0; i + 1 < count; i += 2) {
+    uint64_t id = static_cast<uint64_t>(pairs[i]);
+    uint64_t index = (id >> kSlotBits) & kWorkerMask;
+    if (index >= workers_.size()) continue;
+    by_worker[index].push_back(id);
+    by_worker[index].push_back(static_cast<uint64_t>(pairs[i + 1]));
+  }
+  for (size_t w = 0; w < workers_.size(); ++w) {
+    if (by_worker[w].empty()) continue;
+    Command command{Command::kAck};
+    command.acks = std::move(by_worker[w]);
+    workers_[w]->Post(std::move(command));
+  }
 }
 
 bool Engine::ReserveConnection() {

@@ -130,6 +130,7 @@ struct Conn {
 
   std::deque<Chunk> out;       // unsent bytes, front is being sent
   size_t unsent = 0;           // bytes in `out`
+  size_t in_js = 0;            // bytes sent to JS in data events, not yet acknowledged
   uint64_t bytes_sent = 0;
   bool send_in_flight = false;
 
@@ -193,12 +194,13 @@ class Engine;
 
 // A command from the JS thread to the worker that owns a connection.
 struct Command {
-  enum Type : uint8_t { kWrite, kEnd, kDestroy, kPause, kResume, kStopListening, kAdopt } type;
+  enum Type : uint8_t { kWrite, kEnd, kDestroy, kPause, kResume, kAck, kStopListening, kAdopt } type;
   uint64_t id = 0;
   std::vector<char> data;
   bool notify_drain = false;
   int64_t deadline_ms = 0;  // kStopListening: when to close what is left
   Socket socket = kInvalidSocket;  // kAdopt: a connection accepted by another thread
+  std::vector<uint64_t> acks;      // kAck: (id, bytes) pairs JS has taken
 };
 
 // One I/O thread: owns a backend, its connections and its counters.
@@ -226,6 +228,8 @@ class Worker {
   void RunCommands();
   void Tick(int64_t now_ms);
   void SetReading(Conn* conn, bool reading);
+  bool MayRead(const Conn* conn) const;
+  void Acknowledge(const std::vector<uint64_t>& acks);
   Conn* Find(uint64_t id);
   void Adopt(Socket fd);
   void Append(Conn* conn, const char* data, size_t len);
@@ -285,6 +289,9 @@ class Engine {
   void Destroy(uint64_t id);
   // Stops or restarts reading a connection (JS backpressure).
   void SetPaused(uint64_t id, bool paused);
+  // JS has taken `bytes` of data events of each connection: (id, bytes) pairs.
+  // Reading pauses while more than the high-water mark waits in JS.
+  void Acknowledge(const double* pairs, size_t count);
   // Stop accepting now; close what is still open after drain_ms; kStopped follows.
   void Close(uint32_t drain_ms);
   // Joins the threads after kStopped (or at once after Close(0) on teardown).

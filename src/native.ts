@@ -38,6 +38,8 @@ export interface NativeEngine {
   end(id: number, data?: Buffer): void;
   destroy(id: number): void;
   pause(id: number): void;
+  /** (id, bytes) pairs of data JS has taken; reading pauses while too much waits in JS. */
+  ack(pairs: Float64Array): void;
   resume(id: number): void;
   close(drainMs: number): void;
   join(): void;

@@ -143,6 +143,17 @@ export class Server extends EventEmitter {
 
   // One call per batch of engine events; extras hold addresses and data in order.
   #dispatch(records: Float64Array, extras: Array<string | Buffer>): void {
+    const taken = new Map<number, number>();
+    try {
+      this.#dispatchRecords(records, extras, taken);
+    } finally {
+      // Tell the engine what JS has taken, once per batch: it stops reading a
+      // connection while more than the high-water mark waits here.
+      if (taken.size > 0 && this.#engine) this.#engine.ack(Float64Array.from([...taken].flat()));
+    }
+  }
+
+  #dispatchRecords(records: Float64Array, extras: Array<string | Buffer>, taken: Map<number, number>): void {
     let extra = 0;
     for (let i = 0; i < records.length; i += RECORD_SIZE) {
       const type = records[i];
@@ -153,6 +164,7 @@ export class Server extends EventEmitter {
         this.#guard(connection, () => this.emit('connection', connection));
       } else if (type === EVENT.data) {
         const data = extras[extra++] as Buffer;
+        taken.set(id, (taken.get(id) ?? 0) + data.length);
         const connection = this.#connections.get(id);
         if (connection && !connection.closed) this.#guard(connection, () => connection.handleData(data));
       } else if (type === EVENT.end) {

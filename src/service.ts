@@ -95,7 +95,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
   const readiness = { ready: false };
   let metrics;
   try {
-    metrics = await startMetricsServer(registry, readiness, config.metricsHost, config.metricsPort);
+    metrics = await startMetricsServer(registry, readiness, config.metricsHost, config.metricsPort, log);
   } catch (err) {
     log.error('cannot listen for metrics', { err, host: config.metricsHost, port: config.metricsPort });
     await server.close({ drainTimeoutMs: 0 });

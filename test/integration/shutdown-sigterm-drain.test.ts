@@ -40,39 +40,63 @@ async function waitExit(t: Test, svc: Service, withinMs: number) {
 }
 
 t.test(
-  `${SIGNAL} stops accepting at once and lets open conversations finish before exiting 0`,
+  `${SIGNAL} stops accepting at once and lets 50 conversations caught mid-way finish before exiting 0`,
   { skip: needsOwnService(`sends ${SIGNAL}`) },
   async (t) => {
     const svc = await spawnService(t, { drainTimeoutMs: 30000 });
-    const CLIENTS = 4;
-    const ROUNDS = 6;
+    const CLIENTS = 50;
+    const ROUNDS = 8;
+    /** Rounds each client finishes before the signal; the rest run while the service drains. */
+    const BEFORE = 3;
     const msg = (c: number, r: number) => `client ${c} round ${r}\n`;
     const clients = await Promise.all(Array.from({ length: CLIENTS }, () => Client.connect(svc.tcp, ms(10000))));
     t.teardown(() => clients.forEach((c) => c.destroy()));
-    const first = await Promise.all(clients.map((c, i) => c.roundtrip(msg(i, 0), ms(10000))));
-    t.same(first.map(String), clients.map((_, i) => msg(i, 0)), 'every client finished its first round');
 
+    // Each client stops at round BEFORE until the signal is sent: every conversation is
+    // open, with rounds left, when the drain starts.
+    let release = () => {};
+    const signalled = new Promise<void>((r) => (release = r));
+    const halfway: Promise<number>[] = [];
+    const conversations = clients.map((c, i) => {
+      let reached = (_right: number) => {};
+      halfway.push(new Promise<number>((r) => (reached = r)));
+      return (async () => {
+        let right = 0;
+        try {
+          for (let r = 0; r < ROUNDS; r++) {
+            if (r === BEFORE) {
+              reached(right);
+              await signalled;
+            }
+            if (r > 0) await sleep(50);
+            if ((await c.roundtrip(msg(i, r), ms(10000))).toString() === msg(i, r)) right++;
+          }
+        } finally {
+          reached(-1);  // a client that failed early does not hold up the others
+        }
+        c.end();
+        const rest = await c.readToEnd(ms(10000));
+        return { right, rest: rest.length };
+      })();
+    });
+    // Settled below; until then a failed conversation must not count as unhandled.
+    conversations.forEach((p) => p.catch(() => {}));
+    const firstRounds = await within(Promise.all(halfway), ms(20000));
+    t.same(firstRounds, clients.map(() => BEFORE), `every client finished its first ${BEFORE} rounds before ${SIGNAL}`);
+
+    // Signal and let the conversations go on in the same tick: their next rounds meet the drain.
     svc.child!.kill(SIGNAL);
+    release();
 
     const refused = await waitRefused(svc, ms(2000));
     t.equal(refused.outcome, 'ECONNREFUSED', `a new connect is refused ${refused.afterMs} ms after ${SIGNAL}`);
     t.equal(await waitReadyz(svc, 503, ms(2000)), 503, '/readyz answers 503 while draining');
     t.equal((await httpGet(svc.metrics, '/healthz')).status, 200, '/healthz still answers 200 while draining');
 
-    const conversations = clients.map(async (c, i) => {
-      let right = 0;
-      for (let r = 1; r < ROUNDS; r++) {
-        await sleep(50);
-        if ((await c.roundtrip(msg(i, r), ms(10000))).toString() === msg(i, r)) right++;
-      }
-      c.end();
-      const rest = await c.readToEnd(ms(10000));
-      return { right, rest: rest.length };
-    });
     const results = await Promise.allSettled(conversations);
     t.same(
       results.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))),
-      clients.map(() => ({ right: ROUNDS - 1, rest: 0 })),
+      clients.map(() => ({ right: ROUNDS, rest: 0 })),
       'every client finished all its rounds intact and got EOF after its own FIN',
     );
     clients.forEach((c) => c.destroy());

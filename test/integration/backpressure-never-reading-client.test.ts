@@ -1,0 +1,204 @@
+// A client that writes as fast as the server takes it and never reads its echo.
+//
+// What can be checked in bounded time: with backpressure the flow stops within
+// the socket buffers on both sides plus the server's high-water mark (tens of
+// MiB on loopback at most), so the client's writes stall after a few MiB;
+// without it the server would swallow all of MAX_BYTES. So the client writes
+// until its writes stall (no 'drain' for STALL_MS), MAX_BYTES are written, or
+// TRY_MS pass. While it stalls the server's resident memory must stay within
+// MEMORY_BUDGET of where it was, and the server must not read the connection
+// any more. Then the client reads: since everything it wrote is bounded, the
+// whole stream comes back and is compared byte for byte, which covers the
+// prefix the server had accepted before pausing (and proves nothing was
+// dropped when reading resumed).
+import t from 'tap';
+import { Client, firstDifference, patternedBytes } from './fixtures/client';
+import { config, echoHandlers, echoService, ms, skipHandler, sleep, type Service } from './fixtures/harness';
+import { expectDelta, M, scrape, value } from './fixtures/metrics';
+
+const MAX_BYTES = 256 * 1024 * 1024;
+const TRY_MS = ms(15000);
+const STALL_MS = ms(2000);
+const MEMORY_BUDGET = 16 * 1024 * 1024;
+const PROMPT_MS = ms(1000);
+const CHUNK = 64 * 1024;
+/** The stream repeats a pattern of prime length, so a shifted or repeated chunk shows. */
+const PERIOD = 65521;
+const PATTERN = patternedBytes(PERIOD + CHUNK, 0x5eed);
+
+/** The CHUNK bytes at stream offset `offset` (a multiple of CHUNK). */
+const chunkAt = (offset: number) => PATTERN.subarray(offset % PERIOD, (offset % PERIOD) + CHUNK);
+
+interface Pumped {
+  written: number;
+  stalled: boolean;
+  ms: number;
+}
+
+/** Write the stream, honouring 'drain', until the writes stall, MAX_BYTES, or TRY_MS. */
+async function pump(client: Client): Promise<Pumped> {
+  const start = Date.now();
+  let written = 0;
+  while (written < MAX_BYTES && Date.now() - start < TRY_MS) {
+    const more = client.socket.write(chunkAt(written));
+    written += CHUNK;
+    if (more) {
+      // Writes the kernel takes at once never yield: let the bystander and the sampler run.
+      if (written % (16 * CHUNK) === 0) await new Promise((r) => setImmediate(r));
+      continue;
+    }
+    const wait = Math.min(STALL_MS, TRY_MS - (Date.now() - start));
+    let onDrain = () => {};
+    const drained = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), Math.max(wait, 0));
+      onDrain = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      client.socket.once('drain', onDrain);
+    });
+    client.socket.off('drain', onDrain);
+    if (!drained) return { written, stalled: wait >= STALL_MS, ms: Date.now() - start };
+  }
+  return { written, stalled: false, ms: Date.now() - start };
+}
+
+/** Read `total` bytes a MiB at a time and compare each chunk with the stream; offset of the first wrong byte or -1. */
+async function readBack(client: Client, total: number): Promise<number> {
+  const STEP = 16 * CHUNK;
+  for (let offset = 0; offset < total; offset += STEP) {
+    const piece = await client.read(Math.min(STEP, total - offset), ms(30000));
+    for (let i = 0; i < piece.length; i += CHUNK) {
+      const diff = firstDifference(piece.subarray(i, i + CHUNK), chunkAt(offset + i));
+      if (diff >= 0) return offset + i + diff;
+    }
+  }
+  return -1;
+}
+
+/** Resident set size of the service in bytes (NaN when the metric is missing). */
+async function resident(svc: Service): Promise<number> {
+  return value((await scrape(svc)).exposition, M.resident);
+}
+
+for (const handler of echoHandlers) {
+  t.test(
+    `a client that never reads stalls against backpressure without growing the server's memory and others stay served with the ${handler} handler`,
+    { skip: skipHandler(handler) },
+    async (t) => {
+      const svc = await echoService(t, handler);
+      const before = await scrape(svc);
+      const bystander = await Client.connect(svc.tcp, ms(10000));
+      t.teardown(() => bystander.destroy());
+      let bystanderBytes = 0;
+      // Warm both sides up so the baseline includes what serving and scraping allocate.
+      for (let i = 0; i < 5; i++) bystanderBytes += (await bystander.roundtrip(`warm ${i}\n`, ms(10000))).length;
+      await resident(svc);
+      const baseline = await resident(svc);
+      t.ok(baseline > 0, `the service reports ${M.resident} (${baseline})`);
+
+      const hog = await Client.connect(svc.tcp, ms(10000));
+      t.teardown(() => hog.destroy());
+      hog.pauseReading();
+
+      // Meanwhile: the bystander keeps talking, and the server's memory is sampled.
+      let stopTalking = false;
+      let stopSampling = false;
+      const latencies: number[] = [];
+      const wrongEchoes: string[] = [];
+      const talking = (async () => {
+        for (let i = 0; !stopTalking; i++) {
+          const msg = `meanwhile ${i}\n`;
+          const sent = Date.now();
+          try {
+            const echo = (await bystander.roundtrip(msg, ms(10000))).toString();
+            if (echo !== msg) wrongEchoes.push(echo);
+            bystanderBytes += msg.length;
+          } catch (e) {
+            wrongEchoes.push((e as Error).message);
+            return;
+          }
+          latencies.push(Date.now() - sent);
+          await sleep(100);
+        }
+      })();
+      let peak = baseline;
+      let samples = 0;
+      const sampling = (async () => {
+        while (!stopSampling) {
+          const rss = await resident(svc).catch(() => NaN);
+          if (rss > 0) {
+            peak = Math.max(peak, rss);
+            samples++;
+          }
+          await sleep(200);
+        }
+      })();
+
+      const pumped = await pump(hog);
+      t.ok(pumped.stalled, `the never-reading client's writes stalled after ${pumped.written} bytes in ${pumped.ms} ms`);
+      t.ok(pumped.written < MAX_BYTES, 'the server did not take everything the client had to send');
+
+      // The server no longer reads the connection: with the other client quiet, its
+      // received bytes stand still.
+      stopTalking = true;
+      await talking;
+      const stalledAt = await scrape(svc);
+      await sleep(ms(500));
+      const stillStalled = await scrape(svc);
+      const pending = hog.socket.writableLength;
+      const serverUnsent = stillStalled.received - stillStalled.sent;
+      t.comment(`while stalled the server held ${serverUnsent} bytes received but not sent (high-water mark 64 KiB)`);
+      t.ok(
+        pending > 0 && stillStalled.received === stalledAt.received,
+        `the server stopped reading the never-reading client while it had ${pending} bytes queued`,
+        { received: [stalledAt.received, stillStalled.received], serverUnsent },
+      );
+
+      stopSampling = true;
+      await sampling;
+      t.ok(samples >= 3, `the server's memory was sampled ${samples} times meanwhile`);
+      if (config.sanitize) {
+        // ASan's quarantine keeps freed memory resident on purpose: memory is
+        // measured in the plain lanes; here the stall itself is what counts.
+        t.comment(`resident memory grew by ${peak - baseline} bytes (not judged under the sanitizers)`);
+      } else {
+        t.ok(peak - baseline <= MEMORY_BUDGET, `resident memory grew by ${peak - baseline} bytes, at most 16 MiB`, {
+          baseline,
+          peak,
+          serverUnsent,
+        });
+      }
+      t.same(wrongEchoes, [], 'every round trip of the other client meanwhile was echoed');
+      t.ok(latencies.length >= 3, `the other client made ${latencies.length} round trips meanwhile`);
+      const slowest = Math.max(...latencies);
+      t.ok(slowest <= PROMPT_MS, `the slowest of them took ${slowest} ms`);
+
+      // Now it reads: everything it wrote comes back, in order, then EOF after its FIN.
+      hog.resumeReading();
+      hog.end();
+      const firstWrong = await readBack(hog, pumped.written).catch((e: Error) => e.message);
+      t.equal(firstWrong, -1, `all ${pumped.written} bytes the client wrote came back intact`);
+      t.equal((await hog.readToEnd(ms(10000))).length, 0, 'nothing more, then EOF after its FIN');
+      hog.destroy();
+
+      const after = Date.now();
+      const echo = (await bystander.roundtrip('afterwards\n', ms(10000))).toString();
+      const afterMs = Date.now() - after;
+      t.equal(echo, 'afterwards\n', 'the other client is served afterwards');
+      t.ok(afterMs <= PROMPT_MS, `promptly (${afterMs} ms)`);
+      bystanderBytes += echo.length;
+      bystander.end();
+      t.equal((await bystander.readToEnd(ms(10000))).length, 0, 'the other client gets its EOF');
+      bystander.destroy();
+
+      await expectDelta(t, svc, before, {
+        accepted: 2,
+        active: 0,
+        received: pumped.written + bystanderBytes,
+        sent: pumped.written + bystanderBytes,
+        causes: { peer_fin: 2 },
+      });
+    },
+  );
+}
