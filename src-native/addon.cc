@@ -14,7 +14,8 @@ constexpr int kRecordSize = 5;  // type, id, number, number2, err
 
 // Delivers every queued event in one call: onEvents(records, extras), where
 // records is a Float64Array of kRecordSize numbers per event and extras holds,
-// in order, the remote address of each open and the Buffer of each data event.
+// in order, the remote address of each open, the error name of each failed
+// accept and the Buffer of each data event.
 void DeliverEvents(Napi::Env env, Napi::Function on_events, Engine* engine, void*) {
   if (env == nullptr) return;  // torn down: nothing to deliver to
   std::vector<Event> events = engine->events().TakeAll();
@@ -31,7 +32,7 @@ void DeliverEvents(Napi::Env env, Napi::Function on_events, Engine* engine, void
     record[2] = event.number;
     record[3] = event.number2;
     record[4] = event.err;
-    if (event.type == EventType::kOpen) {
+    if (event.type == EventType::kOpen || event.type == EventType::kAcceptFailed) {
       extras.Set(extra_count++, Napi::String::New(env, event.text));
     } else if (event.type == EventType::kData) {
       extras.Set(extra_count++, Napi::Buffer<char>::Copy(env, event.data.data(), event.data.size()));

@@ -173,13 +173,13 @@ class EpollBackend final : public Backend {
     for (int i = 0; i < kAcceptsPerWakeup && accepting_; ++i) {
       int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
       if (fd >= 0) {
-        worker_->OnAccept(fd, 0);
+        worker_->OnAccept(fd);
         continue;
       }
       int error = errno;
       if (error == EAGAIN || error == EWOULDBLOCK) return;
       if (error == ECONNABORTED || error == EINTR) continue;
-      worker_->OnAccept(kInvalidSocket, error);
+      worker_->OnAcceptFailed(error);
       if (IsResourceError(error)) {
         // The listener stays readable while we have no descriptor: stop
         // watching it for a while instead of spinning on EMFILE.

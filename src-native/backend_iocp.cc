@@ -246,7 +246,7 @@ class IocpBackend final : public Backend {
     if (error != 0) {
       // Out of sockets or buffers (WSAEMFILE, WSAENOBUFS): keep the listener,
       // count the failure and try this slot again after a pause.
-      worker_->OnAccept(kInvalidSocket, error);
+      worker_->OnAcceptFailed(error);
       idle_accepts_.push_back(op);
       accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;
       return;
@@ -263,7 +263,7 @@ class IocpBackend final : public Backend {
                          sizeof listener_) == 0) {
       u_long non_blocking = 1;  // for the draining recv() calls
       ioctlsocket(socket, FIONBIO, &non_blocking);
-      worker_->OnAccept(socket, 0);
+      worker_->OnAccept(socket);
     } else {
       closesocket(socket);  // cancelled by RemoveListener, or the peer left before we accepted
     }

@@ -266,9 +266,9 @@ class UringBackend final : public Backend {
 
   void OnAcceptDone(const Completion& c) {
     if (c.res >= 0) {
-      worker_->OnAccept(c.res, 0);
+      worker_->OnAccept(c.res);
     } else if (c.res != -ECANCELED) {
-      worker_->OnAccept(kInvalidSocket, -c.res);
+      worker_->OnAcceptFailed(-c.res);
       if (IsResourceError(-c.res) && accept_resume_ms_ == 0) {
         // Out of descriptors: a pending connection would fail again at once,
         // so stop accepting for a while instead of spinning on EMFILE.

@@ -58,10 +58,6 @@ std::vector<Event> EventQueue::TakeAll() {
 
 Worker::Worker(Engine* engine, int index) : engine_(engine), index_(index) {}
 
-Worker::~Worker() {
-  // Only reached after Join(): every connection has been released.
-}
-
 bool Worker::Init(const std::string& backend_name, std::string* error) {
   backend_ = CreateBackend(backend_name, this, error);
   return backend_ != nullptr;
@@ -216,12 +212,15 @@ Conn* Worker::Find(uint64_t id) {
   return entry.conn != nullptr && entry.generation == generation ? entry.conn : nullptr;
 }
 
-void Worker::OnAccept(Socket fd, int error) {
-  if (fd == kInvalidSocket) {
-    (void)error;  // the backend backs off on IsResourceError(error)
-    Counters::Add(counters_.accept_errors, 1);
-    return;
-  }
+void Worker::OnAcceptFailed(int error) {
+  Counters::Add(counters_.accept_errors, 1);
+  Event failed{EventType::kAcceptFailed};
+  failed.err = error;
+  failed.text = ErrorName(error);
+  Emit(std::move(failed));
+}
+
+void Worker::OnAccept(Socket fd) {
   if (!engine_->ReserveConnection()) {
     // Over --max-connections: reset at once, count it, keep serving the rest.
     SetAbortiveClose(fd);

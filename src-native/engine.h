@@ -52,6 +52,7 @@ enum class EventType : uint8_t {
   kDrain,    // id, number = bytes sent so far: the send queue became empty
   kClose,    // id, number = cause, number2 = duration in seconds, err = errno or 0
   kStopped,  // the engine has stopped: every thread has left its loop
+  kAcceptFailed,  // err = errno (or Windows error), text = its name
 };
 
 struct Event {
@@ -113,7 +114,7 @@ struct Chunk {
 // Operation heads. A backend finds the operation (and so the connection) again
 // from a completion: on Windows from the OVERLAPPED it embeds, on Linux from
 // the io_uring user_data. Backends may extend them through `backend_data`.
-enum class OpKind : uint8_t { kAccept, kRecv, kSend, kWake, kTimer };
+enum class OpKind : uint8_t { kAccept, kRecv, kSend, kWake };
 
 struct Conn;
 struct Op {
@@ -207,7 +208,6 @@ struct Command {
 class Worker {
  public:
   Worker(Engine* engine, int index);
-  ~Worker();
   bool Init(const std::string& backend_name, std::string* error);
   void Start(Socket listener);
   void Join();
@@ -217,7 +217,9 @@ class Worker {
   Counters& counters() { return counters_; }
 
   // Completions, called by the backend on this thread.
-  void OnAccept(Socket fd, int error);
+  void OnAccept(Socket fd);
+  // Accept failed (the backend backs off when IsResourceError(error)).
+  void OnAcceptFailed(int error);
   void OnListenerRemoved();
   void OnRecv(Conn* conn, const char* data, long result);  // bytes, 0 = FIN, <0 = -error
   void OnSend(Conn* conn, long result);                    // bytes, or -error

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 
 /** Event types in the records the engine delivers, as numbered in engine.h. */
-export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5 } as const;
+export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6 } as const;
 
 /** Numbers per event record: type, id, number, number2, errno. */
 export const RECORD_SIZE = 5;

@@ -61,7 +61,8 @@ export interface ServerStats {
  * A TCP server on the native engine. Events: `'connection'` ({@link Connection},
  * JS handler only), `'disconnect'` (cause, durationSeconds; every connection,
  * any handler), `'handlerError'` (error, connection: a listener threw; the
- * connection is destroyed), `'close'`.
+ * connection is destroyed), `'acceptError'` (error with `code`: an accept
+ * failed, e.g. EMFILE; the listener keeps going), `'close'`.
  */
 export class Server extends EventEmitter {
   #options: Required<ServerOptions>;
@@ -177,6 +178,9 @@ export class Server extends EventEmitter {
         this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4]);
       } else if (type === EVENT.stopped) {
         this.#finishClose();
+      } else if (type === EVENT.acceptFailed) {
+        const code = extras[extra++] as string;
+        this.emit('acceptError', Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: 'accept' }));
       }
     }
   }

@@ -82,6 +82,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     : createServer({ ...options, handler: 'js' }, handler);
   server.on('handlerError', (err: Error, connection: Connection) =>
     log.error('handler threw; connection destroyed', { err, connection: connection.id }));
+  server.on('acceptError', logAtMostEverySecond(log, 'accept failed; the listener keeps going'));
   try {
     await server.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -125,6 +126,23 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
   };
   onStopRequest(drain);
   return new Promise<number>(() => {});  // the process ends in drain()
+}
+
+// Out of descriptors, accepts fail up to ten times a second per I/O thread:
+// one log line a second, with how many were left out, says enough.
+function logAtMostEverySecond(log: Logger, msg: string): (err: NodeJS.ErrnoException) => void {
+  let last = 0;
+  let skipped = 0;
+  return (err) => {
+    const now = Date.now();
+    if (now - last < 1000) {
+      skipped++;
+      return;
+    }
+    log.warn(msg, { code: err.code, errno: err.errno, alsoFailedSinceLastLine: skipped });
+    last = now;
+    skipped = 0;
+  };
 }
 
 async function stop(server: Server, config: Config, log: Logger): Promise<void> {
