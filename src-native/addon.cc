@@ -275,6 +275,13 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   std::string backend_name_;
 };
 
+void StopConsoleNotify(void* held) {
+  StopWatchingConsole();
+  auto* notify = static_cast<Napi::ThreadSafeFunction*>(held);
+  notify->Release();
+  delete notify;
+}
+
 // watchConsoleStop(callback): on Windows, callback(eventName) for console
 // control events (see console.h); returns false where there are none.
 Napi::Value WatchConsoleStopJs(const Napi::CallbackInfo& info) {
@@ -290,7 +297,13 @@ Napi::Value WatchConsoleStopJs(const Napi::CallbackInfo& info) {
       callback.Call({Napi::String::New(js_env, name)});
     });
   });
-  if (!watching) notify.Release();
+  if (!watching) {
+    notify.Release();
+  } else {
+    // Before the environment goes, stop calling into it, then let go.
+    auto* held = new Napi::ThreadSafeFunction(notify);
+    napi_add_env_cleanup_hook(env, StopConsoleNotify, held);
+  }
   return Napi::Boolean::New(env, watching);
 }
 

@@ -123,6 +123,10 @@ class UringBackend final : public Backend {
     // close() alone would not end a pending recv: the ring holds the file.
     PauseRecv(conn);
     if (state->send_armed) Cancel(&conn->send_op);
+    // Hand every queued entry naming this descriptor to the kernel before the
+    // number is freed: a new connection could get it and then receive a send
+    // (or lose bytes to a recv) meant for this one.
+    io_uring_submit(&ring_);
     if (abort) SetAbortiveClose(conn->fd);
     close(conn->fd);
     conn->fd = kInvalidSocket;
@@ -296,10 +300,11 @@ class UringBackend final : public Backend {
     if (c.res > 0) {
       unsigned id = c.flags >> IORING_CQE_BUFFER_SHIFT;
       if (!conn->finished) worker_->OnRecv(conn, buffers_ + size_t{id} * kBufferSize, c.res);
-      ReturnBuffer(id);
     } else if (c.res == 0 || (c.res != -ECANCELED && c.res != -ENOBUFS)) {
       if (!conn->finished) worker_->OnRecv(conn, nullptr, c.res);
     }
+    // Any completion that picked a buffer gives it back, whatever its result.
+    if (c.flags & IORING_CQE_F_BUFFER) ReturnBuffer(c.flags >> IORING_CQE_BUFFER_SHIFT);
     // -ENOBUFS: every buffer was in use for a moment; they are back now.
     if (ended && !conn->finished && conn->reading && !state->recv_armed) ArmRecv(conn);
     ReleaseWhenIdle(conn);

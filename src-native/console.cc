@@ -1,6 +1,8 @@
 // Console control events (Windows); see console.h.
 #ifdef _WIN32
 #include <windows.h>
+
+#include <mutex>
 #endif
 
 #include "console.h"
@@ -10,10 +12,9 @@ namespace iocptcp {
 #ifdef _WIN32
 namespace {
 
-std::function<void(const char*)>& Listener() {
-  static std::function<void(const char*)> listener;
-  return listener;
-}
+// The handler runs on a thread of the system's: the listener is guarded.
+std::mutex listener_mutex;
+std::function<void(const char*)> listener;
 
 const char* EventName(DWORD type) {
   switch (type) {
@@ -28,8 +29,12 @@ const char* EventName(DWORD type) {
 
 BOOL WINAPI OnConsoleControl(DWORD type) {
   const char* name = EventName(type);
-  if (name == nullptr || !Listener()) return FALSE;
-  Listener()(name);
+  if (name == nullptr) return FALSE;
+  {
+    std::lock_guard<std::mutex> lock(listener_mutex);
+    if (!listener) return FALSE;
+    listener(name);
+  }
   if (type == CTRL_CLOSE_EVENT || type == CTRL_LOGOFF_EVENT || type == CTRL_SHUTDOWN_EVENT) {
     Sleep(INFINITE);  // returning would end the process before the drain
   }
@@ -39,11 +44,20 @@ BOOL WINAPI OnConsoleControl(DWORD type) {
 }  // namespace
 
 bool WatchConsoleStop(std::function<void(const char*)> notify) {
-  Listener() = std::move(notify);
-  return SetConsoleCtrlHandler(OnConsoleControl, TRUE) != 0;
+  std::lock_guard<std::mutex> lock(listener_mutex);
+  bool installed = static_cast<bool>(listener);
+  listener = std::move(notify);
+  return installed || SetConsoleCtrlHandler(OnConsoleControl, TRUE) != 0;
+}
+
+void StopWatchingConsole() {
+  SetConsoleCtrlHandler(OnConsoleControl, FALSE);
+  std::lock_guard<std::mutex> lock(listener_mutex);
+  listener = nullptr;
 }
 #else
 bool WatchConsoleStop(std::function<void(const char*)>) { return false; }
+void StopWatchingConsole() {}
 #endif
 
 }  // namespace iocptcp

@@ -13,5 +13,7 @@ namespace iocptcp {
 // handler waits: the drain ends the process itself. Returns false on other
 // platforms, where SIGINT and SIGTERM serve.
 bool WatchConsoleStop(std::function<void(const char*)> notify);
+// Removes the handler; `notify` is not called after this returns.
+void StopWatchingConsole();
 
 }  // namespace iocptcp

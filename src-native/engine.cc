@@ -176,8 +176,8 @@ void Worker::Tick(int64_t now_ms) {
 // mark, and the peer can still send.
 bool Worker::MayRead(const Conn* conn) const {
   size_t high_water = engine_->options().write_high_water;
-  return !conn->paused && !conn->peer_eof && !conn->fin_sent && conn->unsent <= high_water &&
-         conn->in_js <= high_water;
+  // After our FIN we still read: the peer's FIN ends the connection.
+  return !conn->paused && !conn->peer_eof && conn->unsent <= high_water && conn->in_js <= high_water;
 }
 
 void Worker::SetReading(Conn* conn, bool reading) {
@@ -249,6 +249,7 @@ void Worker::Adopt(Socket fd) {
     slots_.emplace_back();
   } else {
     CloseSocket(fd);  // a million connections on one thread: refuse this one
+    engine_->ReleaseConnection();
     Counters::Add(counters_.accept_errors, 1);
     return;
   }
@@ -364,6 +365,8 @@ void Worker::SendNext(Conn* conn) {
 
 void Worker::OnSend(Conn* conn, long result) {
   conn->send_in_flight = false;
+  // Bytes the kernel took count even when the connection closed meanwhile.
+  if (result > 0) Counters::Add(counters_.sent_bytes, static_cast<uint64_t>(result));
   if (conn->finished) return;
   if (result < 0) {
     int error = static_cast<int>(-result);
@@ -371,7 +374,6 @@ void Worker::OnSend(Conn* conn, long result) {
     return;
   }
   size_t sent = static_cast<size_t>(result);
-  Counters::Add(counters_.sent_bytes, sent);
   if (sent > 0) conn->active_ms = now_ms_;
   conn->bytes_sent += sent;
   conn->unsent -= sent;
@@ -553,13 +555,15 @@ CounterSnapshot Engine::Snapshot() {
   CounterSnapshot total;
   for (auto& worker : workers_) {
     Counters& c = worker->counters();
-    auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_relaxed); };
+    auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_acquire); };
+    // Disconnects before accepts: a connection that opens and closes between
+    // the two reads then shows as active for one scrape, never as -1.
+    for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) total.disconnects[i] += get(c.disconnects[i]);
     total.accepted += get(c.accepted);
     total.accept_errors += get(c.accept_errors);
     total.rejected_max_connections += get(c.rejected_max_connections);
     total.received_bytes += get(c.received_bytes);
     total.sent_bytes += get(c.sent_bytes);
-    for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) total.disconnects[i] += get(c.disconnects[i]);
   }
   return total;
 }

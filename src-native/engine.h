@@ -74,8 +74,9 @@ struct Counters {
   std::atomic<uint64_t> sent_bytes{0};
   std::atomic<uint64_t> disconnects[static_cast<int>(Cause::kCount)] = {};
 
+  // Only the owning thread writes; release pairs with the scrape's acquire.
   static void Add(std::atomic<uint64_t>& counter, uint64_t n) {
-    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_release);
   }
 };
 

@@ -72,6 +72,7 @@ export class Server extends EventEmitter {
   #causes: DisconnectCause[];
   #stopped: Promise<void> | undefined;
   #onStopped: (() => void) | undefined;
+  #joined = false;
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
     super();
@@ -150,7 +151,7 @@ export class Server extends EventEmitter {
     } finally {
       // Tell the engine what JS has taken, once per batch: it stops reading a
       // connection while more than the high-water mark waits here.
-      if (taken.size > 0 && this.#engine) this.#engine.ack(Float64Array.from([...taken].flat()));
+      if (taken.size > 0 && !this.#joined) this.#engine!.ack(Float64Array.from([...taken].flat()));
     }
   }
 
@@ -195,6 +196,7 @@ export class Server extends EventEmitter {
 
   #finishClose(): void {
     this.#engine!.join();
+    this.#joined = true;  // stats() still answers; nothing else may reach the engine
     this.#connections.clear();
     this.#onStopped?.();
     this.emit('close');

@@ -177,3 +177,29 @@ t.test(
     }
   },
 );
+
+t.test(
+  'with a JS handler and a client still sending when the drain deadline passes, the service still exits 0',
+  { skip: needsOwnService(`sends ${SIGNAL}`) },
+  async (t) => {
+    const svc = await spawnService(t, { handler: 'js-echo', drainTimeoutMs: 300 });
+    const client = await Client.connect(svc.tcp, ms(10000));
+    t.teardown(() => client.destroy());
+    // Keep data flowing until the server closes: the last data events, the
+    // closes and the engine's stop then arrive in JS close together.
+    let streaming = true;
+    const stream = (async () => {
+      while (streaming && !client.ended && client.error === undefined) {
+        await client.write(Buffer.alloc(16 * 1024, 0x61)).catch(() => undefined);
+      }
+    })();
+    await sleep(ms(200));
+    svc.child!.kill(SIGNAL);
+    const exit = await within(svc.exited!, ms(10000));
+    streaming = false;
+    await stream;
+    t.same(exit, { code: 0, signal: null }, 'the service exits 0');
+    const stopped = svc.logLines().find((line) => line.msg === 'stopped');
+    t.ok(stopped, 'it logged its final "stopped" line');
+  },
+);
