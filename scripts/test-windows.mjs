@@ -13,15 +13,16 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { finish, root, runLane } from './lanes.mjs';
-import { ensureWindowsNode, ensureWinePrefix, windowsNodeVersion } from './windows-tools.mjs';
+import { ensureSecondWinePrefix, ensureWindowsNode, ensureWinePrefix, windowsNodeVersion } from './windows-tools.mjs';
 
 if (!existsSync(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node'))) {
   console.error('test-windows: prebuilds/win32-x64/iocp-tcp.node is missing: npm run prebuild:win32');
   process.exit(2);
 }
 const nodeExe = ensureWindowsNode();
+const wineEnv = ensureWinePrefix();
 const env = {
-  ...ensureWinePrefix(),
+  ...wineEnv,
   // tap's process tracking puts its --import loader into NODE_OPTIONS of every
   // child; node.exe cannot resolve that Linux path, so drop it at the door.
   IOCP_TCP_TEST_LAUNCH: JSON.stringify(['env', '-u', 'NODE_OPTIONS', 'wine', nodeExe]),
@@ -29,6 +30,8 @@ const env = {
   IOCP_TCP_TEST_STOP_SIGNAL: 'SIGINT',
   IOCP_TCP_TEST_STOP_NAME: 'CTRL_C',
   IOCP_TCP_TEST_UNDER_WINE: '1',
+  // The descriptor-exhaustion test needs a wineserver under its limit: see harness.ts.
+  IOCP_TCP_TEST_LIMITED_WINEPREFIX: ensureSecondWinePrefix(wineEnv, 'limited'),
   // Wine starts node.exe in seconds, not milliseconds: stretch every wait.
   IOCP_TCP_TEST_TIMEOUT_SCALE: '4',
   // node-gyp-build inside node.exe: the win32 prebuild, never a Linux build/Release.

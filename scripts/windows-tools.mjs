@@ -2,7 +2,7 @@
 // Debian packages, the Windows node.exe the project pins, and a Wine prefix.
 // Each is installed or fetched once and then found in place.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -64,4 +64,26 @@ export function ensureWinePrefix() {
     writeFileSync(ready, '');
   }
   return env;
+}
+
+/**
+ * A second prefix beside `env`'s, sharing its drive_c, for a service that must
+ * run under its own descriptor limit. Wine keeps every socket in the
+ * wineserver, one per prefix, started by whichever Wine process of the prefix
+ * comes first: a `prlimit` on node.exe alone does not reach it. A prefix of its
+ * own gives the limited service a wineserver of its own, started under the
+ * limit. Directories are linked, files (the registry) copied: the wineserver
+ * rewrites those when it exits.
+ */
+export function ensureSecondWinePrefix(env, name) {
+  const prefix = `${env.WINEPREFIX}-${name}`;
+  if (!existsSync(prefix)) {
+    mkdirSync(prefix);
+    for (const entry of readdirSync(env.WINEPREFIX)) {
+      const from = join(env.WINEPREFIX, entry);
+      if (lstatSync(from).isDirectory()) symlinkSync(from, join(prefix, entry));
+      else copyFileSync(from, join(prefix, entry));
+    }
+  }
+  return prefix;
 }
