@@ -58,9 +58,13 @@ export function ensureWinePrefix() {
   const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all' };
   const ready = join(prefix, '.iocp-tcp-win10');
   if (!existsSync(ready)) {
+    mkdirSync(cacheDir, { recursive: true });
     // Node refuses to start on the prefix's default Windows version.
     run('wine', ['wineboot', '--init'], { env, stdio: 'ignore' });
     run('wine', ['winecfg', '/v', 'win10'], { env, stdio: 'ignore' });
+    // The wineserver writes the registry to the prefix only when it exits:
+    // wait for that, so the prefix on disk says win10 (ensureSecondWinePrefix copies it).
+    run('wineserver', ['-w'], { env });
     writeFileSync(ready, '');
   }
   return env;
@@ -78,6 +82,7 @@ export function ensureWinePrefix() {
 export function ensureSecondWinePrefix(env, name) {
   const prefix = `${env.WINEPREFIX}-${name}`;
   if (!existsSync(prefix)) {
+    run('wineserver', ['-w'], { env });
     mkdirSync(prefix);
     for (const entry of readdirSync(env.WINEPREFIX)) {
       const from = join(env.WINEPREFIX, entry);
