@@ -89,13 +89,19 @@ class EpollBackend final : public Backend {
     if (abort) SetAbortiveClose(conn->fd);
     close(conn->fd);
     conn->fd = kInvalidSocket;
-    to_release_.push_back(conn);
+    worker_->ReleaseWhenIdle(conn);
+  }
+
+  bool Forget(Conn* conn) override {
+    delete static_cast<EpollConn*>(conn->backend_data);
+    conn->backend_data = nullptr;
+    return true;
   }
 
   // ---- the loop ----
 
   void Poll(int timeout_ms) override {
-    if (!ready_to_send_.empty() || !to_release_.empty() || listener_removed_) timeout_ms = 0;
+    if (!ready_to_send_.empty() || listener_removed_) timeout_ms = 0;
     if (accept_paused_) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
     epoll_event events[kMaxEvents];
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
@@ -106,7 +112,6 @@ class EpollBackend final : public Backend {
       listener_removed_ = false;
       worker_->OnListenerRemoved();
     }
-    ReleaseClosed();
   }
 
   void Wake() override {
@@ -204,7 +209,7 @@ class EpollBackend final : public Backend {
       std::vector<Conn*> batch;
       batch.swap(ready_to_send_);
       for (Conn* conn : batch) {
-        if (conn->finished) continue;  // closed meanwhile; released below
+        if (conn->finished) continue;  // closed meanwhile; the worker frees it after this Poll
         EpollConn* state = StateOf(conn);
         ssize_t n = send(conn->fd, state->send_data, state->send_len, MSG_NOSIGNAL);
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -215,15 +220,6 @@ class EpollBackend final : public Backend {
         worker_->OnSend(conn, n >= 0 ? static_cast<long>(n) : -errno);
       }
     }
-  }
-
-  void ReleaseClosed() {
-    for (Conn* conn : to_release_) {
-      delete static_cast<EpollConn*>(conn->backend_data);
-      conn->backend_data = nullptr;
-      worker_->OnReleased(conn);
-    }
-    to_release_.clear();
   }
 
   Worker* worker_;
@@ -237,7 +233,6 @@ class EpollBackend final : public Backend {
   char wake_tag_ = 0, listener_tag_ = 0;  // their addresses mark epoll entries
   std::unique_ptr<char[]> read_buffer_;
   std::vector<Conn*> ready_to_send_;
-  std::vector<Conn*> to_release_;
 };
 
 }  // namespace

@@ -56,7 +56,6 @@ struct IocpConn {
   bool associated = false;  // with this thread's port
   bool readable = false;    // the zero-byte receive completed: recv() has something
   bool queued = false;      // in ready_: handled in Poll
-  bool release_queued = false;
   int recv_error = 0;       // failures found while starting, delivered from Poll
   int send_error = 0;
 
@@ -151,13 +150,21 @@ class IocpBackend final : public Backend {
     if (state->recv.pending || state->send.pending) CancelIoEx(reinterpret_cast<HANDLE>(conn->fd), nullptr);
     closesocket(conn->fd);
     conn->fd = kInvalidSocket;
-    ReleaseWhenIdle(conn);
+    worker_->ReleaseWhenIdle(conn);
+  }
+
+  bool Forget(Conn* conn) override {
+    auto* state = static_cast<IocpConn*>(conn->backend_data);
+    if (state != nullptr && state->queued) return false;  // still in ready_: free it after that has run
+    delete state;
+    conn->backend_data = nullptr;
+    return true;
   }
 
   // ---- the loop ----
 
   void Poll(int timeout_ms) override {
-    if (!ready_.empty() || !to_release_.empty() || listener_removed_) timeout_ms = 0;
+    if (!ready_.empty() || listener_removed_) timeout_ms = 0;
     if (!idle_accepts_.empty()) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
     OVERLAPPED_ENTRY entries[kCompletionBatch];
     ULONG count = 0;
@@ -170,7 +177,6 @@ class IocpBackend final : public Backend {
       listener_removed_ = false;
       worker_->OnListenerRemoved();
     }
-    ReleaseClosed();
   }
 
   void Wake() override { PostQueuedCompletionStatus(port_, 0, 0, nullptr); }
@@ -313,7 +319,7 @@ class IocpBackend final : public Backend {
         if (conn->reading) Drain(conn);
       }
     }
-    ReleaseWhenIdle(conn);
+    worker_->ReleaseWhenIdle(conn);
   }
 
   void Drain(Conn* conn) {
@@ -339,7 +345,7 @@ class IocpBackend final : public Backend {
     long result = static_cast<long>(bytes);
     if (!ok) result = conn->finished ? -WSAECONNABORTED : -OperationError(conn->fd, &StateOf(conn)->send);
     worker_->OnSend(conn, result);
-    ReleaseWhenIdle(conn);
+    worker_->ReleaseWhenIdle(conn);
   }
 
   // ---- deferred work, closing ----
@@ -367,28 +373,6 @@ class IocpBackend final : public Backend {
     }
   }
 
-  void ReleaseWhenIdle(Conn* conn) {
-    IocpConn* state = StateOf(conn);
-    if (!conn->finished || conn->ops_in_flight != 0 || state->release_queued) return;
-    state->release_queued = true;
-    to_release_.push_back(conn);
-  }
-
-  void ReleaseClosed() {
-    std::vector<Conn*> later;
-    for (Conn* conn : to_release_) {
-      auto* state = static_cast<IocpConn*>(conn->backend_data);
-      if (state->queued) {
-        later.push_back(conn);  // still in ready_: free it after that has run
-        continue;
-      }
-      delete state;
-      conn->backend_data = nullptr;
-      worker_->OnReleased(conn);
-    }
-    to_release_.swap(later);
-  }
-
   Worker* worker_;
   HANDLE port_ = nullptr;
   Socket listener_ = kInvalidSocket;
@@ -401,7 +385,6 @@ class IocpBackend final : public Backend {
   std::vector<AcceptOp*> idle_accepts_;
   std::unique_ptr<char[]> read_buffer_;
   std::vector<Conn*> ready_;
-  std::vector<Conn*> to_release_;
 };
 
 }  // namespace

@@ -26,7 +26,6 @@ struct UringConn {
   bool recv_armed = false;   // a multishot recv is in the kernel
   bool recv_cancelling = false;
   bool send_armed = false;
-  bool release_queued = false;
 };
 
 struct Completion {
@@ -130,13 +129,19 @@ class UringBackend final : public Backend {
     if (abort) SetAbortiveClose(conn->fd);
     close(conn->fd);
     conn->fd = kInvalidSocket;
-    ReleaseWhenIdle(conn);
+    worker_->ReleaseWhenIdle(conn);
+  }
+
+  bool Forget(Conn* conn) override {
+    delete static_cast<UringConn*>(conn->backend_data);
+    conn->backend_data = nullptr;
+    return true;
   }
 
   // ---- the loop ----
 
   void Poll(int timeout_ms) override {
-    if (!to_release_.empty() || listener_removed_) timeout_ms = 0;
+    if (listener_removed_) timeout_ms = 0;
     if (accept_resume_ms_ != 0) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
     __kernel_timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000LL};
     io_uring_cqe* cqe = nullptr;
@@ -159,7 +164,6 @@ class UringBackend final : public Backend {
       listener_removed_ = false;
       worker_->OnListenerRemoved();
     }
-    ReleaseClosed();
   }
 
   void Wake() override {
@@ -307,31 +311,14 @@ class UringBackend final : public Backend {
     if (c.flags & IORING_CQE_F_BUFFER) ReturnBuffer(c.flags >> IORING_CQE_BUFFER_SHIFT);
     // -ENOBUFS: every buffer was in use for a moment; they are back now.
     if (ended && !conn->finished && conn->reading && !state->recv_armed) ArmRecv(conn);
-    ReleaseWhenIdle(conn);
+    worker_->ReleaseWhenIdle(conn);
   }
 
   void OnSendDone(Conn* conn, const Completion& c) {
     StateOf(conn)->send_armed = false;
     --conn->ops_in_flight;
     worker_->OnSend(conn, c.res);
-    ReleaseWhenIdle(conn);
-  }
-
-  // A closed connection is freed once the kernel holds no operation of it.
-  void ReleaseWhenIdle(Conn* conn) {
-    UringConn* state = StateOf(conn);
-    if (!conn->finished || conn->ops_in_flight != 0 || state->release_queued) return;
-    state->release_queued = true;
-    to_release_.push_back(conn);
-  }
-
-  void ReleaseClosed() {
-    for (Conn* conn : to_release_) {
-      delete static_cast<UringConn*>(conn->backend_data);
-      conn->backend_data = nullptr;
-      worker_->OnReleased(conn);
-    }
-    to_release_.clear();
+    worker_->ReleaseWhenIdle(conn);
   }
 
   Worker* worker_;
@@ -348,7 +335,6 @@ class UringBackend final : public Backend {
   bool accept_armed_ = false;
   int64_t accept_resume_ms_ = 0;
   bool listener_removed_ = false;
-  std::vector<Conn*> to_release_;
 };
 
 }  // namespace

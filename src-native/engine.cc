@@ -89,7 +89,9 @@ void Worker::Run() {
   next_tick_ms_ = now_ms_ + kTickMs;
   // Stop once draining, with no connection left and none on its way here.
   while (!(draining_ && engine_->ListenerClosed() && live_ == 0 && engine_->handovers() == 0)) {
-    backend_->Poll(static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_)));
+    // Connections closed outside Poll (by a command or the tick) are freed after the next one.
+    backend_->Poll(to_release_.empty() ? static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_)) : 0);
+    FreeReleased();
     now_ms_ = Engine::NowMs();
     RunCommands();
     if (now_ms_ >= next_tick_ms_) {
@@ -418,9 +420,23 @@ void Worker::Finish(Conn* conn, Cause cause, bool abort, int error) {
   backend_->Close(conn, abort);
 }
 
-void Worker::OnReleased(Conn* conn) {
-  delete conn;
-  --live_;
+void Worker::ReleaseWhenIdle(Conn* conn) {
+  if (!conn->finished || conn->ops_in_flight != 0 || conn->release_queued) return;
+  conn->release_queued = true;
+  to_release_.push_back(conn);
+}
+
+void Worker::FreeReleased() {
+  std::vector<Conn*> later;
+  for (Conn* conn : to_release_) {
+    if (!backend_->Forget(conn)) {
+      later.push_back(conn);
+      continue;
+    }
+    delete conn;
+    --live_;
+  }
+  to_release_.swap(later);
 }
 
 // ---- Engine ----

@@ -151,6 +151,7 @@ struct Conn {
   int64_t active_ms = 0;          // last time bytes moved either way
   int64_t close_deadline_ms = 0;  // after our FIN, give up waiting for the peer's
   int ops_in_flight = 0;          // backend operations that still refer to this
+  bool release_queued = false;    // in Worker's release list
   void* backend_data = nullptr;
 };
 
@@ -178,8 +179,13 @@ class Backend {
   // Send our FIN now (synchronous).
   virtual void ShutdownSend(Conn* conn) = 0;
   // Cancel the connection's operations and close its socket (with RST when
-  // `abort`); Worker::OnReleased follows once no operation refers to it.
+  // `abort`). The backend then calls Worker::ReleaseWhenIdle after each of the
+  // connection's completions, and once from Close itself.
   virtual void Close(Conn* conn, bool abort) = 0;
+  // Free the backend's state of a closed connection no operation refers to.
+  // False while the backend still holds it for deferred work of its own: the
+  // worker asks again after the next Poll.
+  virtual bool Forget(Conn* conn) = 0;
   // Wait up to timeout_ms for completions and dispatch them.
   virtual void Poll(int timeout_ms) = 0;
   // Make a Poll on the owning thread return soon. Thread-safe.
@@ -224,7 +230,8 @@ class Worker {
   void OnListenerRemoved();
   void OnRecv(Conn* conn, const char* data, long result);  // bytes, 0 = FIN, <0 = -error
   void OnSend(Conn* conn, long result);                    // bytes, or -error
-  void OnReleased(Conn* conn);
+  // Queue a finished connection for freeing once no operation refers to it.
+  void ReleaseWhenIdle(Conn* conn);
 
  private:
   void Run();
@@ -242,6 +249,7 @@ class Worker {
   void SetCause(Conn* conn, Cause cause, int error = 0);
   void Emit(Event&& event) { pending_events_.push_back(std::move(event)); }
   void FlushEvents();
+  void FreeReleased();
 
   Engine* engine_;
   int index_;
@@ -261,7 +269,8 @@ class Worker {
   };
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_slots_;
-  size_t live_ = 0;  // connections not yet released
+  size_t live_ = 0;  // connections not yet freed
+  std::vector<Conn*> to_release_;
 
   std::mutex commands_mutex_;
   std::vector<Command> commands_;
