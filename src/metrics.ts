@@ -11,6 +11,8 @@ import type { ServerStats } from './server';
 export const METRIC_NAMES = {
   accepted: 'iocp_tcp_connections_accepted_total',
   active: 'iocp_tcp_connections_active',
+  max: 'iocp_tcp_connections_max',
+  draining: 'iocp_tcp_draining',
   rejected: 'iocp_tcp_connections_rejected_total',
   acceptErrors: 'iocp_tcp_accept_errors_total',
   receivedBytes: 'iocp_tcp_received_bytes_total',
@@ -40,6 +42,8 @@ export const DURATION_BUCKETS = [0.001, 0.01, 0.1, 1, 10, 60, 300, 1800, 3600];
 /** What the metrics read: a server, or a stand-in in tests. */
 export interface MetricsSource {
   stats(): ServerStats;
+  readonly maxConnections: number;
+  readonly draining: boolean;
   on(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
 }
 
@@ -77,6 +81,22 @@ export function registerMetrics(registry: Registry, source: MetricsSource, backe
     collect() {
       const s = snapshot();
       this.set(s.accepted - DISCONNECT_CAUSES.reduce((sum, cause) => sum + s.disconnects[cause], 0));
+    },
+  });
+  new Gauge({
+    name: METRIC_NAMES.max,
+    help: 'The connection limit (--max-connections); 0 = unlimited.',
+    registers,
+    collect() {
+      this.set(source.maxConnections);
+    },
+  });
+  new Gauge({
+    name: METRIC_NAMES.draining,
+    help: '1 while a graceful stop drains open connections, else 0.',
+    registers,
+    collect() {
+      this.set(source.draining ? 1 : 0);
     },
   });
   const duration = new Histogram({

@@ -86,6 +86,16 @@ export class Server extends EventEmitter {
     return this.#engine?.backend;
   }
 
+  /** The connection limit the server was created with (0 = unlimited). */
+  get maxConnections(): number {
+    return this.#options.maxConnections;
+  }
+
+  /** True from close() until the engine has stopped: the listener is closed, open connections drain. */
+  get draining(): boolean {
+    return this.#stopped !== undefined && !this.#joined;
+  }
+
   /** Starts the engine and binds. Rejects with `code` (EADDRINUSE, ERR_IOCP_TCP_BACKEND, ...). */
   async listen(options: ListenOptions): Promise<AddressInfo> {
     if (this.#engine) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is already listening');

@@ -44,6 +44,7 @@ t.test(
   async (t) => {
     const svc = await spawnService(t, { args: ['--max-connections', String(LIMIT)] });
     const before = await scrape(svc);
+    t.equal(value(before.exposition, M.max), LIMIT, `${M.max} shows the limit`);
     const rejectedMax = (s: Snapshot) => value(s.exposition, M.rejected, { reason: 'max_connections' });
 
     const served = await Promise.all(Array.from({ length: LIMIT }, () => Client.connect(svc.tcp, ms(10000))));

@@ -6,6 +6,8 @@ import { CAUSES, httpGet, M, parseExposition, value } from './fixtures/metrics';
 const FAMILIES: Record<string, string> = {
   [M.accepted]: 'counter',
   [M.active]: 'gauge',
+  [M.max]: 'gauge',
+  [M.draining]: 'gauge',
   [M.rejected]: 'counter',
   [M.acceptErrors]: 'counter',
   [M.received]: 'counter',
@@ -34,6 +36,8 @@ t.test('/metrics serves every contract series in the Prometheus text format', as
   for (const name of [M.accepted, M.active, M.acceptErrors, M.received, M.sent]) {
     t.ok(value(exp, name) >= 0, `${name} has a sample`);
   }
+  t.ok(value(exp, M.max) >= 0, `${M.max} has a sample`);
+  t.equal(value(exp, M.draining), 0, `${M.draining} is 0 while the service listens`);
   for (const cause of CAUSES) {
     t.ok(value(exp, M.disconnects, { cause }) >= 0, `disconnects has a cause="${cause}" series`);
   }

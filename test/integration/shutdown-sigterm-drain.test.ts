@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
 import { Client, probeConnect } from './fixtures/client';
 import { config, ms, needsOwnService, sleep, spawnService, within, type Service } from './fixtures/harness';
-import { CAUSES, delta, httpGet, scrape, type Snapshot } from './fixtures/metrics';
+import { CAUSES, delta, httpGet, M, parseExposition, scrape, value, type Snapshot } from './fixtures/metrics';
 
 const SIGNAL = config.stopSignal;
 
@@ -92,6 +92,8 @@ t.test(
     t.equal(refused.outcome, 'ECONNREFUSED', `a new connect is refused ${refused.afterMs} ms after ${SIGNAL}`);
     t.equal(await waitReadyz(svc, 503, ms(2000)), 503, '/readyz answers 503 while draining');
     t.equal((await httpGet(svc.metrics, '/healthz')).status, 200, '/healthz still answers 200 while draining');
+    const duringDrain = parseExposition((await httpGet(svc.metrics, '/metrics')).body);
+    t.equal(value(duringDrain, M.draining), 1, `${M.draining} is 1 while draining`);
 
     const results = await Promise.allSettled(conversations);
     t.same(

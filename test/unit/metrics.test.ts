@@ -10,6 +10,8 @@ import type { ServerStats } from '../../src/server';
 /** A stand-in for a Server: settable native totals, counts how often they are read. */
 class FakeSource extends EventEmitter {
   reads = 0;
+  maxConnections = 0;
+  draining = false;
   totals: ServerStats = {
     accepted: 0,
     acceptErrors: 0,
@@ -54,6 +56,20 @@ t.test('a fresh registry shows every contract series at zero, and the info gauge
   }
   t.equal(m.get(`${METRIC_NAMES.info}{backend="epoll",version="1.2.3"}`), 1);
   t.equal(m.get(`${METRIC_NAMES.duration}_count`), 0);
+  t.equal(m.get(METRIC_NAMES.max), 0, 'no connection limit');
+  t.equal(m.get(METRIC_NAMES.draining), 0, 'not draining');
+});
+
+t.test('the limit and the draining state are read at each scrape', async (t) => {
+  const { source, scrape } = setup();
+  source.maxConnections = 500;
+  source.draining = true;
+  let m = await scrape();
+  t.equal(m.get(METRIC_NAMES.max), 500);
+  t.equal(m.get(METRIC_NAMES.draining), 1);
+  source.draining = false;
+  m = await scrape();
+  t.equal(m.get(METRIC_NAMES.draining), 0);
 });
 
 t.test('counters follow the native totals across scrapes without counting twice', async (t) => {

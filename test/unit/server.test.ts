@@ -177,14 +177,23 @@ t.test('a handler that throws costs only its own connection', async (t) => {
   good.destroy();
 });
 
+t.test('maxConnections reports the limit the server was created with', async (t) => {
+  t.equal(createServer({ handler: 'echo', maxConnections: 7 }).maxConnections, 7);
+  t.equal(createServer({ handler: 'echo' }).maxConnections, 0, 'unlimited by default');
+});
+
 t.test('close() refuses new connections, resolves after the drain deadline and emits close', async (t) => {
   const { server, port } = await listening(t, { handler: 'echo' });
   const socket = await client(port);
   socket.on('error', () => {});
   const closed = once(server, 'close');
   const started = Date.now();
-  await server.close({ drainTimeoutMs: 300 });
+  t.equal(server.draining, false, 'not draining before close()');
+  const stopping = server.close({ drainTimeoutMs: 300 });
+  t.equal(server.draining, true, 'draining from close() on');
+  await stopping;
   await closed;
+  t.equal(server.draining, false, 'not draining once stopped');
   t.ok(Date.now() - started >= 250, 'waited for the open connection until the deadline');
   const refused = connect(port, '127.0.0.1');
   const [error] = (await once(refused, 'error')) as [NodeJS.ErrnoException];
