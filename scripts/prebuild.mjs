@@ -1,20 +1,23 @@
 #!/usr/bin/env node
-// Builds the prebuilds and keeps prebuilds/manifest.json: the hash of the
-// native sources they were built from and the hash of each binary.
+// Builds the prebuilds and keeps prebuilds/manifest.json: the hashes of the
+// sources they were built from and the hash of each file.
 //
 //   node scripts/prebuild.mjs linux     build prebuilds/linux-x64 with prebuildify
 //   node scripts/prebuild.mjs win32     cross-build prebuilds/win32-x64 with mingw-w64
+//   node scripts/prebuild.mjs service   bundle the service (dist/ and its production
+//                                       dependencies) into prebuilds/service, the
+//                                       JavaScript the Windows container runs
 //   node scripts/prebuild.mjs record    rewrite the manifest from the files present
 //   node scripts/prebuild.mjs check     fail unless the manifest matches the sources
-//                                       and the binaries; with --rebuild, also
-//                                       rebuild both in a clean copy of the sources
+//                                       and the files; with --rebuild, also rebuild
+//                                       all three in a clean copy of the sources
 //                                       and compare them byte for byte
-// Both builds are reproducible (no timestamps, no build paths in the output).
+// Every build is reproducible (no timestamps, no build paths in the output).
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 
 import { ensureDebianPackages } from './windows-tools.mjs';
 
@@ -28,26 +31,41 @@ function nativeSources() {
   return ['binding.gyp', ...native];
 }
 
-export function sourcesHash() {
+/** The files the service bundle is built from: the TypeScript sources, the compiler settings, the locked dependencies. */
+function serviceSources() {
+  const src = readdirSync(join(root, 'src'), { recursive: true })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `src/${f.split(sep).join('/')}`)
+    .sort();
+  return ['package-lock.json', 'tsconfig.json', ...src];
+}
+
+function hashFiles(files) {
   const hash = createHash('sha256');
-  for (const file of nativeSources()) hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
+  for (const file of files) hash.update(`${file}\0`).update(readFileSync(join(root, file))).update('\0');
   return hash.digest('hex');
 }
 
+export const sourcesHash = () => hashFiles(nativeSources());
+const serviceSourcesHash = () => hashFiles(serviceSources());
+
+/** The files of prebuilds/ (below its folders), as paths relative to it. */
 function binaries() {
   const dir = join(root, 'prebuilds');
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(dir, d.name)).map((f) => `${d.name}/${f}`))
+    .flatMap((d) => listFiles(dir, d.name))
     .sort();
 }
 
+const listFiles = (dir, folder) => readdirSync(join(dir, folder)).map((f) => `${folder}/${f}`);
+
 function record() {
   const files = Object.fromEntries(binaries().map((f) => [f, sha256(readFileSync(join(root, 'prebuilds', f)))]));
-  const manifest = { sources: sourcesHash(), sourceFiles: nativeSources(), files };
+  const manifest = { sources: sourcesHash(), sourceFiles: nativeSources(), serviceSources: serviceSourcesHash(), files };
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`prebuilds/manifest.json: sources ${manifest.sources.slice(0, 12)}, ${Object.keys(files).length} binaries`);
+  console.log(`prebuilds/manifest.json: sources ${manifest.sources.slice(0, 12)}, ${Object.keys(files).length} files`);
 }
 
 function buildLinux(dir) {
@@ -100,11 +118,53 @@ function checkImports(file) {
   console.log(`${relative(root, file)} imports only ${imports.join(', ')}`);
 }
 
-function check(rebuild) {
+// The service as one file per entry point, with its production dependencies:
+// the image needs node.exe and these, no npm and no node_modules.
+const SERVICE_ENTRIES = ['cli', 'healthcheck'];
+
+/** Compiles dir/src to dir/dist and bundles it into dir/prebuilds/service, with the bundled packages' licenses. */
+async function buildService(dir) {
+  execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: dir, stdio: 'inherit' });
+  const { build } = await import('esbuild');
+  const outdir = join(dir, 'prebuilds', 'service');
+  rmSync(outdir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: dir,
+    entryPoints: SERVICE_ENTRIES.map((name) => `dist/${name}.js`),
+    outdir: 'prebuilds/service',
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+    // Paths in the bundle's comments stay relative even through dir/node_modules being a link.
+    preserveSymlinks: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  writeFileSync(join(outdir, 'THIRD_PARTY_LICENSES.txt'), bundledLicenses(dir, Object.keys(result.metafile.inputs)));
+  console.log(`prebuilds/service: ${SERVICE_ENTRIES.map((name) => `${name}.js`).join(', ')} and THIRD_PARTY_LICENSES.txt`);
+}
+
+/** The license texts of the npm packages whose files went into the bundle. */
+function bundledLicenses(dir, inputs) {
+  const packages = new Set(inputs.map((input) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input)?.[1]).filter(Boolean));
+  return [...packages].sort().map((name) => {
+    const pkgDir = join(dir, 'node_modules', name);
+    const { version, license } = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+    const file = readdirSync(pkgDir).find((f) => /^licen[cs]e/i.test(f));
+    if (!file) throw new Error(`bundled package ${name} ships no license file`);
+    return `${name} ${version} (${license})\n\n${readFileSync(join(pkgDir, file), 'utf8').trim()}\n`;
+  }).join(`\n${'-'.repeat(72)}\n\n`);
+}
+
+async function check(rebuild) {
   const problems = [];
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   if (manifest.sources !== sourcesHash()) {
-    problems.push('native sources changed since the prebuilds were made: run npm run prebuild');
+    problems.push('native sources changed since the prebuilds were made: run npm run prebuild:linux and prebuild:win32');
+  }
+  if (manifest.serviceSources !== serviceSourcesHash()) {
+    problems.push('src/, tsconfig.json or package-lock.json changed since the service bundle was made: run npm run prebuild:service');
   }
   const listed = Object.keys(manifest.files).sort();
   if (JSON.stringify(listed) !== JSON.stringify(binaries())) problems.push(`manifest lists ${listed}, prebuilds/ has ${binaries()}`);
@@ -115,11 +175,16 @@ function check(rebuild) {
   if (rebuild) {
     // A clean copy, so a stale build/ cannot stand in for the sources.
     const dir = mkdtempSync(join(tmpdir(), 'iocp-tcp-prebuild-'));
-    for (const file of ['package.json', ...nativeSources()]) cpSync(join(root, file), join(dir, file), { recursive: true });
+    for (const file of ['package.json', ...nativeSources(), ...serviceSources()]) {
+      mkdirSync(dirname(join(dir, file)), { recursive: true });
+      cpSync(join(root, file), join(dir, file));
+    }
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     buildLinux(dir);
     buildWin32(dir);
-    for (const file of ['linux-x64/iocp-tcp.node', 'win32-x64/iocp-tcp.node']) {
+    await buildService(dir);
+    const rebuiltFiles = ['linux-x64/iocp-tcp.node', 'win32-x64/iocp-tcp.node', ...listFiles(join(dir, 'prebuilds'), 'service')];
+    for (const file of rebuiltFiles) {
       const rebuilt = sha256(readFileSync(join(dir, 'prebuilds', file)));
       if (rebuilt !== manifest.files[file]) {
         problems.push(`${file} rebuilt from source is ${rebuilt.slice(0, 12)}, committed is ` +
@@ -133,7 +198,7 @@ function check(rebuild) {
   checkImports(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node'));
   for (const problem of problems) console.error(`prebuild check: ${problem}`);
   if (problems.length > 0) process.exit(1);
-  console.log(`prebuild check: manifest matches ${relative(root, manifestPath)} sources and ${listed.length} binaries`);
+  console.log(`prebuild check: manifest matches ${relative(root, manifestPath)} sources and ${listed.length} files`);
 }
 
 const [command, ...flags] = process.argv.slice(2);
@@ -143,11 +208,14 @@ if (command === 'linux') {
 } else if (command === 'win32') {
   buildWin32(root);
   record();
+} else if (command === 'service') {
+  await buildService(root);
+  record();
 } else if (command === 'record') {
   record();
 } else if (command === 'check') {
-  check(flags.includes('--rebuild'));
+  await check(flags.includes('--rebuild'));
 } else {
-  console.error('usage: node scripts/prebuild.mjs linux|win32|record|check [--rebuild]');
+  console.error('usage: node scripts/prebuild.mjs linux|win32|service|record|check [--rebuild]');
   process.exit(2);
 }

@@ -1,0 +1,309 @@
+#!/usr/bin/env node
+"use strict";
+var __getOwnPropNames = Object.getOwnPropertyNames;
+var __commonJS = (cb, mod) => function __require() {
+  try {
+    return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
+  } catch (e) {
+    throw mod = 0, e;
+  }
+};
+
+// dist/config.js
+var require_config = __commonJS({
+  "dist/config.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.BACKENDS = void 0;
+    exports2.parseConfig = parseConfig;
+    var node_fs_1 = require("node:fs");
+    var node_os_1 = require("node:os");
+    var node_path_1 = require("node:path");
+    exports2.BACKENDS = ["auto", "io_uring", "epoll", "iocp"];
+    exports2.LOG_LEVELS = ["debug", "info", "warn", "error"];
+    var ConfigError = class extends Error {
+      /** Stable error code. */
+      code = "ERR_IOCP_TCP_CONFIG";
+      name = "ConfigError";
+    };
+    exports2.ConfigError = ConfigError;
+    var InvalidValue = class extends Error {
+    };
+    exports2.InvalidValue = InvalidValue;
+    function integerIn(min, max) {
+      return (raw) => {
+        const value = /^[0-9]+$/.test(raw) ? Number(raw) : NaN;
+        if (!(value >= min && value <= max)) {
+          throw new InvalidValue(`is not an integer from ${min} to ${max}`);
+        }
+        return value;
+      };
+    }
+    function oneOf(choices) {
+      return (raw) => {
+        if (!choices.includes(raw)) {
+          throw new InvalidValue(`is not one of ${choices.join(", ")}`);
+        }
+        return raw;
+      };
+    }
+    function parseHost(raw) {
+      if (raw === "" || /\s/.test(raw)) {
+        throw new InvalidValue("is not a host name or address (empty or contains whitespace)");
+      }
+      return raw;
+    }
+    var BACKEND_PLATFORM = {
+      io_uring: "linux",
+      epoll: "linux",
+      iocp: "win32"
+    };
+    function parseBackend(raw, ctx) {
+      const backend = oneOf(exports2.BACKENDS)(raw);
+      if (backend !== "auto" && BACKEND_PLATFORM[backend] !== ctx.platform) {
+        throw new InvalidValue(`is only supported on ${BACKEND_PLATFORM[backend]} (this platform is ${ctx.platform})`);
+      }
+      return backend;
+    }
+    var BUILTIN_HANDLERS = ["echo", "js-echo"];
+    function parseHandler(raw, ctx) {
+      if (BUILTIN_HANDLERS.includes(raw))
+        return raw;
+      const path = (0, node_path_1.resolve)(ctx.cwd, raw);
+      if (!(0, node_fs_1.existsSync)(path)) {
+        throw new InvalidValue(`is not ${BUILTIN_HANDLERS.join(" or ")} and handler module not found: ${path}`);
+      }
+      return path;
+    }
+    function fixed(value) {
+      return { defaultValue: () => value, defaultText: String(value) };
+    }
+    exports2.SETTINGS = {
+      host: {
+        flag: "--host",
+        metavar: "<host>",
+        env: "IOCP_TCP_HOST",
+        ...fixed("0.0.0.0"),
+        description: "Address the TCP server listens on.",
+        parse: parseHost
+      },
+      port: {
+        flag: "--port",
+        metavar: "<port>",
+        env: "IOCP_TCP_PORT",
+        ...fixed(8090),
+        description: "TCP port, 0 to 65535 (0 picks a free port).",
+        parse: integerIn(0, 65535)
+      },
+      metricsHost: {
+        flag: "--metrics-host",
+        metavar: "<host>",
+        env: "IOCP_TCP_METRICS_HOST",
+        ...fixed("0.0.0.0"),
+        description: "Address of the Prometheus /metrics endpoint.",
+        parse: parseHost
+      },
+      metricsPort: {
+        flag: "--metrics-port",
+        metavar: "<port>",
+        env: "IOCP_TCP_METRICS_PORT",
+        ...fixed(9464),
+        description: "Port of /metrics, 0 to 65535 (0 picks a free port).",
+        parse: integerIn(0, 65535)
+      },
+      backend: {
+        flag: "--backend",
+        metavar: "<name>",
+        env: "IOCP_TCP_BACKEND",
+        ...fixed("auto"),
+        description: "auto, iocp (win32), io_uring or epoll (linux).",
+        parse: parseBackend
+      },
+      ioThreads: {
+        flag: "--io-threads",
+        metavar: "<n>",
+        env: "IOCP_TCP_IO_THREADS",
+        defaultValue: () => Math.min(4, Math.max(1, (0, node_os_1.availableParallelism)())),
+        defaultText: "CPUs, at most 4",
+        description: "Number of native I/O threads, 1 to 64.",
+        parse: integerIn(1, 64)
+      },
+      handler: {
+        flag: "--handler",
+        metavar: "<name|path>",
+        env: "IOCP_TCP_HANDLER",
+        ...fixed("echo"),
+        description: "echo (native), js-echo, or a JS handler module path.",
+        parse: parseHandler
+      },
+      maxConnections: {
+        flag: "--max-connections",
+        metavar: "<n>",
+        env: "IOCP_TCP_MAX_CONNECTIONS",
+        ...fixed(1e4),
+        description: "Open connections at most, 0 = unlimited.",
+        parse: integerIn(0, 1e7)
+      },
+      idleTimeoutMs: {
+        flag: "--idle-timeout-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_IDLE_TIMEOUT_MS",
+        ...fixed(0),
+        description: "Close connections idle this long, 0 = off.",
+        parse: integerIn(0, 864e5)
+      },
+      writeHighWaterBytes: {
+        flag: "--write-high-water-bytes",
+        metavar: "<n>",
+        env: "IOCP_TCP_WRITE_HIGH_WATER_BYTES",
+        ...fixed(65536),
+        description: "Unsent bytes before a connection pauses.",
+        parse: integerIn(1024, 1 << 30)
+      },
+      drainTimeoutMs: {
+        flag: "--drain-timeout-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_DRAIN_TIMEOUT_MS",
+        ...fixed(1e4),
+        description: "Graceful shutdown deadline in ms, 0 to 3600000.",
+        parse: integerIn(0, 36e5)
+      },
+      logLevel: {
+        flag: "--log-level",
+        metavar: "<level>",
+        env: "IOCP_TCP_LOG_LEVEL",
+        ...fixed("info"),
+        description: "Lowest level logged: debug, info, warn or error.",
+        parse: oneOf(exports2.LOG_LEVELS)
+      }
+    };
+    var KEYS = Object.keys(exports2.SETTINGS);
+    function formatHelp() {
+      const rows = KEYS.map((key) => {
+        const s = exports2.SETTINGS[key];
+        return {
+          left: `${s.flag} ${s.metavar}`,
+          lines: [`${s.description}`, `env ${s.env}, default: ${s.defaultText}`]
+        };
+      });
+      rows.push({ left: "-h, --help", lines: ["Print this help and exit."] });
+      const body = rows.flatMap((r) => [`  ${r.left}`, ...r.lines.map((line) => `      ${line}`)]);
+      return [
+        "Usage: iocp-tcp [options]",
+        "",
+        "TCP server on a native completion-based engine, with Prometheus metrics.",
+        "Each option can also be set by its environment variable; a flag wins over",
+        "the variable, an empty variable counts as unset.",
+        "",
+        "Options:",
+        ...body,
+        ""
+      ].join("\n");
+    }
+    exports2.HELP_TEXT = formatHelp();
+    var KEY_BY_FLAG = new Map(KEYS.map((key) => [exports2.SETTINGS[key].flag, key]));
+    function readFlags(argv) {
+      const values = /* @__PURE__ */ new Map();
+      for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (!arg.startsWith("--")) {
+          throw new ConfigError(arg.startsWith("-") ? `unknown option ${arg} (see --help)` : `unexpected argument ${JSON.stringify(arg)} (see --help)`);
+        }
+        const eq = arg.indexOf("=");
+        const flag = eq === -1 ? arg : arg.slice(0, eq);
+        const key = KEY_BY_FLAG.get(flag);
+        if (key === void 0)
+          throw new ConfigError(`unknown option ${flag} (see --help)`);
+        if (eq !== -1) {
+          values.set(key, arg.slice(eq + 1));
+          continue;
+        }
+        const next = argv[i + 1];
+        if (next === void 0 || next.startsWith("--")) {
+          const s = exports2.SETTINGS[key];
+          throw new ConfigError(`missing value for ${flag} ${s.metavar} (or set ${s.env})`);
+        }
+        values.set(key, next);
+        i++;
+      }
+      return values;
+    }
+    function resolveSetting(key, flagValue, env, ctx) {
+      const s = exports2.SETTINGS[key];
+      const envValue = env[s.env] === "" ? void 0 : env[s.env];
+      const raw = flagValue ?? envValue;
+      if (raw === void 0)
+        return s.defaultValue();
+      try {
+        return s.parse(raw, ctx);
+      } catch (err) {
+        if (!(err instanceof InvalidValue))
+          throw err;
+        throw new ConfigError(`invalid ${s.flag} (${s.env}): ${JSON.stringify(raw)} ${err.message}`);
+      }
+    }
+    function parseConfig(argv, env, platform = process.platform, cwd = process.cwd()) {
+      if (argv.includes("--help") || argv.includes("-h"))
+        return { kind: "help", text: exports2.HELP_TEXT };
+      const flags = readFlags(argv);
+      const ctx = { platform, cwd };
+      const config = {};
+      for (const key of KEYS) {
+        setField(config, key, resolveSetting(key, flags.get(key), env, ctx));
+      }
+      return { kind: "config", config };
+    }
+    function setField(config, key, value) {
+      config[key] = value;
+    }
+  }
+});
+
+// dist/healthcheck.js
+Object.defineProperty(exports, "__esModule", { value: true });
+var node_http_1 = require("node:http");
+var config_1 = require_config();
+var TIMEOUT_MS = 3e3;
+function localAddress(host) {
+  if (host === "0.0.0.0")
+    return "127.0.0.1";
+  if (host === "::")
+    return "::1";
+  return host;
+}
+function probeHealth(host, port, timeoutMs = TIMEOUT_MS) {
+  return new Promise((resolve, reject) => {
+    const req = (0, node_http_1.request)({ host, port, path: "/healthz", agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on("error", reject);
+    req.end();
+  });
+}
+async function main() {
+  const parsed = (0, config_1.parseConfig)(process.argv.slice(2), process.env);
+  if (parsed.kind === "help") {
+    process.stdout.write("iocp-tcp health check: exits 0 when /healthz of the service answers 200. Takes the service's settings.\n");
+    return 0;
+  }
+  const host = localAddress(parsed.config.metricsHost);
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${parsed.config.metricsPort}/healthz`;
+  try {
+    const status = await probeHealth(host, parsed.config.metricsPort);
+    if (status === 200)
+      return 0;
+    process.stderr.write(`iocp-tcp health check: ${url} answered ${status}
+`);
+  } catch (err) {
+    process.stderr.write(`iocp-tcp health check: ${url}: ${err.message}
+`);
+  }
+  return 1;
+}
+main().then((code) => process.exit(code), (err) => {
+  process.stderr.write(`iocp-tcp health check: ${err.message}
+`);
+  process.exit(1);
+});
