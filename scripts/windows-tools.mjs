@@ -53,7 +53,8 @@ export function ensureWindowsNode() {
 
 /** The environment that runs Windows programs under Wine, with a prefix set to Windows 10. */
 export function ensureWinePrefix() {
-  ensureDebianPackages(['wine64']);
+  // wine64 alone has no `wine` command: that is in the package wine.
+  ensureDebianPackages(['wine', 'wine64']);
   const prefix = join(cacheDir, 'wineprefix');
   const env = { ...process.env, WINEPREFIX: prefix, WINEDEBUG: '-all' };
   const ready = join(prefix, '.iocp-tcp-win10');
