@@ -1,6 +1,11 @@
 // N-API glue: the only file that includes node-addon-api. It validates
 // arguments (TypeError at once), turns engine events into one JS call per
 // batch, and owns the engine's lifetime.
+//
+// Built with NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS (binding.gyp): while a
+// worker thread is being terminated JS may still call a method whose N-API
+// calls then fail, and node-addon-api would turn that into a fatal error for
+// the whole process; with it the call just does nothing.
 #include <napi.h>
 
 #include "console.h"
@@ -11,34 +16,57 @@ namespace {
 
 constexpr int kRecordSize = 5;  // type, id, number, number2, err
 
-
-// Delivers every queued event in one call: onEvents(records, extras), where
-// records is a Float64Array of kRecordSize numbers per event and extras holds,
-// in order, the remote address of each open, the error name of each failed
-// accept and the Buffer of each data event.
-void DeliverEvents(Napi::Env env, Napi::Function on_events, Engine* engine, void*) {
-  if (env == nullptr) return;  // torn down: nothing to deliver to
-  std::vector<Event> events = engine->events().TakeAll();
-  if (events.empty()) return;
-  Napi::HandleScope scope(env);
-  auto records = Napi::Float64Array::New(env, events.size() * kRecordSize);
-  auto extras = Napi::Array::New(env);
+// onEvents(records, extras) with one batch; false when a call failed.
+bool CallWithBatch(napi_env env, napi_value on_events, const std::vector<Event>& events) {
+  size_t count = events.size() * kRecordSize;
+  void* bytes = nullptr;
+  napi_value buffer, records, extras, receiver;
+  if (napi_create_arraybuffer(env, count * sizeof(double), &bytes, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, count, buffer, 0, &records) != napi_ok ||
+      napi_create_array(env, &extras) != napi_ok || napi_get_undefined(env, &receiver) != napi_ok) {
+    return false;
+  }
   uint32_t extra_count = 0;
   for (size_t i = 0; i < events.size(); ++i) {
-    Event& event = events[i];
-    double* record = records.Data() + i * kRecordSize;
+    const Event& event = events[i];
+    double* record = static_cast<double*>(bytes) + i * kRecordSize;
     record[0] = static_cast<double>(event.type);
     record[1] = static_cast<double>(event.id);
     record[2] = event.number;
     record[3] = event.number2;
     record[4] = event.err;
+    napi_value extra = nullptr;
+    napi_status status = napi_ok;
     if (event.type == EventType::kOpen || event.type == EventType::kAcceptFailed) {
-      extras.Set(extra_count++, Napi::String::New(env, event.text));
+      status = napi_create_string_utf8(env, event.text.data(), event.text.size(), &extra);
     } else if (event.type == EventType::kData) {
-      extras.Set(extra_count++, Napi::Buffer<char>::Copy(env, event.data.data(), event.data.size()));
+      status = napi_create_buffer_copy(env, event.data.size(), event.data.data(), nullptr, &extra);
+    }
+    if (status != napi_ok || (extra != nullptr && napi_set_element(env, extras, extra_count++, extra) != napi_ok)) {
+      return false;
     }
   }
-  on_events.Call({records, extras});
+  napi_value argv[] = {records, extras};
+  return napi_call_function(env, receiver, on_events, 2, argv, nullptr) == napi_ok;
+}
+
+// Delivers every queued event in one call: onEvents(records, extras), where
+// records is a Float64Array of kRecordSize numbers per event and extras holds,
+// in order, the remote address of each open, the error name of each failed
+// accept and the Buffer of each data event.
+//
+// Plain N-API here, not node-addon-api: while a worker thread is being
+// terminated every call fails, and node-addon-api turns a failure into an
+// error to throw, whose creation fails as well: a fatal error that ends the
+// whole process. A failed call means the environment is going: drop the batch.
+void DeliverEvents(Napi::Env env, Napi::Function on_events, Engine* engine, void*) {
+  if (env == nullptr) return;  // torn down: nothing to deliver to
+  std::vector<Event> events = engine->events().TakeAll();
+  if (events.empty()) return;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  CallWithBatch(env, on_events, events);
+  napi_close_handle_scope(env, scope);
 }
 
 void FinalizeEngine(Napi::Env, void*, Engine* engine) { delete engine; }
@@ -115,6 +143,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     options->write_high_water = static_cast<size_t>(high_water.As<Napi::Number>().Int64Value());
     options->max_connections = object.Get("maxConnections").ToNumber().Int64Value();
     options->idle_timeout_ms = object.Get("idleTimeoutMs").ToNumber().Int64Value();
+    Napi::Value budget = object.Get("bufferBudgetBytes");
+    if (!budget.IsUndefined()) options->buffer_budget = budget.ToNumber().Int64Value();
     return true;
   }
 
@@ -249,19 +279,30 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   }
 
   // stats(): Float64Array [accepted, acceptErrors, rejectedMaxConnections,
-  // receivedBytes, sentBytes, ...disconnects by cause].
+  // receivedBytes, sentBytes, bufferedBytes, overBudgetSeconds,
+  // recvBuffersExhausted, ...disconnects by cause, then per I/O thread:
+  // accepted, closed].
   Napi::Value Stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     constexpr size_t kCauses = static_cast<size_t>(Cause::kCount);
-    auto stats = Napi::Float64Array::New(env, 5 + kCauses);
     if (engine_ != nullptr) last_ = engine_->Snapshot();
+    size_t threads = last_.thread_accepted.size();
+    constexpr size_t kFirstCause = 8;
+    auto stats = Napi::Float64Array::New(env, kFirstCause + kCauses + 2 * threads);
     double* out = stats.Data();
     out[0] = static_cast<double>(last_.accepted);
     out[1] = static_cast<double>(last_.accept_errors);
     out[2] = static_cast<double>(last_.rejected_max_connections);
     out[3] = static_cast<double>(last_.received_bytes);
     out[4] = static_cast<double>(last_.sent_bytes);
-    for (size_t i = 0; i < kCauses; ++i) out[5 + i] = static_cast<double>(last_.disconnects[i]);
+    out[5] = static_cast<double>(last_.buffered_bytes);
+    out[6] = last_.over_budget_seconds;
+    out[7] = static_cast<double>(last_.recv_buffers_exhausted);
+    for (size_t i = 0; i < kCauses; ++i) out[kFirstCause + i] = static_cast<double>(last_.disconnects[i]);
+    for (size_t t = 0; t < threads; ++t) {
+      out[kFirstCause + kCauses + 2 * t] = static_cast<double>(last_.thread_accepted[t]);
+      out[kFirstCause + kCauses + 2 * t + 1] = static_cast<double>(last_.thread_closed[t]);
+    }
     return stats;
   }
 
@@ -294,7 +335,11 @@ Napi::Value WatchConsoleStopJs(const Napi::CallbackInfo& info) {
   notify.Unref(env);  // waiting for a console event must not keep the process alive
   bool watching = WatchConsoleStop([notify](const char* name) mutable {
     notify.BlockingCall([name](Napi::Env js_env, Napi::Function callback) {
-      callback.Call({Napi::String::New(js_env, name)});
+      // Plain N-API, for the reason given at DeliverEvents.
+      napi_value receiver, event;
+      if (napi_get_undefined(js_env, &receiver) == napi_ok && napi_create_string_utf8(js_env, name, NAPI_AUTO_LENGTH, &event) == napi_ok) {
+        napi_call_function(js_env, receiver, callback, 1, &event, nullptr);
+      }
     });
   });
   if (!watching) {

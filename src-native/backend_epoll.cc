@@ -50,7 +50,6 @@ class EpollBackend final : public Backend {
   }
 
   const char* Name() const override { return "epoll"; }
-  bool ListenerPerThread() const override { return true; }
 
   // ---- accept ----
 
@@ -129,8 +128,7 @@ class EpollBackend final : public Backend {
   void WatchListener() {
     accept_paused_ = false;
     if (listener_ == kInvalidSocket || accepting_) return;
-    // EPOLLEXCLUSIVE: one connection wakes one thread, not all of them.
-    epoll_event event{EPOLLIN | EPOLLEXCLUSIVE, {.ptr = &listener_tag_}};
+    epoll_event event{EPOLLIN, {.ptr = &listener_tag_}};
     accepting_ = epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, listener_, &event) == 0;
   }
 
@@ -165,12 +163,20 @@ class EpollBackend final : public Backend {
     if (conn->reading && (event.events & (EPOLLIN | EPOLLERR | EPOLLHUP))) {
       ReadReady(conn);
     } else if ((event.events & (EPOLLERR | EPOLLHUP)) && !state->send_waiting && !conn->finished) {
-      // Neither reading nor sending: nothing else would notice, and a
-      // level-triggered error would wake us forever.
+      // Neither reading nor sending: nothing else would notice a reset.
       int error = 0;
       socklen_t len = sizeof error;
       getsockopt(conn->fd, SOL_SOCKET, SO_ERROR, &error, &len);
-      worker_->OnRecv(conn, nullptr, -(error != 0 ? error : EPIPE));
+      if (error != 0) {
+        worker_->OnRecv(conn, nullptr, -error);
+      } else {
+        // A hang-up without an error is both FINs; the peer's waits behind
+        // the unread data. Level-triggered, it would wake us forever: stop
+        // watching until reading resumes.
+        epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, conn->fd, nullptr);
+        state->registered = false;
+        state->interest = 0;
+      }
     }
   }
 

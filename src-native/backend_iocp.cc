@@ -5,7 +5,9 @@
 // connection's completions always arrive on the thread that owns it.
 //
 // Reads: a zero-byte WSARecv waits on an idle socket (it pins no buffer), then
-// bounded non-blocking recv() calls drain it. Writes: one overlapped WSASend
+// bounded non-blocking recv() calls drain it. A paused connection keeps its
+// zero-byte receive, which a reset fails; once data waits unread, nothing is
+// pending on it, so those connections are polled (WSAPoll) every 100 ms. Writes: one overlapped WSASend
 // per connection. Every operation embeds its OVERLAPPED and the connection is
 // freed only after the completions of all its operations were dequeued.
 //
@@ -18,6 +20,7 @@
 #include <mswsock.h>
 #include <windows.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -31,6 +34,8 @@ constexpr size_t kReadSize = 64 * 1024;
 constexpr int kReadsPerTurn = 16;  // then other sockets get a turn
 constexpr ULONG kCompletionBatch = 128;
 constexpr int kAcceptBackoffMs = 100;
+constexpr int kAcceptRetries = 3;  // synchronous AcceptEx failures before the pause
+constexpr int kPausedCheckMs = 100;
 constexpr DWORD kAddressSpace = sizeof(sockaddr_in6) + 16;  // AcceptEx wants 16 more
 
 // One overlapped operation. Found again from its OVERLAPPED.
@@ -56,6 +61,7 @@ struct IocpConn {
   bool associated = false;  // with this thread's port
   bool readable = false;    // the zero-byte receive completed: recv() has something
   bool queued = false;      // in ready_: handled in Poll
+  bool watched = false;     // in paused_: paused with data waiting, polled for a reset
   int recv_error = 0;       // failures found while starting, delivered from Poll
   int send_error = 0;
 
@@ -83,7 +89,6 @@ class IocpBackend final : public Backend {
   }
 
   const char* Name() const override { return "iocp"; }
-  bool ListenerPerThread() const override { return false; }
 
   // ---- accept ----
 
@@ -156,6 +161,7 @@ class IocpBackend final : public Backend {
   bool Forget(Conn* conn) override {
     auto* state = static_cast<IocpConn*>(conn->backend_data);
     if (state != nullptr && state->queued) return false;  // still in ready_: free it after that has run
+    if (state != nullptr && state->watched) paused_.erase(std::find(paused_.begin(), paused_.end(), conn));
     delete state;
     conn->backend_data = nullptr;
     return true;
@@ -172,6 +178,7 @@ class IocpBackend final : public Backend {
       for (ULONG i = 0; i < count; ++i) Dispatch(entries[i]);
     }
     RunReady();
+    CheckPaused();
     RetryAccepts();
     if (listener_removed_) {
       listener_removed_ = false;
@@ -234,31 +241,41 @@ class IocpBackend final : public Backend {
   // ---- accept: the pool of pending AcceptEx ----
 
   void PostAccept(AcceptOp* op) {
-    Socket socket = NewSocket(family_);
     int error = 0;
-    if (socket == kInvalidSocket) {
-      error = WSAGetLastError();
-    } else {
-      op->Reset();
-      op->socket = socket;
-      DWORD received = 0;
-      if (!AcceptEx(listener_, socket, op->addresses, 0, kAddressSpace, kAddressSpace, &received, &op->overlapped) &&
-          WSAGetLastError() != ERROR_IO_PENDING) {
-        error = WSAGetLastError();
-        closesocket(socket);
-        op->socket = kInvalidSocket;
+    for (int attempt = 0; attempt < kAcceptRetries; ++attempt) {
+      error = StartAccept(op);
+      if (error == 0) {
+        op->pending = true;
+        ++accepts_pending_;
+        return;
       }
-    }
-    if (error != 0) {
-      // Out of sockets or buffers (WSAEMFILE, WSAENOBUFS): keep the listener,
-      // count the failure and try this slot again after a pause.
+      // A client that reset before we took it is no failure of ours (Linux's
+      // accept says ECONNABORTED and the caller goes on): try again at once.
+      if (IsResetError(error)) continue;
       worker_->OnAcceptFailed(error);
-      idle_accepts_.push_back(op);
-      accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;
-      return;
+      if (IsResourceError(error)) break;
     }
-    op->pending = true;
-    ++accepts_pending_;
+    // Out of sockets or buffers (WSAEMFILE, WSAENOBUFS), or failing again and
+    // again: keep the listener and try this slot again after a pause.
+    idle_accepts_.push_back(op);
+    accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;
+  }
+
+  // A new socket and an AcceptEx into it; 0, or the error that stopped it.
+  int StartAccept(AcceptOp* op) {
+    Socket socket = NewSocket(family_);
+    if (socket == kInvalidSocket) return WSAGetLastError();
+    op->Reset();
+    op->socket = socket;
+    DWORD received = 0;
+    if (AcceptEx(listener_, socket, op->addresses, 0, kAddressSpace, kAddressSpace, &received, &op->overlapped) ||
+        WSAGetLastError() == ERROR_IO_PENDING) {
+      return 0;  // a completion follows either way: the port gets those of a synchronous success too
+    }
+    int error = WSAGetLastError();
+    closesocket(socket);
+    op->socket = kInvalidSocket;
+    return error;
   }
 
   void OnAcceptDone(AcceptOp* op, bool ok) {
@@ -316,7 +333,12 @@ class IocpBackend final : public Backend {
         worker_->OnRecv(conn, nullptr, -OperationError(conn->fd, &state->recv));
       } else {
         state->readable = true;
-        if (conn->reading) Drain(conn);
+        if (conn->reading) {
+          Drain(conn);
+        } else if (!state->watched) {
+          state->watched = true;  // nothing is pending on it now
+          paused_.push_back(conn);
+        }
       }
     }
     worker_->ReleaseWhenIdle(conn);
@@ -373,6 +395,36 @@ class IocpBackend final : public Backend {
     }
   }
 
+  // Paused connections with data waiting have no receive pending that a reset
+  // would fail: ask WSAPoll about them. A hang-up without an error may be the
+  // peer's FIN, which waits behind the data: such a connection is left alone
+  // until reading resumes.
+  void CheckPaused() {
+    if (paused_.empty() || Engine::NowMs() < next_paused_check_ms_) return;
+    next_paused_check_ms_ = Engine::NowMs() + kPausedCheckMs;
+    std::vector<Conn*> watched;
+    watched.swap(paused_);
+    std::vector<WSAPOLLFD> polls;
+    for (Conn* conn : watched) polls.push_back({conn->fd, POLLRDNORM, 0});
+    if (WSAPoll(polls.data(), static_cast<ULONG>(polls.size()), 0) == SOCKET_ERROR) polls.assign(polls.size(), {});
+    for (size_t i = 0; i < watched.size(); ++i) {
+      Conn* conn = watched[i];
+      IocpConn* state = StateOf(conn);
+      state->watched = false;
+      if (conn->finished || conn->reading) continue;
+      if (polls[i].revents & (POLLERR | POLLHUP)) {
+        int error = 0;
+        int len = sizeof error;
+        getsockopt(conn->fd, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &len);
+        if (error == 0 && (polls[i].revents & POLLERR)) error = WSAECONNRESET;
+        if (error != 0) worker_->OnRecv(conn, nullptr, -error);
+        continue;
+      }
+      state->watched = true;
+      paused_.push_back(conn);
+    }
+  }
+
   Worker* worker_;
   HANDLE port_ = nullptr;
   Socket listener_ = kInvalidSocket;
@@ -385,6 +437,8 @@ class IocpBackend final : public Backend {
   std::vector<AcceptOp*> idle_accepts_;
   std::unique_ptr<char[]> read_buffer_;
   std::vector<Conn*> ready_;
+  std::vector<Conn*> paused_;  // see CheckPaused
+  int64_t next_paused_check_ms_ = 0;
 };
 
 }  // namespace

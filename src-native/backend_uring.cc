@@ -1,13 +1,26 @@
 // io_uring backend: multishot accept, multishot recv into a provided buffer
 // ring shared by the thread's connections (an idle connection pins no read
 // buffer), one send per connection. One ring per I/O thread.
+//
+// The buffer ring: 256 buffers of 16 KiB a thread. Where the kernel has
+// incremental consumption (6.12+), a receive takes only the bytes it needs
+// and the next one goes on in the same buffer, so thousands of small
+// messages fit in the ring at once; elsewhere each receive takes a buffer.
+// When the ring runs dry (-ENOBUFS ends the multishot receive) the receive is
+// armed again once the batch being dispatched has given its buffers back,
+// not at once into the same empty ring; each such end is counted.
 #ifdef __linux__
 #include <errno.h>
 #include <liburing.h>
+#include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
 #include <vector>
 
 #include "engine.h"
@@ -16,16 +29,27 @@ namespace iocptcp {
 namespace {
 
 constexpr unsigned kRingEntries = 4096;
-constexpr unsigned kBufferCount = 128;  // power of two, as the buffer ring requires; 4 MiB a thread
-constexpr unsigned kBufferSize = 32 * 1024;
+constexpr unsigned kBufferCount = 256;  // power of two, as the buffer ring requires; 4 MiB a thread
+constexpr unsigned kBufferSize = 16 * 1024;
+// Incremental buffer consumption (Linux 6.12), newer than Debian 12's liburing headers.
+constexpr uint16_t kPbufRingIncremental = 2;          // IOU_PBUF_RING_INC
+constexpr uint32_t kCqeBufferMore = 1U << 4;          // IORING_CQE_F_BUF_MORE
 constexpr int kBufferGroup = 0;
 constexpr unsigned kCqeBatch = 256;
 constexpr int kAcceptBackoffMs = 100;
+// io_uring_submit failing with a full completion queue (-EBUSY) or for lack
+// of kernel memory (-EAGAIN) is retried this many times, 1 ms apart at worst.
+constexpr int kSubmitAttempts = 1000;
 
 struct UringConn {
+  explicit UringConn(Conn* conn) : watch{OpKind::kWatch, conn} {}
   bool recv_armed = false;   // a multishot recv is in the kernel
   bool recv_cancelling = false;
   bool send_armed = false;
+  // While not reading, a poll for POLLERR|POLLHUP: nothing else would see a reset.
+  Op watch;
+  bool watch_armed = false;
+  bool watch_cancelling = false;
 };
 
 struct Completion {
@@ -69,7 +93,6 @@ class UringBackend final : public Backend {
   }
 
   const char* Name() const override { return "io_uring"; }
-  bool ListenerPerThread() const override { return true; }
 
   // ---- accept ----
 
@@ -92,6 +115,7 @@ class UringBackend final : public Backend {
 
   void StartRecv(Conn* conn) override {
     UringConn* state = StateOf(conn);
+    CancelWatch(state);
     if (!state->recv_armed) ArmRecv(conn);  // a cancelling recv re-arms when it ends
   }
 
@@ -101,6 +125,7 @@ class UringBackend final : public Backend {
       state->recv_cancelling = true;
       Cancel(&conn->recv_op);
     }
+    if (!state->watch_armed) ArmWatch(conn);
   }
 
   // ---- write ----
@@ -119,13 +144,17 @@ class UringBackend final : public Backend {
 
   void Close(Conn* conn, bool abort) override {
     UringConn* state = StateOf(conn);
-    // close() alone would not end a pending recv: the ring holds the file.
-    PauseRecv(conn);
+    // close() alone would not end a pending recv or poll: the ring holds the file.
+    if (state->recv_armed && !state->recv_cancelling) {
+      state->recv_cancelling = true;
+      Cancel(&conn->recv_op);
+    }
+    CancelWatch(state);
     if (state->send_armed) Cancel(&conn->send_op);
     // Hand every queued entry naming this descriptor to the kernel before the
     // number is freed: a new connection could get it and then receive a send
     // (or lose bytes to a recv) meant for this one.
-    io_uring_submit(&ring_);
+    SubmitAll();
     if (abort) SetAbortiveClose(conn->fd);
     close(conn->fd);
     conn->fd = kInvalidSocket;
@@ -144,8 +173,12 @@ class UringBackend final : public Backend {
     if (listener_removed_) timeout_ms = 0;
     if (accept_resume_ms_ != 0) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
     __kernel_timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000LL};
+    if (!set_aside_.empty()) timeout_ms = 0;
     io_uring_cqe* cqe = nullptr;
     io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    std::vector<Completion> earlier;
+    earlier.swap(set_aside_);
+    for (const Completion& c : earlier) Dispatch(c);
     // Copy a batch out and mark it seen before dispatching: handlers submit.
     for (;;) {
       io_uring_cqe* cqes[kCqeBatch];
@@ -155,6 +188,11 @@ class UringBackend final : public Backend {
       for (unsigned i = 0; i < n; ++i) batch[i] = {cqes[i]->user_data, cqes[i]->res, cqes[i]->flags};
       io_uring_cq_advance(&ring_, n);
       for (unsigned i = 0; i < n; ++i) Dispatch(batch[i]);
+    }
+    std::vector<Conn*> rearm;
+    rearm.swap(rearm_);
+    for (Conn* conn : rearm) {
+      if (!conn->finished && conn->reading && !StateOf(conn)->recv_armed) ArmRecv(conn);
     }
     if (accept_resume_ms_ != 0 && Engine::NowMs() >= accept_resume_ms_) {
       accept_resume_ms_ = 0;
@@ -179,7 +217,7 @@ class UringBackend final : public Backend {
   }
 
   static UringConn* StateOf(Conn* conn) {
-    if (conn->backend_data == nullptr) conn->backend_data = new UringConn();
+    if (conn->backend_data == nullptr) conn->backend_data = new UringConn(conn);
     return static_cast<UringConn*>(conn->backend_data);
   }
 
@@ -197,7 +235,13 @@ class UringBackend final : public Backend {
     reg.ring_addr = reinterpret_cast<uint64_t>(ring_mem);
     reg.ring_entries = kBufferCount;
     reg.bgid = kBufferGroup;
+    reg.pad = kPbufRingIncremental;  // the field newer headers call `flags`
     int rc = io_uring_register_buf_ring(&ring_, &reg, 0);
+    incremental_ = rc == 0;
+    if (rc == -EINVAL) {  // a kernel before 6.12: whole buffers
+      reg.pad = 0;
+      rc = io_uring_register_buf_ring(&ring_, &reg, 0);
+    }
     if (rc < 0) return Fail(error, "io_uring_register_buf_ring", -rc);
     for (unsigned i = 0; i < kBufferCount; ++i) {
       io_uring_buf_ring_add(buf_ring_, buffers_ + size_t{i} * kBufferSize, kBufferSize, i,
@@ -208,6 +252,7 @@ class UringBackend final : public Backend {
   }
 
   void ReturnBuffer(unsigned id) {
+    consumed_[id] = 0;
     io_uring_buf_ring_add(buf_ring_, buffers_ + size_t{id} * kBufferSize, kBufferSize, id,
                           io_uring_buf_ring_mask(kBufferCount), 0);
     io_uring_buf_ring_advance(buf_ring_, 1);
@@ -216,10 +261,37 @@ class UringBackend final : public Backend {
   io_uring_sqe* Sqe() {
     io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
     while (sqe == nullptr) {  // submission queue full: hand it to the kernel
-      io_uring_submit(&ring_);
+      SubmitAll();
       sqe = io_uring_get_sqe(&ring_);
     }
     return sqe;
+  }
+
+  // Hands every queued entry to the kernel. When the completion queue is
+  // full the kernel refuses (-EBUSY): completions are then copied aside, to
+  // be dispatched by the next Poll (never from here: callers are mid-change),
+  // until there is room. A ring that keeps refusing is beyond repair: say so
+  // and stop, rather than spin or let a closed descriptor's entries linger.
+  void SubmitAll() {
+    for (int attempt = 0; io_uring_sq_ready(&ring_) > 0; ++attempt) {
+      int rc = io_uring_submit(&ring_);
+      if (rc >= 0 || rc == -EINTR) continue;
+      if ((rc == -EBUSY || rc == -EAGAIN) && attempt < kSubmitAttempts) {
+        if (SetAside() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
+      std::fprintf(stderr, "iocp-tcp: io_uring_submit keeps failing (%s); stopping\n", ErrorName(-rc).c_str());
+      std::abort();
+    }
+  }
+
+  // Moves the completions the kernel has posted out of its queue.
+  unsigned SetAside() {
+    io_uring_cqe* cqes[kCqeBatch];
+    unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, kCqeBatch);
+    for (unsigned i = 0; i < n; ++i) set_aside_.push_back({cqes[i]->user_data, cqes[i]->res, cqes[i]->flags});
+    io_uring_cq_advance(&ring_, n);
+    return n;
   }
 
   void Cancel(Op* op) {
@@ -251,6 +323,22 @@ class UringBackend final : public Backend {
     ++conn->ops_in_flight;
   }
 
+  // One-shot: it completes on the first error or hang-up (or its cancel).
+  void ArmWatch(Conn* conn) {
+    io_uring_sqe* sqe = Sqe();
+    io_uring_prep_poll_add(sqe, conn->fd, POLLERR | POLLHUP);
+    UringConn* state = StateOf(conn);
+    io_uring_sqe_set_data(sqe, &state->watch);
+    state->watch_armed = true;
+    ++conn->ops_in_flight;
+  }
+
+  void CancelWatch(UringConn* state) {
+    if (!state->watch_armed || state->watch_cancelling) return;
+    state->watch_cancelling = true;
+    Cancel(&state->watch);
+  }
+
   void Dispatch(const Completion& c) {
     auto* op = reinterpret_cast<Op*>(c.user_data);
     if (op == nullptr) return;  // a cancel request's own completion
@@ -266,6 +354,9 @@ class UringBackend final : public Backend {
         return;
       case OpKind::kSend:
         OnSendDone(op->conn, c);
+        return;
+      case OpKind::kWatch:
+        OnWatchDone(op->conn, c);
         return;
       default:
         return;
@@ -301,16 +392,43 @@ class UringBackend final : public Backend {
       state->recv_cancelling = false;
       --conn->ops_in_flight;
     }
+    unsigned id = c.flags >> IORING_CQE_BUFFER_SHIFT;
     if (c.res > 0) {
-      unsigned id = c.flags >> IORING_CQE_BUFFER_SHIFT;
-      if (!conn->finished) worker_->OnRecv(conn, buffers_ + size_t{id} * kBufferSize, c.res);
-    } else if (c.res == 0 || (c.res != -ECANCELED && c.res != -ENOBUFS)) {
+      // Incremental buffers: this receive's bytes follow the earlier ones.
+      const char* data = buffers_ + size_t{id} * kBufferSize + (incremental_ ? consumed_[id] : 0);
+      if (!conn->finished) worker_->OnRecv(conn, data, c.res);
+    } else if (c.res == -ENOBUFS) {
+      Counters::Add(worker_->counters().recv_buffers_exhausted, 1);
+    } else if (c.res != -ECANCELED) {
       if (!conn->finished) worker_->OnRecv(conn, nullptr, c.res);
     }
-    // Any completion that picked a buffer gives it back, whatever its result.
-    if (c.flags & IORING_CQE_F_BUFFER) ReturnBuffer(c.flags >> IORING_CQE_BUFFER_SHIFT);
-    // -ENOBUFS: every buffer was in use for a moment; they are back now.
-    if (ended && !conn->finished && conn->reading && !state->recv_armed) ArmRecv(conn);
+    // The bytes are copied out: give the buffer back once the kernel is done with it.
+    if (c.flags & IORING_CQE_F_BUFFER) {
+      if (incremental_ && (c.flags & kCqeBufferMore)) {
+        consumed_[id] += static_cast<uint32_t>(std::max(c.res, 0));
+      } else {
+        ReturnBuffer(id);
+      }
+    }
+    // Arm again after this batch has returned its buffers: at once, a ring
+    // that just ran dry would end the new receive the same way.
+    if (ended && !conn->finished && conn->reading) rearm_.push_back(conn);
+    worker_->ReleaseWhenIdle(conn);
+  }
+
+  void OnWatchDone(Conn* conn, const Completion& c) {
+    UringConn* state = StateOf(conn);
+    state->watch_armed = false;
+    state->watch_cancelling = false;
+    --conn->ops_in_flight;
+    if (c.res > 0 && !conn->finished && !conn->reading) {
+      int error = 0;
+      socklen_t len = sizeof error;
+      getsockopt(conn->fd, SOL_SOCKET, SO_ERROR, &error, &len);
+      // A hang-up without an error is both FINs: the peer's waits behind the
+      // unread data, and reading it will end the connection.
+      if (error != 0) worker_->OnRecv(conn, nullptr, -error);
+    }
     worker_->ReleaseWhenIdle(conn);
   }
 
@@ -335,6 +453,10 @@ class UringBackend final : public Backend {
   bool accept_armed_ = false;
   int64_t accept_resume_ms_ = 0;
   bool listener_removed_ = false;
+  std::vector<Completion> set_aside_;  // taken out of a full queue by SubmitAll
+  bool incremental_ = false;           // the kernel consumes buffers incrementally
+  uint32_t consumed_[kBufferCount] = {};  // bytes of each buffer already delivered
+  std::vector<Conn*> rearm_;           // receives to arm again after this batch
 };
 
 }  // namespace

@@ -5,11 +5,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 namespace iocptcp {
 
 namespace {
 constexpr int kTickMs = 100;  // granularity of close deadlines and the drain deadline
+constexpr int64_t kBudgetStep = 64 * 1024;  // see Worker::AddBuffered
 constexpr uint64_t kSlotMask = (uint64_t{1} << Engine::kSlotBits) - 1;
 constexpr uint64_t kWorkerMask = (uint64_t{1} << Engine::kWorkerBits) - 1;
 constexpr int kGenerationShift = Engine::kSlotBits + Engine::kWorkerBits;
@@ -81,7 +83,8 @@ void Worker::Post(Command&& command) {
 }
 
 void Worker::Run() {
-  if (index_ == 0 || backend_->ListenerPerThread()) {
+  NameThisThread("iocp-tcp-io-" + std::to_string(index_));
+  if (index_ == 0) {
     backend_->AddListener(listener_);
     listening_ = true;
   }
@@ -98,6 +101,7 @@ void Worker::Run() {
       Tick(now_ms_);
       next_tick_ms_ = now_ms_ + kTickMs;
     }
+    FollowBudget();
     FlushEvents();
   }
   FlushEvents();
@@ -175,11 +179,37 @@ void Worker::Tick(int64_t now_ms) {
 
 // Backpressure: a connection is read only while the handler has not paused
 // it, its unsent bytes and the bytes waiting in JS are under the high-water
-// mark, and the peer can still send.
+// mark, all connections together are under the buffer budget, and the peer
+// can still send.
 bool Worker::MayRead(const Conn* conn) const {
   size_t high_water = engine_->options().write_high_water;
   // After our FIN we still read: the peer's FIN ends the connection.
-  return !conn->paused && !conn->peer_eof && conn->unsent <= high_water && conn->in_js <= high_water;
+  return !conn->paused && !conn->peer_eof && conn->unsent <= high_water && conn->in_js <= high_water &&
+         !engine_->OverBudget();
+}
+
+// The engine hears of this thread's buffers every 64 KiB of change and at
+// the end of each loop turn: one atomic add, not one per message.
+void Worker::AddBuffered(int64_t delta) {
+  buffered_ += delta;
+  if (std::abs(buffered_ - buffered_published_) >= kBudgetStep) PublishBuffered();
+}
+
+void Worker::PublishBuffered() {
+  engine_->AddBuffered(buffered_ - buffered_published_);
+  buffered_published_ = buffered_;
+}
+
+// Resumes reading after the engine went back under its budget. A connection
+// over the budget stops at its next read (see OnRecv): nothing to pause here.
+void Worker::FollowBudget() {
+  PublishBuffered();
+  uint64_t epoch = engine_->BudgetEpoch();
+  if (epoch == budget_epoch_seen_) return;
+  budget_epoch_seen_ = epoch;
+  for (Slot& slot : slots_) {
+    if (slot.conn != nullptr && !slot.conn->finished) SetReading(slot.conn, true);
+  }
 }
 
 void Worker::SetReading(Conn* conn, bool reading) {
@@ -197,7 +227,9 @@ void Worker::Acknowledge(const std::vector<uint64_t>& acks) {
   for (size_t i = 0; i + 1 < acks.size(); i += 2) {
     Conn* conn = Find(acks[i]);
     if (conn == nullptr || conn->finished) continue;
-    conn->in_js -= std::min<size_t>(conn->in_js, acks[i + 1]);
+    size_t taken = std::min<size_t>(conn->in_js, acks[i + 1]);
+    conn->in_js -= taken;
+    AddBuffered(-static_cast<int64_t>(taken));
     SetReading(conn, true);
   }
 }
@@ -230,7 +262,7 @@ void Worker::OnAccept(Socket fd) {
     Counters::Add(counters_.rejected_max_connections, 1);
     return;
   }
-  Worker* owner = backend_->ListenerPerThread() ? this : engine_->NextOwner();
+  Worker* owner = engine_->NextOwner();
   if (owner == this) {
     Adopt(fd);
     return;
@@ -297,7 +329,9 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
       SendNext(conn);
     } else {
       conn->in_js += static_cast<size_t>(result);
+      AddBuffered(result);
       Event event{EventType::kData, conn->id};
+      event.number = static_cast<double>(conn->bytes_sent);
       event.data.assign(data, data + result);
       Emit(std::move(event));
     }
@@ -316,7 +350,9 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
     } else {
       // JS decides, after its 'end' listeners ran, whether to end (allowHalfOpen).
       SetCause(conn, Cause::kPeerFin);
-      Emit(Event{EventType::kEnd, conn->id});
+      Event end{EventType::kEnd, conn->id};
+      end.number = static_cast<double>(conn->bytes_sent);
+      Emit(std::move(end));
     }
     return;
   }
@@ -328,9 +364,13 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
 
 void Worker::Append(Conn* conn, const char* data, size_t len) {
   while (len > 0) {
-    if (conn->out.empty() || conn->out.back().end == Chunk::kSize) conn->out.emplace_back();
+    if (conn->out.empty() || conn->out.back().end == conn->out.back().capacity) {
+      size_t size = std::clamp(len, Chunk::kMinSize, Chunk::kMaxSize);
+      conn->out.emplace_back(size);
+      AddBuffered(static_cast<int64_t>(size));
+    }
     Chunk& tail = conn->out.back();
-    size_t n = std::min(len, Chunk::kSize - tail.end);
+    size_t n = std::min(len, tail.capacity - tail.end);
     std::copy(data, data + n, tail.bytes.get() + tail.end);
     tail.end += n;
     conn->unsent += n;
@@ -382,7 +422,10 @@ void Worker::OnSend(Conn* conn, long result) {
   Chunk& head = conn->out.front();
   head.begin += sent;
   // A drained chunk is freed, so an idle connection pins no send buffer.
-  if (head.begin == head.end) conn->out.pop_front();
+  if (head.begin == head.end) {
+    AddBuffered(-static_cast<int64_t>(head.capacity));
+    conn->out.pop_front();
+  }
   SendNext(conn);
 }
 
@@ -403,7 +446,15 @@ void Worker::RequestEnd(Conn* conn, Cause cause) {
 
 void Worker::Finish(Conn* conn, Cause cause, bool abort, int error) {
   if (conn->finished) return;
+  // Whatever the cause: a close that leaves bytes unsent resets, so the peer
+  // can never take a cut-off reply followed by a FIN for a whole one.
+  abort = abort || conn->unsent > 0 || conn->send_in_flight;
   SetCause(conn, cause, error);
+  // Its buffers go with it (the chunks when the connection is freed; what
+  // JS holds is JS's to collect).
+  int64_t held = static_cast<int64_t>(conn->in_js);
+  for (const Chunk& chunk : conn->out) held += static_cast<int64_t>(chunk.capacity);
+  AddBuffered(-held);
   conn->finished = true;
   engine_->ReleaseConnection();
   Counters::Add(counters_.disconnects[static_cast<int>(conn->cause)], 1);
@@ -476,8 +527,7 @@ int Engine::Listen(const std::string& host, int port, std::string* syscall) {
   int error = OpenListener(host, port, &listener_, syscall);
   if (error != 0) return error;
   SocketAddress(listener_, false, &address_, &port_, &family_);
-  bool per_thread = workers_.front()->ListenerPerThread();
-  listener_users_ = per_thread ? static_cast<int>(workers_.size()) : 1;
+  listener_users_ = 1;
   running_workers_ = static_cast<int>(workers_.size());
   for (auto& worker : workers_) worker->Start(listener_);
   started_ = true;
@@ -526,6 +576,25 @@ void Engine::Acknowledge(const double* pairs, size_t count) {
   }
 }
 
+void Engine::AddBuffered(int64_t delta) {
+  if (delta == 0) return;
+  int64_t now = buffered_.fetch_add(delta, std::memory_order_relaxed) + delta;
+  int64_t budget = options_.buffer_budget;
+  // Pause above the budget, resume below 3/4 of it: no flapping at the edge.
+  if (OverBudget() ? now >= budget / 4 * 3 : now <= budget) return;
+  std::lock_guard<std::mutex> lock(budget_mutex_);
+  now = buffered_.load(std::memory_order_relaxed);
+  if (!OverBudget() && now > budget) {
+    over_since_ms_ = NowMs();
+    over_budget_.store(true, std::memory_order_relaxed);
+  } else if (OverBudget() && now < budget / 4 * 3) {
+    over_total_ms_ += NowMs() - over_since_ms_;
+    over_budget_.store(false, std::memory_order_relaxed);
+    budget_epoch_.fetch_add(1, std::memory_order_release);
+    for (auto& worker : workers_) worker->Wake();
+  }
+}
+
 bool Engine::ReserveConnection() {
   int64_t open = open_connections_.load();
   do {
@@ -569,6 +638,12 @@ void Engine::Join() {
 
 CounterSnapshot Engine::Snapshot() {
   CounterSnapshot total;
+  total.buffered_bytes = buffered_.load(std::memory_order_relaxed);
+  {
+    std::lock_guard<std::mutex> lock(budget_mutex_);
+    int64_t over_ms = over_total_ms_ + (OverBudget() ? NowMs() - over_since_ms_ : 0);
+    total.over_budget_seconds = over_ms / 1000.0;
+  }
   for (auto& worker : workers_) {
     Counters& c = worker->counters();
     auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_acquire); };
@@ -580,6 +655,11 @@ CounterSnapshot Engine::Snapshot() {
     total.rejected_max_connections += get(c.rejected_max_connections);
     total.received_bytes += get(c.received_bytes);
     total.sent_bytes += get(c.sent_bytes);
+    total.recv_buffers_exhausted += get(c.recv_buffers_exhausted);
+    uint64_t closed = 0;
+    for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) closed += get(c.disconnects[i]);
+    total.thread_closed.push_back(closed);
+    total.thread_accepted.push_back(get(c.accepted));
   }
   return total;
 }

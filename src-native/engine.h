@@ -42,14 +42,17 @@ struct EngineOptions {
   uint32_t close_timeout_ms = 5000;     // wait this long for the peer's FIN after ours
   int64_t max_connections = 0;          // open connections at most; 0 = unlimited
   int64_t idle_timeout_ms = 0;          // reset connections silent this long; 0 = off
+  int64_t buffer_budget = 256 << 20;    // buffered bytes of all connections above which reading pauses
 };
 
 // What JS receives. Events are batched: see EventQueue.
 enum class EventType : uint8_t {
   kOpen,     // id, text = remote address, number = remote port
+  // number = bytes the kernel has taken so far on kData, kEnd and kDrain:
+  // JS learns what left its write queue with the batches it gets anyway.
   kData,     // id, data
   kEnd,      // id: the peer sent FIN
-  kDrain,    // id, number = bytes sent so far: the send queue became empty
+  kDrain,    // id: the send queue became empty and JS asked to hear it
   kClose,    // id, number = cause, number2 = duration in seconds, err = errno or 0
   kStopped,  // the engine has stopped: every thread has left its loop
   kAcceptFailed,  // err = errno (or Windows error), text = its name
@@ -72,6 +75,7 @@ struct Counters {
   std::atomic<uint64_t> rejected_max_connections{0};
   std::atomic<uint64_t> received_bytes{0};
   std::atomic<uint64_t> sent_bytes{0};
+  std::atomic<uint64_t> recv_buffers_exhausted{0};  // io_uring: a receive ended for want of a buffer
   std::atomic<uint64_t> disconnects[static_cast<int>(Cause::kCount)] = {};
 
   // Only the owning thread writes; release pairs with the scrape's acquire.
@@ -80,11 +84,14 @@ struct Counters {
   }
 };
 
-// A plain copy of all counters summed over threads.
+// A plain copy of all counters summed over threads, and each thread's share.
 struct CounterSnapshot {
   uint64_t accepted = 0, accept_errors = 0, rejected_max_connections = 0;
-  uint64_t received_bytes = 0, sent_bytes = 0;
+  uint64_t received_bytes = 0, sent_bytes = 0, recv_buffers_exhausted = 0;
   uint64_t disconnects[static_cast<int>(Cause::kCount)] = {};
+  int64_t buffered_bytes = 0;         // memory holding connection data (see Engine::AddBuffered)
+  double over_budget_seconds = 0;     // time spent with reading paused over the budget
+  std::vector<uint64_t> thread_accepted, thread_closed;  // by I/O thread
 };
 
 // Multi-producer queue of events towards the JS thread. A producer that makes
@@ -104,18 +111,22 @@ class EventQueue {
 
 class Worker;
 
-// A fixed-size buffer chunk of a connection's send queue. Appending into the
-// free tail never moves bytes already handed to the kernel.
+// A buffer chunk of a connection's send queue, sized to what is queued (a
+// few unsent bytes must not pin 64 KiB). Appending into the free tail never
+// moves bytes already handed to the kernel.
 struct Chunk {
-  static constexpr size_t kSize = 64 * 1024;
-  std::unique_ptr<char[]> bytes{new char[kSize]};
+  static constexpr size_t kMinSize = 1024, kMaxSize = 64 * 1024;
+  explicit Chunk(size_t size) : bytes(new char[size]), capacity(size) {}
+  std::unique_ptr<char[]> bytes;
+  size_t capacity;
   size_t begin = 0, end = 0;
 };
 
 // Operation heads. A backend finds the operation (and so the connection) again
 // from a completion: on Windows from the OVERLAPPED it embeds, on Linux from
 // the io_uring user_data. Backends may extend them through `backend_data`.
-enum class OpKind : uint8_t { kAccept, kRecv, kSend, kWake };
+// kWatch: io_uring's poll for a reset on a connection it is not reading.
+enum class OpKind : uint8_t { kAccept, kRecv, kSend, kWake, kWatch };
 
 struct Conn;
 struct Op {
@@ -162,16 +173,16 @@ class Backend {
  public:
   virtual ~Backend() = default;
   virtual const char* Name() const = 0;
-  // True when every thread can accept on the shared listener (epoll,
-  // io_uring). False for IOCP, where the listener belongs to one completion
-  // port: thread 0 accepts and hands connections to the others.
-  virtual bool ListenerPerThread() const = 0;
-  // Start accepting on `listener`; completions: Worker::OnAccept.
+  // Start accepting on `listener` (thread 0 only: it hands connections
+  // round-robin to every thread); completions: Worker::OnAccept.
   virtual void AddListener(Socket listener) = 0;
   // Stop accepting; Worker::OnListenerRemoved follows when nothing refers to it.
   virtual void RemoveListener() = 0;
   // Deliver reads (Worker::OnRecv) until PauseRecv or Close.
   virtual void StartRecv(Conn* conn) = 0;
+  // Stop delivering data. A reset or socket error must still be reported
+  // while paused (Worker::OnRecv with -error), at once, not when reading
+  // resumes; the peer's FIN waits behind the unread data until then.
   virtual void PauseRecv(Conn* conn) = 0;
   // Send bytes [data, data+len); one send per connection at a time. The
   // completion (Worker::OnSend) may report fewer bytes.
@@ -219,8 +230,8 @@ class Worker {
   void Start(Socket listener);
   void Join();
   void Post(Command&& command);  // any thread
+  void Wake() { backend_->Wake(); }  // any thread
   const char* BackendName() const { return backend_->Name(); }
-  bool ListenerPerThread() const { return backend_->ListenerPerThread(); }
   Counters& counters() { return counters_; }
 
   // Completions, called by the backend on this thread.
@@ -250,6 +261,9 @@ class Worker {
   void Emit(Event&& event) { pending_events_.push_back(std::move(event)); }
   void FlushEvents();
   void FreeReleased();
+  void FollowBudget();
+  void AddBuffered(int64_t delta);
+  void PublishBuffered();
 
   Engine* engine_;
   int index_;
@@ -271,6 +285,9 @@ class Worker {
   std::vector<uint32_t> free_slots_;
   size_t live_ = 0;  // connections not yet freed
   std::vector<Conn*> to_release_;
+  int64_t buffered_ = 0;            // this thread's part of Engine::AddBuffered
+  int64_t buffered_published_ = 0;  // ... and what the engine has been told of it
+  uint64_t budget_epoch_seen_ = 0;
 
   std::mutex commands_mutex_;
   std::vector<Command> commands_;
@@ -315,7 +332,9 @@ class Engine {
   // Called by workers.
   void OnListenerRemoved();
   void OnWorkerStopped();
-  // Where a connection accepted by a thread without ListenerPerThread goes.
+  // The thread that gets the next accepted connection: round-robin, so every
+  // thread serves an equal share (a listener per thread would let the
+  // kernel's wake-up order pick, and it picks the first waiter nearly always).
   Worker* NextOwner();
   // Counts hand-overs in flight, so no thread stops while one is on its way.
   std::atomic<int>& handovers() { return handovers_; }
@@ -324,6 +343,14 @@ class Engine {
   void ReleaseConnection() { --open_connections_; }
   // Every accepting thread has let go of the listener and it is closed.
   bool ListenerClosed() const { return listener_users_.load() == 0; }
+  // Bytes of memory holding connection data, all threads: send-queue chunks
+  // and data JS has not taken yet. Above options().buffer_budget reading
+  // pauses on every connection; below 3/4 of it, it resumes. Workers add
+  // their changes once per loop turn.
+  void AddBuffered(int64_t delta);
+  bool OverBudget() const { return over_budget_.load(std::memory_order_relaxed); }
+  // Counts the returns under the budget: a worker that sees it change resumes its connections.
+  uint64_t BudgetEpoch() const { return budget_epoch_.load(std::memory_order_acquire); }
   static int64_t NowMs();
   static constexpr int kWorkerBits = 6, kSlotBits = 20;
 
@@ -334,11 +361,16 @@ class Engine {
   EventQueue events_;
   std::vector<std::unique_ptr<Worker>> workers_;
   Socket listener_ = kInvalidSocket;
-  std::atomic<int> listener_users_{0};
+  std::atomic<int> listener_users_{0};  // 1 while thread 0 holds the listener
   std::atomic<int> running_workers_{0};
   std::atomic<int> handovers_{0};
   std::atomic<int64_t> open_connections_{0};
   std::atomic<unsigned> next_owner_{0};
+  std::atomic<int64_t> buffered_{0};
+  std::atomic<bool> over_budget_{false};
+  std::atomic<uint64_t> budget_epoch_{0};
+  std::mutex budget_mutex_;  // orders the (rare) crossings of the budget
+  int64_t over_since_ms_ = 0, over_total_ms_ = 0;  // under budget_mutex_
   std::string address_;
   int port_ = 0, family_ = 0;
   bool started_ = false, joined_ = false;

@@ -42,5 +42,8 @@ bool IsResetError(int error);
 bool IsResourceError(int error);
 // A short name for an error code, like "ECONNRESET", for events and logs.
 std::string ErrorName(int error);
+// Names the calling thread for top -H, debuggers and profilers (at most 15
+// characters on Linux). Best effort: a platform without it keeps the old name.
+void NameThisThread(const std::string& name);
 
 }  // namespace iocptcp

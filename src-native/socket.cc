@@ -1,8 +1,9 @@
-// The socket calls the engine core makes: BSD sockets on POSIX and Winsock,
-// which differ only in the few places marked below.
+// The platform calls the engine core makes: BSD sockets on POSIX and Winsock,
+// which differ only in the few places marked below, and thread names.
 #ifdef _WIN32
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <windows.h>
 #include <mutex>
 #else
 #include <arpa/inet.h>
@@ -10,6 +11,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <unistd.h>
 #endif
 
@@ -142,8 +144,11 @@ void SetNoDelay(Socket s) {
   X(WSAETIMEDOUT, "ETIMEDOUT") X(WSAEMFILE, "EMFILE") X(WSAENOBUFS, "ENOBUFS") X(WSAEINVAL, "EINVAL")      \
   X(WSAEAFNOSUPPORT, "EAFNOSUPPORT") X(WSAHOST_NOT_FOUND, "ENOTFOUND") X(WSANO_DATA, "ENOTFOUND")          \
   X(ERROR_NOT_ENOUGH_MEMORY, "ENOMEM") X(WSAESHUTDOWN, "EPIPE")
+// WSAECONNABORTED is not among them: Windows reports it when its own TCP
+// stack gave up (retransmission or keepalive timeout), where Linux says
+// ETIMEDOUT; both are `error`.
 bool IsResetError(int error) {
-  return error == WSAECONNRESET || error == WSAECONNABORTED || error == ERROR_NETNAME_DELETED || error == WSAESHUTDOWN;
+  return error == WSAECONNRESET || error == ERROR_NETNAME_DELETED || error == WSAESHUTDOWN;
 }
 bool IsResourceError(int error) {
   return error == WSAEMFILE || error == WSAENOBUFS || error == ERROR_NOT_ENOUGH_MEMORY;
@@ -166,5 +171,20 @@ std::string ErrorName(int error) {
 #undef IOCPTCP_ERROR_CASE
   return "E" + std::to_string(error);
 }
+
+#ifdef _WIN32
+void NameThisThread(const std::string& name) {
+  // SetThreadDescription came with Windows 10 1607: look it up rather than
+  // import it, so the addon still loads where it is missing.
+  using SetDescription = HRESULT(WINAPI*)(HANDLE, PCWSTR);
+  static const auto set_description = reinterpret_cast<SetDescription>(
+      reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"kernel32.dll"), "SetThreadDescription")));
+  if (set_description == nullptr) return;
+  std::wstring wide(name.begin(), name.end());  // the names are ASCII
+  set_description(GetCurrentThread(), wide.c_str());
+}
+#else
+void NameThisThread(const std::string& name) { pthread_setname_np(pthread_self(), name.substr(0, 15).c_str()); }
+#endif
 
 }  // namespace iocptcp

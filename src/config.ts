@@ -45,6 +45,8 @@ export interface Config {
   idleTimeoutMs: number;
   /** Unsent bytes per connection above which write() returns false and the echo stops reading. */
   writeHighWaterBytes: number;
+  /** Bytes all connections together may buffer (send queues, data JS holds) before reading pauses everywhere. */
+  bufferBudgetBytes: number;
   /** How long a graceful shutdown waits for connections to finish, in ms. */
   drainTimeoutMs: number;
   /** Minimum level of log lines written to stdout. */
@@ -213,6 +215,11 @@ export const SETTINGS: SettingsTable = {
     flag: '--write-high-water-bytes', metavar: '<n>', env: 'IOCP_TCP_WRITE_HIGH_WATER_BYTES', ...fixed(65536),
     description: 'Unsent bytes before a connection pauses.',
     parse: integerIn(1024, 1 << 30),
+  },
+  bufferBudgetBytes: {
+    flag: '--buffer-budget-bytes', metavar: '<n>', env: 'IOCP_TCP_BUFFER_BUDGET_BYTES', ...fixed(268435456),
+    description: 'Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.',
+    parse: integerIn(1 << 20, 2 ** 40),
   },
   drainTimeoutMs: {
     flag: '--drain-timeout-ms', metavar: '<ms>', env: 'IOCP_TCP_DRAIN_TIMEOUT_MS', ...fixed(10000),

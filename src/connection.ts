@@ -53,17 +53,33 @@ export class Connection extends EventEmitter {
 
   #engine: NativeEngine;
   #settings: ConnectionSettings;
+  #onHandlerError: (err: unknown) => void;
   #bytesSent = 0;
   #needDrain = false;
 
   /** @internal Created by the server for each accepted connection. */
-  constructor(engine: NativeEngine, id: number, remoteAddress: string, remotePort: number, settings: ConnectionSettings) {
-    super();
+  constructor(
+    engine: NativeEngine,
+    id: number,
+    remoteAddress: string,
+    remotePort: number,
+    settings: ConnectionSettings,
+    onHandlerError: (err: unknown) => void,
+  ) {
+    // An async listener that rejects is a handler error like a throw, not an
+    // unhandled rejection that ends the process.
+    super({ captureRejections: true });
     this.#engine = engine;
     this.id = id;
     this.remoteAddress = remoteAddress;
     this.remotePort = remotePort;
     this.#settings = settings;
+    this.#onHandlerError = onHandlerError;
+  }
+
+  /** @internal EventEmitter calls this when a listener's promise rejects. */
+  [Symbol.for('nodejs.rejection')](err: unknown): void {
+    this.#onHandlerError(err);
   }
 
   /** Bytes written but not yet handed to the kernel (as far as JS knows). */
@@ -114,14 +130,18 @@ export class Connection extends EventEmitter {
     this.#engine.destroy(this.id);
   }
 
+  // Every data, end and drain event says how many bytes the kernel has taken,
+  // so writableLength follows the real queue, not only after a 'drain'.
   /** @internal */
-  handleData(data: Buffer): void {
+  handleData(data: Buffer, bytesSent: number): void {
+    this.#bytesSent = bytesSent;
     this.bytesRead += data.length;
     this.emit('data', data);
   }
 
   /** @internal */
-  handleEnd(): void {
+  handleEnd(bytesSent: number): void {
+    this.#bytesSent = bytesSent;
     this.emit('end');
     if (!this.#settings.allowHalfOpen) this.end();
   }

@@ -13,6 +13,11 @@ export const METRIC_NAMES = {
   active: 'iocp_tcp_connections_active',
   max: 'iocp_tcp_connections_max',
   draining: 'iocp_tcp_draining',
+  threadAccepted: 'iocp_tcp_io_thread_connections_accepted_total',
+  threadActive: 'iocp_tcp_io_thread_connections_active',
+  buffered: 'iocp_tcp_buffered_bytes',
+  overBudget: 'iocp_tcp_buffer_budget_exceeded_seconds_total',
+  recvBuffersExhausted: 'iocp_tcp_recv_buffer_exhausted_total',
   rejected: 'iocp_tcp_connections_rejected_total',
   acceptErrors: 'iocp_tcp_accept_errors_total',
   receivedBytes: 'iocp_tcp_received_bytes_total',
@@ -54,25 +59,43 @@ export interface MetricsSource {
 export function registerMetrics(registry: Registry, source: MetricsSource, backend: string, version: string): void {
   const snapshot = scrapeSnapshot(source);
   const registers = [registry];
-  const counter = (name: string, help: string, series: Series[]): void => {
-    followCounter(registers, snapshot, name, help, series);
+  const atRegistration = source.stats();
+  const counter = (name: string, help: string, labelNames: string[], read: (stats: ServerStats) => Sample[]): void => {
+    followCounter(registers, snapshot, name, help, labelNames, read, atRegistration);
   };
-  counter(METRIC_NAMES.accepted, 'TCP connections accepted.', [{ read: (s) => s.accepted }]);
-  counter(METRIC_NAMES.acceptErrors, 'Failed accepts (descriptor or memory exhaustion, ...).', [
-    { read: (s) => s.acceptErrors },
+  counter(METRIC_NAMES.accepted, 'TCP connections accepted.', [], (s) => [{ value: s.accepted }]);
+  counter(METRIC_NAMES.acceptErrors, 'Failed accepts (descriptor or memory exhaustion, ...).', [], (s) => [
+    { value: s.acceptErrors },
   ]);
-  counter(METRIC_NAMES.receivedBytes, 'Bytes received from peers.', [{ read: (s) => s.receivedBytes }]);
-  counter(METRIC_NAMES.sentBytes, 'Bytes sent to peers.', [{ read: (s) => s.sentBytes }]);
-  counter(
-    METRIC_NAMES.rejected,
-    'Connections closed at once instead of served, by reason.',
-    REJECT_REASONS.map((reason) => ({ labels: { reason }, read: (s) => s.rejected[reason] })),
-  );
-  counter(
-    METRIC_NAMES.disconnects,
-    'Connections ended, by cause (one cause per connection).',
-    DISCONNECT_CAUSES.map((cause) => ({ labels: { cause }, read: (s) => s.disconnects[cause] })),
-  );
+  counter(METRIC_NAMES.receivedBytes, 'Bytes received from peers.', [], (s) => [{ value: s.receivedBytes }]);
+  counter(METRIC_NAMES.sentBytes, 'Bytes sent to peers.', [], (s) => [{ value: s.sentBytes }]);
+  counter(METRIC_NAMES.rejected, 'Connections closed at once instead of served, by reason.', ['reason'], (s) =>
+    REJECT_REASONS.map((reason) => ({ labels: { reason }, value: s.rejected[reason] })));
+  counter(METRIC_NAMES.disconnects, 'Connections ended, by cause (one cause per connection).', ['cause'], (s) =>
+    DISCONNECT_CAUSES.map((cause) => ({ labels: { cause }, value: s.disconnects[cause] })));
+  counter(METRIC_NAMES.recvBuffersExhausted, 'io_uring receives that ended because the buffer ring was empty (re-armed; nothing lost).', [],
+    (s) => [{ value: s.recvBuffersExhausted }]);
+  counter(METRIC_NAMES.overBudget, 'Time spent with reading paused because buffered bytes passed --buffer-budget-bytes.', [],
+    (s) => [{ value: s.overBudgetSeconds }]);
+  new Gauge({
+    name: METRIC_NAMES.buffered,
+    help: 'Memory holding connection data: send queues and data JS has not taken.',
+    registers,
+    collect() {
+      this.set(snapshot().bufferedBytes);
+    },
+  });
+  counter(METRIC_NAMES.threadAccepted, 'Connections each I/O thread has taken (they are handed out in turn).', ['thread'], (s) =>
+    s.threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.accepted })));
+  new Gauge({
+    name: METRIC_NAMES.threadActive,
+    help: 'Open connections of each I/O thread.',
+    labelNames: ['thread'],
+    registers,
+    collect() {
+      snapshot().threads.forEach((thread, i) => this.set({ thread: String(i) }, thread.open));
+    },
+  });
 
   new Gauge({
     name: METRIC_NAMES.active,
@@ -110,36 +133,39 @@ export function registerMetrics(registry: Registry, source: MetricsSource, backe
     .set({ backend, version }, 1);
 }
 
-/** One labelled series of a counter and how to read its native total. */
-interface Series {
+/** The native total of one labelled series of a counter. */
+interface Sample {
   labels?: Record<string, string>;
-  read: (stats: ServerStats) => number;
+  value: number;
 }
 
-// A counter that follows a native total: each scrape adds what the total grew.
+// A counter that follows native totals: each scrape adds what a total grew.
+// The series of `initial` are shown at 0 from the first scrape.
 function followCounter(
   registers: Registry[],
   snapshot: () => ServerStats,
   name: string,
   help: string,
-  series: Series[],
+  labelNames: string[],
+  read: (stats: ServerStats) => Sample[],
+  initial: ServerStats,
 ): void {
-  const last = series.map(() => 0);
-  const labelNames = Object.keys(series[0].labels ?? {});
+  const last = new Map<string, number>();
   const counter = new Counter({
     name,
     help,
     labelNames,
     registers,
     collect() {
-      series.forEach(({ labels = {}, read }, i) => {
-        const now = read(snapshot());
-        if (now > last[i]) this.inc(labels, now - last[i]);
-        last[i] = now;
-      });
+      for (const { labels = {}, value } of read(snapshot())) {
+        const key = JSON.stringify(labels);
+        // inc(0) shows a series that appears later (a thread's) at once.
+        this.inc(labels, Math.max(0, value - (last.get(key) ?? 0)));
+        last.set(key, value);
+      }
     },
   });
-  for (const { labels = {} } of series) counter.inc(labels, 0);
+  for (const { labels = {} } of read(initial)) counter.inc(labels, 0);
 }
 
 // prom-client calls every metric's collect() in one synchronous pass per

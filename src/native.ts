@@ -10,14 +10,20 @@ export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5,
 /** Numbers per event record: type, id, number, number2, errno. */
 export const RECORD_SIZE = 5;
 
-/** Positions in the Float64Array returned by `stats()`; disconnects by cause follow. */
+/**
+ * Positions in the Float64Array returned by `stats()`; disconnects by cause
+ * follow, then (accepted, closed) of each I/O thread.
+ */
 export const STATS = {
   accepted: 0,
   acceptErrors: 1,
   rejectedMaxConnections: 2,
   receivedBytes: 3,
   sentBytes: 4,
-  firstCause: 5,
+  bufferedBytes: 5,
+  overBudgetSeconds: 6,
+  recvBuffersExhausted: 7,
+  firstCause: 8,
 } as const;
 
 /** Options of the native engine. */
@@ -28,6 +34,7 @@ export interface NativeEngineOptions {
   writeHighWater: number;
   maxConnections: number;
   idleTimeoutMs: number;
+  bufferBudgetBytes: number;
 }
 
 /** Handle on a native engine; every call returns at once. */

@@ -25,6 +25,12 @@ export interface ServerOptions {
   maxConnections?: number;
   /** Reset connections with no traffic for this long, cause `idle_timeout` (default 0 = off). */
   idleTimeoutMs?: number;
+  /**
+   * Bytes of memory all connections together may hold in send queues and
+   * in data JS has not taken; above it every connection stops reading until
+   * the total is back under 3/4 of it (default 256 MiB, at least 1 MiB).
+   */
+  bufferBudgetBytes?: number;
 }
 
 /** Options of {@link Server.listen}. */
@@ -47,14 +53,30 @@ export interface AddressInfo {
   port: number;
 }
 
-/** Counters of the engine, summed over its threads. */
+/** What one I/O thread has served: connections are handed to the threads in turn. */
+export interface ThreadStats {
+  /** Connections this thread has taken. */
+  accepted: number;
+  /** Of those, the ones still open. */
+  open: number;
+}
+
+/** Counters of the engine, summed over its threads, and each thread's share. */
 export interface ServerStats {
   accepted: number;
   acceptErrors: number;
   rejected: { max_connections: number };
   receivedBytes: number;
   sentBytes: number;
+  /** Memory holding connection data now: send queues and data JS has not taken. */
+  bufferedBytes: number;
+  /** Time spent with reading paused because bufferedBytes passed the budget. */
+  overBudgetSeconds: number;
+  /** io_uring: receives that ended because the thread's buffer ring was empty (re-armed, nothing lost). */
+  recvBuffersExhausted: number;
   disconnects: Record<DisconnectCause, number>;
+  /** One entry per I/O thread, in thread order (empty before listen()). */
+  threads: ThreadStats[];
 }
 
 /**
@@ -75,7 +97,8 @@ export class Server extends EventEmitter {
   #joined = false;
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
-    super();
+    // A 'connection' listener that rejects costs only its connection (see below).
+    super({ captureRejections: true });
     this.#options = validateOptions(options, onConnection !== undefined);
     this.#causes = loadNative().causes as DisconnectCause[];
     if (onConnection) this.on('connection', onConnection);
@@ -102,9 +125,9 @@ export class Server extends EventEmitter {
     const { port, host = '0.0.0.0' } = options;
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArg('port must be an integer from 0 to 65535');
     const { Engine } = loadNative();
-    const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs } = this.#options;
+    const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes } = this.#options;
     const engine = new Engine(
-      { backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs },
+      { backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes },
       (records, extras) => this.#dispatch(records, extras),
     );
     try {
@@ -143,13 +166,21 @@ export class Server extends EventEmitter {
     const at = (i: number): number => (raw ? raw[i] : 0);
     const disconnects = {} as Record<DisconnectCause, number>;
     this.#causes.forEach((cause, i) => (disconnects[cause] = at(STATS.firstCause + i)));
+    const threads: ThreadStats[] = [];
+    for (let i = STATS.firstCause + this.#causes.length; raw && i + 1 < raw.length; i += 2) {
+      threads.push({ accepted: raw[i], open: raw[i] - raw[i + 1] });
+    }
     return {
       accepted: at(STATS.accepted),
       acceptErrors: at(STATS.acceptErrors),
       rejected: { max_connections: at(STATS.rejectedMaxConnections) },
       receivedBytes: at(STATS.receivedBytes),
       sentBytes: at(STATS.sentBytes),
+      bufferedBytes: at(STATS.bufferedBytes),
+      overBudgetSeconds: at(STATS.overBudgetSeconds),
+      recvBuffersExhausted: at(STATS.recvBuffersExhausted),
       disconnects,
+      threads,
     };
   }
 
@@ -171,17 +202,18 @@ export class Server extends EventEmitter {
       const type = records[i];
       const id = records[i + 1];
       if (type === EVENT.open) {
-        const connection = new Connection(this.#engine!, id, extras[extra++] as string, records[i + 2], this.#options);
+        const connection: Connection = new Connection(this.#engine!, id, extras[extra++] as string, records[i + 2], this.#options,
+          (err) => this.#handlerFailed(connection, err));
         this.#connections.set(id, connection);
         this.#guard(connection, () => this.emit('connection', connection));
       } else if (type === EVENT.data) {
         const data = extras[extra++] as Buffer;
         taken.set(id, (taken.get(id) ?? 0) + data.length);
         const connection = this.#connections.get(id);
-        if (connection && !connection.closed) this.#guard(connection, () => connection.handleData(data));
+        if (connection && !connection.closed) this.#guard(connection, () => connection.handleData(data, records[i + 2]));
       } else if (type === EVENT.end) {
         const connection = this.#connections.get(id);
-        if (connection) this.#guard(connection, () => connection.handleEnd());
+        if (connection) this.#guard(connection, () => connection.handleEnd(records[i + 2]));
       } else if (type === EVENT.drain) {
         const connection = this.#connections.get(id);
         if (connection) this.#guard(connection, () => connection.handleDrain(records[i + 2]));
@@ -191,7 +223,7 @@ export class Server extends EventEmitter {
         this.#finishClose();
       } else if (type === EVENT.acceptFailed) {
         const code = extras[extra++] as string;
-        this.emit('acceptError', Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: 'accept' }));
+        this.#emitSafely('acceptError', Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: 'accept' }));
       }
     }
   }
@@ -201,7 +233,7 @@ export class Server extends EventEmitter {
     const connection = this.#connections.get(id);
     this.#connections.delete(id);
     if (connection) this.#guard(connection, () => connection.handleClose(info));
-    this.emit('disconnect', info.cause, durationSeconds);
+    this.#emitSafely('disconnect', info.cause, durationSeconds);
   }
 
   #finishClose(): void {
@@ -209,7 +241,13 @@ export class Server extends EventEmitter {
     this.#joined = true;  // stats() still answers; nothing else may reach the engine
     this.#connections.clear();
     this.#onStopped?.();
-    this.emit('close');
+    this.#emitSafely('close');
+  }
+
+  /** @internal EventEmitter calls this when a listener's promise rejects. */
+  [Symbol.for('nodejs.rejection')](err: unknown, event: string | symbol, ...args: unknown[]): void {
+    if (event === 'connection') this.#handlerFailed(args[0] as Connection, err);
+    else throwLater(err);
   }
 
   // A throwing listener costs only its own connection; the rest of the batch goes on.
@@ -217,16 +255,32 @@ export class Server extends EventEmitter {
     try {
       run();
     } catch (err) {
-      connection.destroy();
-      if (this.listenerCount('handlerError') > 0) {
-        this.emit('handlerError', err, connection);
-      } else {
-        queueMicrotask(() => {
-          throw err;
-        });
-      }
+      this.#handlerFailed(connection, err);
     }
   }
+
+  #handlerFailed(connection: Connection, err: unknown): void {
+    connection.destroy();
+    if (this.listenerCount('handlerError') > 0) this.#emitSafely('handlerError', err, connection);
+    else throwLater(err);
+  }
+
+  // The engine's events arrive in batches: a listener that throws must not
+  // lose the rest of the batch (other connections' closes, the stop), so its
+  // error surfaces as an uncaught exception once the batch is done.
+  #emitSafely(event: string, ...args: unknown[]): void {
+    try {
+      this.emit(event, ...args);
+    } catch (err) {
+      throwLater(err);
+    }
+  }
+}
+
+function throwLater(err: unknown): void {
+  queueMicrotask(() => {
+    throw err;
+  });
 }
 
 /**
@@ -247,12 +301,14 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
     writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
     maxConnections: options.maxConnections ?? 0,
     idleTimeoutMs: options.idleTimeoutMs ?? 0,
+    bufferBudgetBytes: options.bufferBudgetBytes ?? 256 * 1024 * 1024,
   };
   if (resolved.handler !== 'echo' && resolved.handler !== 'js') throw invalidArg("handler must be 'echo' or 'js'");
   if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
     throw invalidArg('ioThreads must be an integer from 1 to 64');
   }
-  for (const [name, min] of [['writeHighWaterBytes', 1], ['maxConnections', 0], ['idleTimeoutMs', 0]] as const) {
+  const minimums = [['writeHighWaterBytes', 1], ['maxConnections', 0], ['idleTimeoutMs', 0], ['bufferBudgetBytes', 1 << 20]] as const;
+  for (const [name, min] of minimums) {
     const value = resolved[name];
     if (!Number.isSafeInteger(value) || value < min) throw invalidArg(`${name} must be an integer of at least ${min}`);
   }

@@ -76,6 +76,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     maxConnections: config.maxConnections,
     idleTimeoutMs: config.idleTimeoutMs,
     writeHighWaterBytes: config.writeHighWaterBytes,
+    bufferBudgetBytes: config.bufferBudgetBytes,
   };
   const server = handler === 'echo'
     ? createServer({ ...options, handler: 'echo' })

@@ -5124,6 +5124,14 @@ var require_config = __commonJS({
         description: "Unsent bytes before a connection pauses.",
         parse: integerIn(1024, 1 << 30)
       },
+      bufferBudgetBytes: {
+        flag: "--buffer-budget-bytes",
+        metavar: "<n>",
+        env: "IOCP_TCP_BUFFER_BUDGET_BYTES",
+        ...fixed(268435456),
+        description: "Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.",
+        parse: integerIn(1 << 20, 2 ** 40)
+      },
       drainTimeoutMs: {
         flag: "--drain-timeout-ms",
         metavar: "<ms>",
@@ -5324,6 +5332,11 @@ var require_metrics2 = __commonJS({
       active: "iocp_tcp_connections_active",
       max: "iocp_tcp_connections_max",
       draining: "iocp_tcp_draining",
+      threadAccepted: "iocp_tcp_io_thread_connections_accepted_total",
+      threadActive: "iocp_tcp_io_thread_connections_active",
+      buffered: "iocp_tcp_buffered_bytes",
+      overBudget: "iocp_tcp_buffer_budget_exceeded_seconds_total",
+      recvBuffersExhausted: "iocp_tcp_recv_buffer_exhausted_total",
       rejected: "iocp_tcp_connections_rejected_total",
       acceptErrors: "iocp_tcp_accept_errors_total",
       receivedBytes: "iocp_tcp_received_bytes_total",
@@ -5346,17 +5359,38 @@ var require_metrics2 = __commonJS({
     function registerMetrics(registry, source, backend, version) {
       const snapshot = scrapeSnapshot(source);
       const registers = [registry];
-      const counter = (name, help, series) => {
-        followCounter(registers, snapshot, name, help, series);
+      const atRegistration = source.stats();
+      const counter = (name, help, labelNames, read) => {
+        followCounter(registers, snapshot, name, help, labelNames, read, atRegistration);
       };
-      counter(exports2.METRIC_NAMES.accepted, "TCP connections accepted.", [{ read: (s) => s.accepted }]);
-      counter(exports2.METRIC_NAMES.acceptErrors, "Failed accepts (descriptor or memory exhaustion, ...).", [
-        { read: (s) => s.acceptErrors }
+      counter(exports2.METRIC_NAMES.accepted, "TCP connections accepted.", [], (s) => [{ value: s.accepted }]);
+      counter(exports2.METRIC_NAMES.acceptErrors, "Failed accepts (descriptor or memory exhaustion, ...).", [], (s) => [
+        { value: s.acceptErrors }
       ]);
-      counter(exports2.METRIC_NAMES.receivedBytes, "Bytes received from peers.", [{ read: (s) => s.receivedBytes }]);
-      counter(exports2.METRIC_NAMES.sentBytes, "Bytes sent to peers.", [{ read: (s) => s.sentBytes }]);
-      counter(exports2.METRIC_NAMES.rejected, "Connections closed at once instead of served, by reason.", exports2.REJECT_REASONS.map((reason) => ({ labels: { reason }, read: (s) => s.rejected[reason] })));
-      counter(exports2.METRIC_NAMES.disconnects, "Connections ended, by cause (one cause per connection).", exports2.DISCONNECT_CAUSES.map((cause) => ({ labels: { cause }, read: (s) => s.disconnects[cause] })));
+      counter(exports2.METRIC_NAMES.receivedBytes, "Bytes received from peers.", [], (s) => [{ value: s.receivedBytes }]);
+      counter(exports2.METRIC_NAMES.sentBytes, "Bytes sent to peers.", [], (s) => [{ value: s.sentBytes }]);
+      counter(exports2.METRIC_NAMES.rejected, "Connections closed at once instead of served, by reason.", ["reason"], (s) => exports2.REJECT_REASONS.map((reason) => ({ labels: { reason }, value: s.rejected[reason] })));
+      counter(exports2.METRIC_NAMES.disconnects, "Connections ended, by cause (one cause per connection).", ["cause"], (s) => exports2.DISCONNECT_CAUSES.map((cause) => ({ labels: { cause }, value: s.disconnects[cause] })));
+      counter(exports2.METRIC_NAMES.recvBuffersExhausted, "io_uring receives that ended because the buffer ring was empty (re-armed; nothing lost).", [], (s) => [{ value: s.recvBuffersExhausted }]);
+      counter(exports2.METRIC_NAMES.overBudget, "Time spent with reading paused because buffered bytes passed --buffer-budget-bytes.", [], (s) => [{ value: s.overBudgetSeconds }]);
+      new prom_client_1.Gauge({
+        name: exports2.METRIC_NAMES.buffered,
+        help: "Memory holding connection data: send queues and data JS has not taken.",
+        registers,
+        collect() {
+          this.set(snapshot().bufferedBytes);
+        }
+      });
+      counter(exports2.METRIC_NAMES.threadAccepted, "Connections each I/O thread has taken (they are handed out in turn).", ["thread"], (s) => s.threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.accepted })));
+      new prom_client_1.Gauge({
+        name: exports2.METRIC_NAMES.threadActive,
+        help: "Open connections of each I/O thread.",
+        labelNames: ["thread"],
+        registers,
+        collect() {
+          snapshot().threads.forEach((thread, i) => this.set({ thread: String(i) }, thread.open));
+        }
+      });
       new prom_client_1.Gauge({
         name: exports2.METRIC_NAMES.active,
         help: "Open connections: accepted minus disconnects.",
@@ -5391,24 +5425,22 @@ var require_metrics2 = __commonJS({
       source.on("disconnect", (_cause, seconds) => duration.observe(seconds));
       new prom_client_1.Gauge({ name: exports2.METRIC_NAMES.info, help: "Always 1; labels say what runs.", labelNames: ["backend", "version"], registers }).set({ backend, version }, 1);
     }
-    function followCounter(registers, snapshot, name, help, series) {
-      const last = series.map(() => 0);
-      const labelNames = Object.keys(series[0].labels ?? {});
+    function followCounter(registers, snapshot, name, help, labelNames, read, initial) {
+      const last = /* @__PURE__ */ new Map();
       const counter = new prom_client_1.Counter({
         name,
         help,
         labelNames,
         registers,
         collect() {
-          series.forEach(({ labels = {}, read }, i) => {
-            const now = read(snapshot());
-            if (now > last[i])
-              this.inc(labels, now - last[i]);
-            last[i] = now;
-          });
+          for (const { labels = {}, value } of read(snapshot())) {
+            const key = JSON.stringify(labels);
+            this.inc(labels, Math.max(0, value - (last.get(key) ?? 0)));
+            last.set(key, value);
+          }
         }
       });
-      for (const { labels = {} } of series)
+      for (const { labels = {} } of read(initial))
         counter.inc(labels, 0);
     }
     function scrapeSnapshot(source) {
@@ -5494,16 +5526,22 @@ var require_connection = __commonJS({
       closed = false;
       #engine;
       #settings;
+      #onHandlerError;
       #bytesSent = 0;
       #needDrain = false;
       /** @internal Created by the server for each accepted connection. */
-      constructor(engine, id, remoteAddress, remotePort, settings) {
-        super();
+      constructor(engine, id, remoteAddress, remotePort, settings, onHandlerError) {
+        super({ captureRejections: true });
         this.#engine = engine;
         this.id = id;
         this.remoteAddress = remoteAddress;
         this.remotePort = remotePort;
         this.#settings = settings;
+        this.#onHandlerError = onHandlerError;
+      }
+      /** @internal EventEmitter calls this when a listener's promise rejects. */
+      [/* @__PURE__ */ Symbol.for("nodejs.rejection")](err) {
+        this.#onHandlerError(err);
       }
       /** Bytes written but not yet handed to the kernel (as far as JS knows). */
       get writableLength() {
@@ -5555,13 +5593,17 @@ var require_connection = __commonJS({
         this.ended = true;
         this.#engine.destroy(this.id);
       }
+      // Every data, end and drain event says how many bytes the kernel has taken,
+      // so writableLength follows the real queue, not only after a 'drain'.
       /** @internal */
-      handleData(data) {
+      handleData(data, bytesSent) {
+        this.#bytesSent = bytesSent;
         this.bytesRead += data.length;
         this.emit("data", data);
       }
       /** @internal */
-      handleEnd() {
+      handleEnd(bytesSent) {
+        this.#bytesSent = bytesSent;
         this.emit("end");
         if (!this.#settings.allowHalfOpen)
           this.end();
@@ -5789,7 +5831,10 @@ var require_native = __commonJS({
       rejectedMaxConnections: 2,
       receivedBytes: 3,
       sentBytes: 4,
-      firstCause: 5
+      bufferedBytes: 5,
+      overBudgetSeconds: 6,
+      recvBuffersExhausted: 7,
+      firstCause: 8
     };
     var binding;
     function loadNative() {
@@ -5821,7 +5866,7 @@ var require_server = __commonJS({
       #onStopped;
       #joined = false;
       constructor(options = {}, onConnection) {
-        super();
+        super({ captureRejections: true });
         this.#options = validateOptions(options, onConnection !== void 0);
         this.#causes = (0, native_1.loadNative)().causes;
         if (onConnection)
@@ -5847,8 +5892,8 @@ var require_server = __commonJS({
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw (0, errors_1.invalidArg)("port must be an integer from 0 to 65535");
         const { Engine } = (0, native_1.loadNative)();
-        const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs } = this.#options;
-        const engine = new Engine({ backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs }, (records, extras) => this.#dispatch(records, extras));
+        const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes } = this.#options;
+        const engine = new Engine({ backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes }, (records, extras) => this.#dispatch(records, extras));
         try {
           this.#address = engine.listen(host, port);
         } catch (err) {
@@ -5883,13 +5928,21 @@ var require_server = __commonJS({
         const at = (i) => raw ? raw[i] : 0;
         const disconnects = {};
         this.#causes.forEach((cause, i) => disconnects[cause] = at(native_1.STATS.firstCause + i));
+        const threads = [];
+        for (let i = native_1.STATS.firstCause + this.#causes.length; raw && i + 1 < raw.length; i += 2) {
+          threads.push({ accepted: raw[i], open: raw[i] - raw[i + 1] });
+        }
         return {
           accepted: at(native_1.STATS.accepted),
           acceptErrors: at(native_1.STATS.acceptErrors),
           rejected: { max_connections: at(native_1.STATS.rejectedMaxConnections) },
           receivedBytes: at(native_1.STATS.receivedBytes),
           sentBytes: at(native_1.STATS.sentBytes),
-          disconnects
+          bufferedBytes: at(native_1.STATS.bufferedBytes),
+          overBudgetSeconds: at(native_1.STATS.overBudgetSeconds),
+          recvBuffersExhausted: at(native_1.STATS.recvBuffersExhausted),
+          disconnects,
+          threads
         };
       }
       // One call per batch of engine events; extras hold addresses and data in order.
@@ -5908,7 +5961,7 @@ var require_server = __commonJS({
           const type = records[i];
           const id = records[i + 1];
           if (type === native_1.EVENT.open) {
-            const connection = new connection_1.Connection(this.#engine, id, extras[extra++], records[i + 2], this.#options);
+            const connection = new connection_1.Connection(this.#engine, id, extras[extra++], records[i + 2], this.#options, (err) => this.#handlerFailed(connection, err));
             this.#connections.set(id, connection);
             this.#guard(connection, () => this.emit("connection", connection));
           } else if (type === native_1.EVENT.data) {
@@ -5916,11 +5969,11 @@ var require_server = __commonJS({
             taken.set(id, (taken.get(id) ?? 0) + data.length);
             const connection = this.#connections.get(id);
             if (connection && !connection.closed)
-              this.#guard(connection, () => connection.handleData(data));
+              this.#guard(connection, () => connection.handleData(data, records[i + 2]));
           } else if (type === native_1.EVENT.end) {
             const connection = this.#connections.get(id);
             if (connection)
-              this.#guard(connection, () => connection.handleEnd());
+              this.#guard(connection, () => connection.handleEnd(records[i + 2]));
           } else if (type === native_1.EVENT.drain) {
             const connection = this.#connections.get(id);
             if (connection)
@@ -5931,7 +5984,7 @@ var require_server = __commonJS({
             this.#finishClose();
           } else if (type === native_1.EVENT.acceptFailed) {
             const code = extras[extra++];
-            this.emit("acceptError", Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: "accept" }));
+            this.#emitSafely("acceptError", Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: "accept" }));
           }
         }
       }
@@ -5941,32 +5994,54 @@ var require_server = __commonJS({
         this.#connections.delete(id);
         if (connection)
           this.#guard(connection, () => connection.handleClose(info));
-        this.emit("disconnect", info.cause, durationSeconds);
+        this.#emitSafely("disconnect", info.cause, durationSeconds);
       }
       #finishClose() {
         this.#engine.join();
         this.#joined = true;
         this.#connections.clear();
         this.#onStopped?.();
-        this.emit("close");
+        this.#emitSafely("close");
+      }
+      /** @internal EventEmitter calls this when a listener's promise rejects. */
+      [/* @__PURE__ */ Symbol.for("nodejs.rejection")](err, event, ...args) {
+        if (event === "connection")
+          this.#handlerFailed(args[0], err);
+        else
+          throwLater(err);
       }
       // A throwing listener costs only its own connection; the rest of the batch goes on.
       #guard(connection, run) {
         try {
           run();
         } catch (err) {
-          connection.destroy();
-          if (this.listenerCount("handlerError") > 0) {
-            this.emit("handlerError", err, connection);
-          } else {
-            queueMicrotask(() => {
-              throw err;
-            });
-          }
+          this.#handlerFailed(connection, err);
+        }
+      }
+      #handlerFailed(connection, err) {
+        connection.destroy();
+        if (this.listenerCount("handlerError") > 0)
+          this.#emitSafely("handlerError", err, connection);
+        else
+          throwLater(err);
+      }
+      // The engine's events arrive in batches: a listener that throws must not
+      // lose the rest of the batch (other connections' closes, the stop), so its
+      // error surfaces as an uncaught exception once the batch is done.
+      #emitSafely(event, ...args) {
+        try {
+          this.emit(event, ...args);
+        } catch (err) {
+          throwLater(err);
         }
       }
     };
     exports2.Server = Server;
+    function throwLater(err) {
+      queueMicrotask(() => {
+        throw err;
+      });
+    }
     function createServer(options = {}, onConnection) {
       return new Server(options, onConnection);
     }
@@ -5978,14 +6053,16 @@ var require_server = __commonJS({
         allowHalfOpen: options.allowHalfOpen ?? false,
         writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
         maxConnections: options.maxConnections ?? 0,
-        idleTimeoutMs: options.idleTimeoutMs ?? 0
+        idleTimeoutMs: options.idleTimeoutMs ?? 0,
+        bufferBudgetBytes: options.bufferBudgetBytes ?? 256 * 1024 * 1024
       };
       if (resolved.handler !== "echo" && resolved.handler !== "js")
         throw (0, errors_1.invalidArg)("handler must be 'echo' or 'js'");
       if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
         throw (0, errors_1.invalidArg)("ioThreads must be an integer from 1 to 64");
       }
-      for (const [name, min] of [["writeHighWaterBytes", 1], ["maxConnections", 0], ["idleTimeoutMs", 0]]) {
+      const minimums = [["writeHighWaterBytes", 1], ["maxConnections", 0], ["idleTimeoutMs", 0], ["bufferBudgetBytes", 1 << 20]];
+      for (const [name, min] of minimums) {
         const value = resolved[name];
         if (!Number.isSafeInteger(value) || value < min)
           throw (0, errors_1.invalidArg)(`${name} must be an integer of at least ${min}`);
@@ -6080,7 +6157,8 @@ var require_service = __commonJS({
         ioThreads: config.ioThreads,
         maxConnections: config.maxConnections,
         idleTimeoutMs: config.idleTimeoutMs,
-        writeHighWaterBytes: config.writeHighWaterBytes
+        writeHighWaterBytes: config.writeHighWaterBytes,
+        bufferBudgetBytes: config.bufferBudgetBytes
       };
       const server = handler === "echo" ? (0, server_1.createServer)({ ...options, handler: "echo" }) : (0, server_1.createServer)({ ...options, handler: "js" }, handler);
       server.on("handlerError", (err, connection) => log.error("handler threw; connection destroyed", { err, connection: connection.id }));

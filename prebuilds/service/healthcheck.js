@@ -160,6 +160,14 @@ var require_config = __commonJS({
         description: "Unsent bytes before a connection pauses.",
         parse: integerIn(1024, 1 << 30)
       },
+      bufferBudgetBytes: {
+        flag: "--buffer-budget-bytes",
+        metavar: "<n>",
+        env: "IOCP_TCP_BUFFER_BUDGET_BYTES",
+        ...fixed(268435456),
+        description: "Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.",
+        parse: integerIn(1 << 20, 2 ** 40)
+      },
       drainTimeoutMs: {
         flag: "--drain-timeout-ms",
         metavar: "<ms>",

@@ -65,3 +65,27 @@ t.test(
     });
   },
 );
+
+t.test(
+  'a handler whose async listener rejects costs only its own connection: logged, the service keeps serving',
+  { skip: needsOwnService('custom handler') },
+  async (t) => {
+    const svc = await spawnService(t, { handler: fixturePath('handler-async-reject.js') });
+    const before = await scrape(svc);
+    const bad = await Client.connect(svc.tcp, ms(10000));
+    const good = await Client.connect(svc.tcp, ms(10000));
+    t.teardown(() => [bad, good].forEach((c) => c.destroy()));
+    await bad.write('boom');
+    const closed = await bad.waitPeerClose(ms(10000));
+    t.ok(closed.errorCode === 'ECONNRESET' || closed.sawEof, 'the failing connection is closed', closed);
+    t.equal((await good.roundtrip('still here', ms(10000))).toString(), 'still here', 'the other client is served');
+    t.equal(svc.child!.exitCode, null, 'the service is still running');
+    const logged = svc.logLines().find((l) => l.msg === 'handler threw; connection destroyed');
+    t.match(JSON.stringify(logged), 'async boom', 'one JSON log line names the error');
+    good.end();
+    await good.readToEnd(ms(10000));
+    await expectDelta(t, svc, before, {
+      accepted: 2, active: 0, received: 14, sent: 10, causes: { local_abort: 1, peer_fin: 1 },
+    });
+  },
+);

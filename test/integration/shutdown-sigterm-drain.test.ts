@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap';
-import { Client, probeConnect } from './fixtures/client';
-import { config, ms, needsOwnService, sleep, spawnService, within, type Service } from './fixtures/harness';
-import { CAUSES, delta, httpGet, M, parseExposition, scrape, value, type Snapshot } from './fixtures/metrics';
+import { Client, patternedBytes, probeConnect } from './fixtures/client';
+import { config, echoHandlers, ms, needsOwnService, skipHandler, sleep, spawnService, within, type Service } from './fixtures/harness';
+import { CAUSES, delta, httpGet, M, parseExposition, scrape, settle, value, type Snapshot } from './fixtures/metrics';
 
 const SIGNAL = config.stopSignal;
 
@@ -205,3 +205,34 @@ t.test(
     t.ok(stopped, 'it logged its final "stopped" line');
   },
 );
+
+for (const handler of echoHandlers) {
+  t.test(
+    `with the ${handler} handler, a connection with echo bytes still unsent at the drain deadline is reset, never ended with a FIN`,
+    { skip: needsOwnService(`sends ${SIGNAL}`) || skipHandler(handler) },
+    async (t) => {
+      const DRAIN_MS = 500;
+      const PAYLOAD = 8 * 1024 * 1024;
+      // A high-water mark above the payload: the server reads all of it and
+      // holds the echo it cannot send, so nothing unread is left in the
+      // kernel (closing a socket with unread bytes resets on its own).
+      const svc = await spawnService(t, { handler, drainTimeoutMs: DRAIN_MS, args: ['--write-high-water-bytes', String(4 * PAYLOAD)] });
+      const client = await Client.connect(svc.tcp, ms(10000));
+      t.teardown(() => client.destroy());
+      client.pauseReading();
+      await client.write(patternedBytes(PAYLOAD));
+      const read = await settle(svc, (s) => s.received === PAYLOAD, ms(20000));
+      t.equal(read.received, PAYLOAD, 'the server has read the whole payload');
+      svc.child!.kill(SIGNAL);
+      const exit = await waitExit(t, svc, ms(DRAIN_MS + 15000));
+      t.same(exit, { code: 0, signal: null }, 'the service exits 0 after the deadline');
+      // Ask the kernel: node would take the reset for an EOF (see kernelState).
+      t.equal(client.kernelState(), undefined, 'the server reset the connection (a FIN would leave it in CLOSE_WAIT)');
+      client.resumeReading();
+      await client.waitPeerClose(ms(10000));
+      t.ok(client.received < PAYLOAD, `the client got only part of the echo (${client.received} of ${PAYLOAD} bytes)`);
+      const logged = svc.logLines().filter((l) => l.msg === 'stopped').pop()?.disconnects as Record<string, number> | undefined;
+      t.equal(logged?.shutdown, 1, 'the cause is still shutdown', { logged });
+    },
+  );
+}

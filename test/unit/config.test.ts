@@ -62,6 +62,7 @@ const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: str
   maxConnections: ['0', 0, '250', 250],
   idleTimeoutMs: ['30000', 30000, '0', 0],
   writeHighWaterBytes: ['1024', 1024, '1048576', 1048576],
+  bufferBudgetBytes: ['1048576', 1048576, '1099511627776', 2 ** 40],
   drainTimeoutMs: ['3600000', 3_600_000, '0', 0],
   logLevel: ['debug', 'debug', 'error', 'error'],
 };
@@ -78,6 +79,7 @@ t.test('every setting has its documented default when no flag or env var is set'
     maxConnections: 10000,
     idleTimeoutMs: 0,
     writeHighWaterBytes: 65536,
+    bufferBudgetBytes: 268435456,
     drainTimeoutMs: 10000,
     logLevel: 'info',
   });
@@ -130,6 +132,7 @@ t.test('integer settings reject values outside their range and accept its bounds
     ['metricsPort', 0, 65535],
     ['ioThreads', 1, 64],
     ['drainTimeoutMs', 0, 3_600_000],
+    ['bufferBudgetBytes', 1 << 20, 2 ** 40],
   ];
   for (const [key, min, max] of ranges) {
     const { flag } = SETTINGS[key];

@@ -18,7 +18,11 @@ class FakeSource extends EventEmitter {
     rejected: { max_connections: 0 },
     receivedBytes: 0,
     sentBytes: 0,
+    bufferedBytes: 0,
+    overBudgetSeconds: 0,
+    recvBuffersExhausted: 0,
     disconnects: Object.fromEntries(DISCONNECT_CAUSES.map((c) => [c, 0])) as Record<DisconnectCause, number>,
+    threads: [],
   };
 
   stats(): ServerStats {
@@ -104,12 +108,30 @@ t.test('active is accepted minus every disconnect, from the same snapshot', asyn
   t.equal(m.get(METRIC_NAMES.accepted)! - disconnects, m.get(METRIC_NAMES.active));
 });
 
+t.test('each I/O thread has its accepted counter and open gauge, from the first scrape that knows it', async (t) => {
+  const { source, scrape } = setup();
+  let m = await scrape();
+  t.equal([...m.keys()].filter((k) => k.startsWith(METRIC_NAMES.threadAccepted)).length, 0, 'no thread before listen()');
+  source.totals.threads = [{ accepted: 3, open: 1 }, { accepted: 0, open: 0 }];
+  m = await scrape();
+  t.equal(m.get(`${METRIC_NAMES.threadAccepted}{thread="0"}`), 3);
+  t.equal(m.get(`${METRIC_NAMES.threadAccepted}{thread="1"}`), 0, 'an idle thread shows at 0');
+  t.equal(m.get(`${METRIC_NAMES.threadActive}{thread="0"}`), 1);
+  source.totals.threads = [{ accepted: 5, open: 0 }, { accepted: 2, open: 2 }];
+  m = await scrape();
+  t.equal(m.get(`${METRIC_NAMES.threadAccepted}{thread="0"}`), 5);
+  t.equal(m.get(`${METRIC_NAMES.threadAccepted}{thread="1"}`), 2);
+  t.equal(m.get(`${METRIC_NAMES.threadActive}{thread="0"}`), 0);
+  t.equal(m.get(`${METRIC_NAMES.threadActive}{thread="1"}`), 2);
+});
+
 t.test('the engine is read once per scrape', async (t) => {
   const { source, scrape } = setup();
+  const before = source.reads;  // registration reads once, to show the known series at 0
   await scrape();
-  t.equal(source.reads, 1);
+  t.equal(source.reads, before + 1);
   await scrape();
-  t.equal(source.reads, 2);
+  t.equal(source.reads, before + 2);
 });
 
 t.test('each disconnect event is observed in the duration histogram', async (t) => {

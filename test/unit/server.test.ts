@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { Socket, connect } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import t, { type Test } from 'tap';
 
@@ -222,4 +225,68 @@ t.test('pause() stops data events until resume(), and nothing is lost', async (t
   await new Promise((r) => setTimeout(r, 300));
   t.equal(Buffer.concat(received).toString(), 'firstsecond', 'everything arrives after resume');
   socket.destroy();
+});
+
+t.test('server listeners that throw lose no event of the batch: every close arrives, close() resolves, the errors surface', async (t) => {
+  const script = join(__dirname, '..', 'fixtures', 'server-throwing-listeners.js');
+  const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 30000 });
+  // 5 connections: each handlerError and disconnect listener throws, then the close listener.
+  t.same(JSON.parse(stdout), { closeResolved: true, connectionCloses: 5, uncaught: 11 });
+});
+
+t.test('a data listener that rejects is a handler error: only its connection is destroyed', async (t) => {
+  const errors: unknown[] = [];
+  const { server, port } = await listening(t, {}, (c) => {
+    c.on('data', async (data: Buffer) => {
+      if (data.toString() === 'bad') throw new Error('async handler bug');
+      c.write(data);
+    });
+  });
+  server.on('handlerError', (err) => errors.push(err));
+  const bad = await client(port);
+  const good = await client(port);
+  bad.write('bad');
+  const badEnd = await readAll(bad);
+  t.equal(badEnd.length, 0, 'the failing connection got nothing back and was closed');
+  good.write('good');
+  const [echo] = (await once(good, 'data')) as [Buffer];
+  t.equal(echo.toString(), 'good', 'the other connection is still served');
+  t.equal(errors.length, 1);
+  t.equal((errors[0] as Error).message, 'async handler bug');
+  good.destroy();
+});
+
+t.test('a connection listener that rejects is a handler error for that connection', async (t) => {
+  const errors: Array<[unknown, Connection]> = [];
+  const { server, port } = await listening(t, {}, async (c) => {
+    await Promise.resolve();
+    throw new Error(`async connection bug ${c.id}`);
+  });
+  server.on('handlerError', (err, c: Connection) => errors.push([err, c]));
+  await readAll(connect(port, '127.0.0.1'));  // the server may reset it before 'connect' is seen
+  t.equal(errors.length, 1);
+  t.equal((errors[0][0] as Error).message, `async connection bug ${errors[0][1].id}`);
+});
+
+t.test('writableLength follows what was sent: a ping-pong far past the high-water mark never sees write() return false', async (t) => {
+  const MESSAGES = 2000;
+  const SIZE = 100;  // 200 KB in all, three times the 64 KiB mark
+  let falses = 0;
+  let maxQueued = 0;
+  const { port } = await listening(t, {}, (c) => {
+    c.on('data', (data: Buffer) => {
+      if (!c.write(data)) falses++;
+      maxQueued = Math.max(maxQueued, c.writableLength);
+    });
+  });
+  const socket = await client(port);
+  const message = Buffer.alloc(SIZE, 0x61);
+  for (let i = 0; i < MESSAGES; i++) {
+    socket.write(message);
+    let got = 0;
+    while (got < SIZE) got += ((await once(socket, 'data')) as [Buffer])[0].length;
+  }
+  socket.destroy();
+  t.equal(falses, 0, 'write() never said the queue was full');
+  t.ok(maxQueued <= 2 * SIZE, `writableLength stayed near one message (at most ${maxQueued} bytes)`);
 });
