@@ -16,20 +16,31 @@ namespace {
 
 constexpr int kRecordSize = 5;  // type, id, number, number2, err
 
+// A new Float64Array of `count` numbers, or null when the environment is going
+// (plain N-API: see DeliverEvents).
+napi_value NewFloat64Array(napi_env env, size_t count, double** data) {
+  void* bytes = nullptr;
+  napi_value buffer, array;
+  if (napi_create_arraybuffer(env, count * sizeof(double), &bytes, &buffer) != napi_ok ||
+      napi_create_typedarray(env, napi_float64_array, count, buffer, 0, &array) != napi_ok) {
+    return nullptr;
+  }
+  *data = static_cast<double*>(bytes);
+  return array;
+}
+
 // onEvents(records, extras) with one batch; false when a call failed.
 bool CallWithBatch(napi_env env, napi_value on_events, const std::vector<Event>& events) {
-  size_t count = events.size() * kRecordSize;
-  void* bytes = nullptr;
-  napi_value buffer, records, extras, receiver;
-  if (napi_create_arraybuffer(env, count * sizeof(double), &bytes, &buffer) != napi_ok ||
-      napi_create_typedarray(env, napi_float64_array, count, buffer, 0, &records) != napi_ok ||
-      napi_create_array(env, &extras) != napi_ok || napi_get_undefined(env, &receiver) != napi_ok) {
+  double* numbers = nullptr;
+  napi_value records = NewFloat64Array(env, events.size() * kRecordSize, &numbers);
+  napi_value extras, receiver;
+  if (records == nullptr || napi_create_array(env, &extras) != napi_ok || napi_get_undefined(env, &receiver) != napi_ok) {
     return false;
   }
   uint32_t extra_count = 0;
   for (size_t i = 0; i < events.size(); ++i) {
     const Event& event = events[i];
-    double* record = static_cast<double*>(bytes) + i * kRecordSize;
+    double* record = numbers + i * kRecordSize;
     record[0] = static_cast<double>(event.type);
     record[1] = static_cast<double>(event.id);
     record[2] = event.number;
@@ -211,7 +222,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     uint64_t id;
     std::vector<char> data;
     if (ReadIdAndData(info, &id, &data) && Running(info.Env())) {
-      engine_->Write(id, std::move(data), info[2].ToBoolean().Value());
+      // Not ToBoolean(): coercion can run JS, and fails while a worker thread terminates.
+      engine_->Write(id, std::move(data), info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value());
     }
     return info.Env().Undefined();
   }
@@ -288,8 +300,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     if (engine_ != nullptr) last_ = engine_->Snapshot();
     size_t threads = last_.thread_accepted.size();
     constexpr size_t kFirstCause = 8;
-    auto stats = Napi::Float64Array::New(env, kFirstCause + kCauses + 2 * threads);
-    double* out = stats.Data();
+    double* out = nullptr;
+    napi_value stats = NewFloat64Array(env, kFirstCause + kCauses + 2 * threads, &out);
+    if (stats == nullptr) return Napi::Value();
     out[0] = static_cast<double>(last_.accepted);
     out[1] = static_cast<double>(last_.accept_errors);
     out[2] = static_cast<double>(last_.rejected_max_connections);
@@ -303,7 +316,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       out[kFirstCause + kCauses + 2 * t] = static_cast<double>(last_.thread_accepted[t]);
       out[kFirstCause + kCauses + 2 * t + 1] = static_cast<double>(last_.thread_closed[t]);
     }
-    return stats;
+    return Napi::Value(env, stats);
   }
 
   Napi::Value Backend(const Napi::CallbackInfo& info) {

@@ -126,8 +126,15 @@ class IocpBackend final : public Backend {
     }
   }
 
-  // The pending zero-byte receive pins no buffer: let it stay.
-  void PauseRecv(Conn*) override {}
+  // A pending zero-byte receive pins no buffer: let it stay (a reset fails
+  // it). Without one (data waits unread), CheckPaused watches for a reset.
+  void PauseRecv(Conn* conn) override {
+    IocpConn* state = StateOf(conn);
+    if (state->readable && !state->recv.pending && !state->watched) {
+      state->watched = true;
+      paused_.push_back(conn);
+    }
+  }
 
   // ---- write ----
 

@@ -18,7 +18,9 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -126,6 +128,9 @@ class UringBackend final : public Backend {
       Cancel(&conn->recv_op);
     }
     if (!state->watch_armed) ArmWatch(conn);
+    // Now, not at the next Poll: until the cancel lands the multishot receive
+    // keeps delivering, and the bytes it delivers must be taken.
+    SubmitAll();
   }
 
   // ---- write ----
@@ -170,25 +175,23 @@ class UringBackend final : public Backend {
   // ---- the loop ----
 
   void Poll(int timeout_ms) override {
-    if (listener_removed_) timeout_ms = 0;
+    // Completions set aside outside Poll (SubmitAll from a command) are due now.
+    if (listener_removed_ || !taken_.empty()) timeout_ms = 0;
     if (accept_resume_ms_ != 0) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
     __kernel_timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000LL};
-    if (!set_aside_.empty()) timeout_ms = 0;
     io_uring_cqe* cqe = nullptr;
     io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
-    std::vector<Completion> earlier;
-    earlier.swap(set_aside_);
-    for (const Completion& c : earlier) Dispatch(c);
-    // Copy a batch out and mark it seen before dispatching: handlers submit.
-    for (;;) {
-      io_uring_cqe* cqes[kCqeBatch];
-      unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, kCqeBatch);
-      if (n == 0) break;
-      Completion batch[kCqeBatch];
-      for (unsigned i = 0; i < n; ++i) batch[i] = {cqes[i]->user_data, cqes[i]->res, cqes[i]->flags};
-      io_uring_cq_advance(&ring_, n);
-      for (unsigned i = 0; i < n; ++i) Dispatch(batch[i]);
+    // One queue in the kernel's order: completions are copied out and marked
+    // seen before dispatching (handlers submit, and a full queue makes
+    // SubmitAll take more), and newer ones only ever go in behind.
+    while (TakeCompletions() > 0 || next_taken_ < taken_.size()) {
+      while (next_taken_ < taken_.size()) {
+        Completion c = taken_[next_taken_++];
+        Dispatch(c);
+      }
     }
+    taken_.clear();
+    next_taken_ = 0;
     std::vector<Conn*> rearm;
     rearm.swap(rearm_);
     for (Conn* conn : rearm) {
@@ -235,11 +238,11 @@ class UringBackend final : public Backend {
     reg.ring_addr = reinterpret_cast<uint64_t>(ring_mem);
     reg.ring_entries = kBufferCount;
     reg.bgid = kBufferGroup;
-    reg.pad = kPbufRingIncremental;  // the field newer headers call `flags`
+    SetRegistrationFlags(&reg, kPbufRingIncremental);
     int rc = io_uring_register_buf_ring(&ring_, &reg, 0);
     incremental_ = rc == 0;
     if (rc == -EINVAL) {  // a kernel before 6.12: whole buffers
-      reg.pad = 0;
+      SetRegistrationFlags(&reg, 0);
       rc = io_uring_register_buf_ring(&ring_, &reg, 0);
     }
     if (rc < 0) return Fail(error, "io_uring_register_buf_ring", -rc);
@@ -249,6 +252,13 @@ class UringBackend final : public Backend {
     }
     io_uring_buf_ring_advance(buf_ring_, kBufferCount);
     return true;
+  }
+
+  // The 16 bits after bgid are `pad` in Debian 12's headers and `flags` from
+  // Linux 6.4 on: write them by position, so both compile.
+  static void SetRegistrationFlags(io_uring_buf_reg* reg, uint16_t flags) {
+    static_assert(sizeof reg->bgid == 2, "bgid is 16 bits");
+    std::memcpy(reinterpret_cast<char*>(reg) + offsetof(io_uring_buf_reg, bgid) + sizeof reg->bgid, &flags, sizeof flags);
   }
 
   void ReturnBuffer(unsigned id) {
@@ -268,8 +278,8 @@ class UringBackend final : public Backend {
   }
 
   // Hands every queued entry to the kernel. When the completion queue is
-  // full the kernel refuses (-EBUSY): completions are then copied aside, to
-  // be dispatched by the next Poll (never from here: callers are mid-change),
+  // full the kernel refuses (-EBUSY): completions are then taken out, to be
+  // dispatched in order by Poll (never from here: callers are mid-change),
   // until there is room. A ring that keeps refusing is beyond repair: say so
   // and stop, rather than spin or let a closed descriptor's entries linger.
   void SubmitAll() {
@@ -277,7 +287,7 @@ class UringBackend final : public Backend {
       int rc = io_uring_submit(&ring_);
       if (rc >= 0 || rc == -EINTR) continue;
       if ((rc == -EBUSY || rc == -EAGAIN) && attempt < kSubmitAttempts) {
-        if (SetAside() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        if (TakeCompletions() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         continue;
       }
       std::fprintf(stderr, "iocp-tcp: io_uring_submit keeps failing (%s); stopping\n", ErrorName(-rc).c_str());
@@ -285,11 +295,11 @@ class UringBackend final : public Backend {
     }
   }
 
-  // Moves the completions the kernel has posted out of its queue.
-  unsigned SetAside() {
+  // Moves completions the kernel has posted out of its queue, behind those taken before.
+  unsigned TakeCompletions() {
     io_uring_cqe* cqes[kCqeBatch];
     unsigned n = io_uring_peek_batch_cqe(&ring_, cqes, kCqeBatch);
-    for (unsigned i = 0; i < n; ++i) set_aside_.push_back({cqes[i]->user_data, cqes[i]->res, cqes[i]->flags});
+    for (unsigned i = 0; i < n; ++i) taken_.push_back({cqes[i]->user_data, cqes[i]->res, cqes[i]->flags});
     io_uring_cq_advance(&ring_, n);
     return n;
   }
@@ -426,8 +436,11 @@ class UringBackend final : public Backend {
       socklen_t len = sizeof error;
       getsockopt(conn->fd, SOL_SOCKET, SO_ERROR, &error, &len);
       // A hang-up without an error is both FINs: the peer's waits behind the
-      // unread data, and reading it will end the connection.
+      // unread data, and reading it will end the connection. (A reset after
+      // that is not seen until then: the hang-up would wake a new poll at once.)
       if (error != 0) worker_->OnRecv(conn, nullptr, -error);
+    } else if (c.res == -ECANCELED && !conn->finished && !conn->reading) {
+      ArmWatch(conn);  // paused again while the cancel was on its way
     }
     worker_->ReleaseWhenIdle(conn);
   }
@@ -453,7 +466,8 @@ class UringBackend final : public Backend {
   bool accept_armed_ = false;
   int64_t accept_resume_ms_ = 0;
   bool listener_removed_ = false;
-  std::vector<Completion> set_aside_;  // taken out of a full queue by SubmitAll
+  std::vector<Completion> taken_;      // out of the kernel's queue, not yet dispatched ...
+  size_t next_taken_ = 0;              // ... from here on
   bool incremental_ = false;           // the kernel consumes buffers incrementally
   uint32_t consumed_[kBufferCount] = {};  // bytes of each buffer already delivered
   std::vector<Conn*> rearm_;           // receives to arm again after this batch

@@ -198,17 +198,26 @@ void Worker::AddBuffered(int64_t delta) {
 void Worker::PublishBuffered() {
   engine_->AddBuffered(buffered_ - buffered_published_);
   buffered_published_ = buffered_;
+  if (!engine_->OverBudget() || paused_for_budget_) return;
+  // Over the budget: stop every connection of this thread now, not each at
+  // its next read; what they would read meanwhile is what the budget bounds.
+  paused_for_budget_ = true;
+  SetReadingAll(false);
 }
 
-// Resumes reading after the engine went back under its budget. A connection
-// over the budget stops at its next read (see OnRecv): nothing to pause here.
+// Resumes reading once the engine is back under its budget.
 void Worker::FollowBudget() {
   PublishBuffered();
   uint64_t epoch = engine_->BudgetEpoch();
   if (epoch == budget_epoch_seen_) return;
   budget_epoch_seen_ = epoch;
+  paused_for_budget_ = false;
+  SetReadingAll(true);  // MayRead still says no where the handler paused, or if over again
+}
+
+void Worker::SetReadingAll(bool reading) {
   for (Slot& slot : slots_) {
-    if (slot.conn != nullptr && !slot.conn->finished) SetReading(slot.conn, true);
+    if (slot.conn != nullptr && !slot.conn->finished) SetReading(slot.conn, reading);
   }
 }
 
@@ -365,7 +374,9 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
 void Worker::Append(Conn* conn, const char* data, size_t len) {
   while (len > 0) {
     if (conn->out.empty() || conn->out.back().end == conn->out.back().capacity) {
-      size_t size = std::clamp(len, Chunk::kMinSize, Chunk::kMaxSize);
+      // As large as what waits (a backlog gets big chunks, so big sends), as
+      // small as the write when nothing does.
+      size_t size = std::clamp(std::max(len, conn->unsent), Chunk::kMinSize, Chunk::kMaxSize);
       conn->out.emplace_back(size);
       AddBuffered(static_cast<int64_t>(size));
     }
@@ -649,17 +660,21 @@ CounterSnapshot Engine::Snapshot() {
     auto get = [](const std::atomic<uint64_t>& v) { return v.load(std::memory_order_acquire); };
     // Disconnects before accepts: a connection that opens and closes between
     // the two reads then shows as active for one scrape, never as -1.
-    for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) total.disconnects[i] += get(c.disconnects[i]);
-    total.accepted += get(c.accepted);
+    uint64_t closed = 0;
+    for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) {
+      uint64_t n = get(c.disconnects[i]);
+      total.disconnects[i] += n;
+      closed += n;
+    }
+    uint64_t accepted = get(c.accepted);
+    total.accepted += accepted;
     total.accept_errors += get(c.accept_errors);
     total.rejected_max_connections += get(c.rejected_max_connections);
     total.received_bytes += get(c.received_bytes);
     total.sent_bytes += get(c.sent_bytes);
     total.recv_buffers_exhausted += get(c.recv_buffers_exhausted);
-    uint64_t closed = 0;
-    for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) closed += get(c.disconnects[i]);
     total.thread_closed.push_back(closed);
-    total.thread_accepted.push_back(get(c.accepted));
+    total.thread_accepted.push_back(accepted);
   }
   return total;
 }

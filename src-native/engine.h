@@ -264,6 +264,7 @@ class Worker {
   void FollowBudget();
   void AddBuffered(int64_t delta);
   void PublishBuffered();
+  void SetReadingAll(bool reading);
 
   Engine* engine_;
   int index_;
@@ -288,6 +289,7 @@ class Worker {
   int64_t buffered_ = 0;            // this thread's part of Engine::AddBuffered
   int64_t buffered_published_ = 0;  // ... and what the engine has been told of it
   uint64_t budget_epoch_seen_ = 0;
+  bool paused_for_budget_ = false;  // this thread stopped its connections for the budget
 
   std::mutex commands_mutex_;
   std::vector<Command> commands_;

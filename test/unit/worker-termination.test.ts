@@ -12,11 +12,14 @@ const index = join(__dirname, '..', '..', 'dist', 'index.js');
 const backend = process.env.IOCP_TCP_TEST_BACKEND ?? 'auto';
 
 // A JS echo server in a worker thread; it posts its port once listening.
+// Terminating the worker while data flows makes every N-API call of the
+// addon fail mid-way: none may turn that into a fatal error.
 const workerSource = `
 const { parentPort } = require('node:worker_threads');
 const { createServer } = require(${JSON.stringify(index)});
 const server = createServer({ backend: ${JSON.stringify(backend)}, ioThreads: 2 }, (c) => c.on('data', (d) => c.write(d)));
 server.listen({ host: '127.0.0.1', port: 0 }).then(({ port }) => parentPort.postMessage(port));
+setInterval(() => server.stats(), 1);  // calls into the addon while it is torn down, as a scrape would
 `;
 
 /** Names of this process's threads that are iocp-tcp I/O threads. */
