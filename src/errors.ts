@@ -28,7 +28,14 @@ export class IocpTcpError extends Error {
   }
 }
 
+/** A value of the wrong type or range passed to the API: a TypeError, like node's ERR_INVALID_ARG_*. */
+export class IocpTcpArgumentError extends TypeError {
+  /** Always ERR_IOCP_TCP_INVALID_ARG. */
+  readonly code = ERROR_CODES.INVALID_ARG;
+  override readonly name = 'IocpTcpArgumentError';
+}
+
 /** A value of the wrong type or range passed to the API. */
-export function invalidArg(message: string): IocpTcpError {
-  return new IocpTcpError(ERROR_CODES.INVALID_ARG, message);
+export function invalidArg(message: string): IocpTcpArgumentError {
+  return new IocpTcpArgumentError(message);
 }

@@ -119,10 +119,22 @@ export class Server extends EventEmitter {
     return this.#stopped !== undefined && !this.#joined;
   }
 
-  /** Starts the engine and binds. Rejects with `code` (EADDRINUSE, ERR_IOCP_TCP_BACKEND, ...). */
-  async listen(options: ListenOptions): Promise<AddressInfo> {
+  /** True while the server accepts connections: after listen(), before close(). */
+  get listening(): boolean {
+    return this.#engine !== undefined && this.#stopped === undefined;
+  }
+
+  /**
+   * Starts the engine and binds, like node:net's `listen(port[, host])` or
+   * `listen({ port, host })`. Rejects with `code` (EADDRINUSE,
+   * ERR_IOCP_TCP_BACKEND, ...); a server listens once: after close() it
+   * rejects with ERR_IOCP_TCP_SERVER_STATE (create a new one).
+   */
+  async listen(options: ListenOptions | number, host?: string): Promise<AddressInfo> {
+    if (this.#joined) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is closed: create a new one to listen again');
     if (this.#engine) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is already listening');
-    const { port, host = '0.0.0.0' } = options;
+    const { port, host: address = '0.0.0.0' } = typeof options === 'number' ? { port: options, host } : options;
+    if (typeof address !== 'string') throw invalidArg('host must be a string');
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArg('port must be an integer from 0 to 65535');
     const { Engine } = loadNative();
     const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes } = this.#options;
@@ -131,7 +143,7 @@ export class Server extends EventEmitter {
       (records, extras) => this.#dispatch(records, extras),
     );
     try {
-      this.#address = engine.listen(host, port);
+      this.#address = engine.listen(address, port);
     } catch (err) {
       engine.join();
       throw err;
@@ -140,9 +152,9 @@ export class Server extends EventEmitter {
     return this.#address;
   }
 
-  /** The bound address, or null before listen(). */
+  /** The bound address, or null before listen() and once closed (as node:net). */
   address(): AddressInfo | null {
-    return this.#address;
+    return this.#joined ? null : this.#address;
   }
 
   /**
@@ -288,11 +300,27 @@ function throwLater(err: unknown): void {
  * connection is a {@link Connection}; with `handler: 'echo'` the native echo
  * serves every connection without calling into JS per message.
  */
-export function createServer(options: ServerOptions = {}, onConnection?: (connection: Connection) => void): Server {
-  return new Server(options, onConnection);
+export function createServer(onConnection: (connection: Connection) => void): Server;
+export function createServer(options?: ServerOptions, onConnection?: (connection: Connection) => void): Server;
+export function createServer(
+  options: ServerOptions | ((connection: Connection) => void) = {},
+  onConnection?: (connection: Connection) => void,
+): Server {
+  return typeof options === 'function' ? new Server({}, options) : new Server(options, onConnection);
 }
 
+/** The options {@link createServer} knows; anything else is a mistake to report, not to ignore. */
+const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ServerOptions>([
+  'handler', 'backend', 'ioThreads', 'allowHalfOpen', 'writeHighWaterBytes', 'maxConnections', 'idleTimeoutMs', 'bufferBudgetBytes',
+]);
+
 function validateOptions(options: ServerOptions, hasListener: boolean): Required<ServerOptions> {
+  if (typeof options !== 'object' || options === null) throw invalidArg('options must be an object');
+  const unknown = Object.keys(options).filter((name) => !OPTION_NAMES.has(name));
+  if (unknown.length > 0) throw invalidArg(`unknown option ${unknown.join(', ')}`);
+  if (options.handler === 'echo' && hasListener) {
+    throw invalidArg("option handler 'echo' serves connections natively and never calls a connection listener: drop one of them");
+  }
   const resolved: Required<ServerOptions> = {
     handler: options.handler ?? (hasListener ? 'js' : 'echo'),
     backend: options.backend ?? 'auto',

@@ -5236,7 +5236,7 @@ var require_errors = __commonJS({
   "dist/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.IocpTcpError = exports2.ERROR_CODES = void 0;
+    exports2.IocpTcpArgumentError = exports2.IocpTcpError = exports2.ERROR_CODES = void 0;
     exports2.invalidArg = invalidArg;
     exports2.ERROR_CODES = {
       CONFIG: "ERR_IOCP_TCP_CONFIG",
@@ -5256,8 +5256,14 @@ var require_errors = __commonJS({
       }
     };
     exports2.IocpTcpError = IocpTcpError;
+    var IocpTcpArgumentError = class extends TypeError {
+      /** Always ERR_IOCP_TCP_INVALID_ARG. */
+      code = exports2.ERROR_CODES.INVALID_ARG;
+      name = "IocpTcpArgumentError";
+    };
+    exports2.IocpTcpArgumentError = IocpTcpArgumentError;
     function invalidArg(message) {
-      return new IocpTcpError(exports2.ERROR_CODES.INVALID_ARG, message);
+      return new IocpTcpArgumentError(message);
     }
   }
 });
@@ -5884,18 +5890,31 @@ var require_server = __commonJS({
       get draining() {
         return this.#stopped !== void 0 && !this.#joined;
       }
-      /** Starts the engine and binds. Rejects with `code` (EADDRINUSE, ERR_IOCP_TCP_BACKEND, ...). */
-      async listen(options) {
+      /** True while the server accepts connections: after listen(), before close(). */
+      get listening() {
+        return this.#engine !== void 0 && this.#stopped === void 0;
+      }
+      /**
+       * Starts the engine and binds, like node:net's `listen(port[, host])` or
+       * `listen({ port, host })`. Rejects with `code` (EADDRINUSE,
+       * ERR_IOCP_TCP_BACKEND, ...); a server listens once: after close() it
+       * rejects with ERR_IOCP_TCP_SERVER_STATE (create a new one).
+       */
+      async listen(options, host) {
+        if (this.#joined)
+          throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the server is closed: create a new one to listen again");
         if (this.#engine)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the server is already listening");
-        const { port, host = "0.0.0.0" } = options;
+        const { port, host: address = "0.0.0.0" } = typeof options === "number" ? { port: options, host } : options;
+        if (typeof address !== "string")
+          throw (0, errors_1.invalidArg)("host must be a string");
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw (0, errors_1.invalidArg)("port must be an integer from 0 to 65535");
         const { Engine } = (0, native_1.loadNative)();
         const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes } = this.#options;
         const engine = new Engine({ backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes }, (records, extras) => this.#dispatch(records, extras));
         try {
-          this.#address = engine.listen(host, port);
+          this.#address = engine.listen(address, port);
         } catch (err) {
           engine.join();
           throw err;
@@ -5903,9 +5922,9 @@ var require_server = __commonJS({
         this.#engine = engine;
         return this.#address;
       }
-      /** The bound address, or null before listen(). */
+      /** The bound address, or null before listen() and once closed (as node:net). */
       address() {
-        return this.#address;
+        return this.#joined ? null : this.#address;
       }
       /**
        * Stops accepting at once; open connections carry on until they close or
@@ -6043,9 +6062,27 @@ var require_server = __commonJS({
       });
     }
     function createServer(options = {}, onConnection) {
-      return new Server(options, onConnection);
+      return typeof options === "function" ? new Server({}, options) : new Server(options, onConnection);
     }
+    var OPTION_NAMES = /* @__PURE__ */ new Set([
+      "handler",
+      "backend",
+      "ioThreads",
+      "allowHalfOpen",
+      "writeHighWaterBytes",
+      "maxConnections",
+      "idleTimeoutMs",
+      "bufferBudgetBytes"
+    ]);
     function validateOptions(options, hasListener) {
+      if (typeof options !== "object" || options === null)
+        throw (0, errors_1.invalidArg)("options must be an object");
+      const unknown = Object.keys(options).filter((name) => !OPTION_NAMES.has(name));
+      if (unknown.length > 0)
+        throw (0, errors_1.invalidArg)(`unknown option ${unknown.join(", ")}`);
+      if (options.handler === "echo" && hasListener) {
+        throw (0, errors_1.invalidArg)("option handler 'echo' serves connections natively and never calls a connection listener: drop one of them");
+      }
       const resolved = {
         handler: options.handler ?? (hasListener ? "js" : "echo"),
         backend: options.backend ?? "auto",

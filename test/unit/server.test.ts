@@ -290,3 +290,47 @@ t.test('writableLength follows what was sent: a ping-pong far past the high-wate
   t.equal(falses, 0, 'write() never said the queue was full');
   t.ok(maxQueued <= 2 * SIZE, `writableLength stayed near one message (at most ${maxQueued} bytes)`);
 });
+
+t.test('unknown or conflicting options are a TypeError naming the option', async (t) => {
+  t.throws(() => createServer({ bogusOption: 1 } as ServerOptions), { name: 'IocpTcpArgumentError', code: ERROR_CODES.INVALID_ARG, message: /bogusOption/ });
+  t.ok((() => {
+    try {
+      createServer({ bogusOption: 1 } as ServerOptions);
+    } catch (err) {
+      return err instanceof TypeError;
+    }
+    return false;
+  })(), 'it is a TypeError');
+  t.throws(() => createServer({ handler: 'echo' }, () => {}), { code: ERROR_CODES.INVALID_ARG, message: /handler 'echo'/ });
+});
+
+t.test('createServer(listener) takes the function as the connection listener', async (t) => {
+  let called = false;
+  const server = createServer((c) => {
+    called = true;
+    c.end();
+  });
+  const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
+  t.teardown(() => server.close({ drainTimeoutMs: 0 }));
+  await readAll(await client(port));
+  t.ok(called, 'the listener ran');
+});
+
+t.test('listen(port, host) works like listen({ port, host })', async (t) => {
+  const server = createServer({ backend, handler: 'echo' });
+  t.teardown(() => server.close({ drainTimeoutMs: 0 }));
+  t.equal(server.listening, false, 'not listening before listen()');
+  const address = await server.listen(0, '127.0.0.1');
+  t.equal(address.address, '127.0.0.1');
+  t.ok(address.port > 0);
+  t.equal(server.listening, true);
+});
+
+t.test('a closed server says so: listening false, address() null, listen() rejects with ERR_IOCP_TCP_SERVER_STATE', async (t) => {
+  const server = createServer({ backend, handler: 'echo' });
+  await server.listen(0, '127.0.0.1');
+  await server.close({ drainTimeoutMs: 0 });
+  t.equal(server.listening, false);
+  t.equal(server.address(), null);
+  await t.rejects(server.listen(0, '127.0.0.1'), { code: ERROR_CODES.SERVER_STATE, message: /closed/ });
+});
