@@ -1,0 +1,188 @@
+// Load generator for the benchmarks: many connections from one thread, driven
+// by epoll, against a TCP echo server on this machine. Prints one JSON line.
+//
+//   loadgen pingpong HOST PORT CONNECTIONS SIZE SECONDS
+//       every connection sends SIZE bytes, waits for all SIZE back, repeats;
+//       reports round trips per second and their p50/p99 latency
+//   loadgen churn HOST PORT WORKERS SECONDS
+//       each worker connects, makes 5 round trips of 8 bytes, half-closes,
+//       reads to EOF, and starts over; reports conversations per second
+//
+// An echo that differs from what was sent, or a connection that fails, counts
+// as an error; the run goes on and reports the count.
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+enum { kChurnRounds = 5, kChurnSize = 8, kMaxEvents = 512 };
+enum Phase { kConnecting, kSending, kReceiving, kDraining };
+
+struct Conn {
+  int fd;
+  enum Phase phase;
+  size_t done;        // bytes sent (kSending) or received (kReceiving) of this round
+  int rounds;         // churn: round trips made on this connection
+  uint64_t started_ns;
+};
+
+static int epoll_fd;
+static struct sockaddr_in server;
+static size_t message_size;
+static char* message;
+static char* scratch;
+static uint64_t* latencies;
+static size_t latency_count, latency_capacity;
+static uint64_t completed, errors;
+static int churn;
+
+static uint64_t now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void record(uint64_t ns) {
+  if (latency_count == latency_capacity) {
+    latency_capacity = latency_capacity ? 2 * latency_capacity : 1 << 16;
+    latencies = realloc(latencies, latency_capacity * sizeof *latencies);
+    if (!latencies) abort();
+  }
+  latencies[latency_count++] = ns;
+}
+
+static void watch(struct Conn* c, uint32_t events, int op) {
+  struct epoll_event ev = {.events = events, .data.ptr = c};
+  if (epoll_ctl(epoll_fd, op, c->fd, &ev) != 0) abort();
+}
+
+static void open_conn(struct Conn* c) {
+  c->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  if (c->fd < 0) {
+    perror("socket");
+    exit(1);
+  }
+  int one = 1;
+  setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  c->phase = kConnecting;
+  c->done = 0;
+  c->rounds = 0;
+  if (connect(c->fd, (struct sockaddr*)&server, sizeof server) != 0 && errno != EINPROGRESS) {
+    perror("connect");
+    exit(1);
+  }
+  watch(c, EPOLLOUT, EPOLL_CTL_ADD);
+}
+
+static void restart(struct Conn* c, int failed) {
+  if (failed) errors++;
+  close(c->fd);  // also leaves the epoll set
+  open_conn(c);
+}
+
+static void start_round(struct Conn* c) {
+  c->phase = kSending;
+  c->done = 0;
+  c->started_ns = now_ns();
+  watch(c, EPOLLOUT, EPOLL_CTL_MOD);
+}
+
+static void on_event(struct Conn* c, uint32_t events) {
+  if (c->phase == kConnecting) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0 || (events & EPOLLERR)) return restart(c, 1);
+    return start_round(c);
+  }
+  if (c->phase == kSending) {
+    ssize_t n = send(c->fd, message + c->done, message_size - c->done, MSG_NOSIGNAL);
+    if (n < 0 && errno == EAGAIN) return;
+    if (n < 0) return restart(c, 1);
+    c->done += (size_t)n;
+    if (c->done < message_size) return;
+    c->phase = kReceiving;
+    c->done = 0;
+    return watch(c, EPOLLIN, EPOLL_CTL_MOD);
+  }
+  if (c->phase == kReceiving) {
+    ssize_t n = recv(c->fd, scratch, message_size - c->done, 0);
+    if (n < 0 && errno == EAGAIN) return;
+    if (n <= 0 || memcmp(scratch, message + c->done, (size_t)n) != 0) return restart(c, 1);
+    c->done += (size_t)n;
+    if (c->done < message_size) return;
+    record(now_ns() - c->started_ns);
+    if (!churn) {
+      completed++;
+      return start_round(c);
+    }
+    if (++c->rounds < kChurnRounds) return start_round(c);
+    shutdown(c->fd, SHUT_WR);
+    c->phase = kDraining;
+    return;
+  }
+  // kDraining (churn): read to the server's FIN, then a new conversation.
+  ssize_t n = recv(c->fd, scratch, 4096, 0);
+  if (n < 0 && errno == EAGAIN) return;
+  if (n == 0) completed++;
+  restart(c, n != 0);
+}
+
+static int compare(const void* a, const void* b) {
+  uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
+  return x < y ? -1 : x > y;
+}
+
+static double percentile_us(double p) {
+  if (latency_count == 0) return 0;
+  size_t i = (size_t)(p * (double)(latency_count - 1));
+  return (double)latencies[i] / 1000.0;
+}
+
+int main(int argc, char** argv) {
+  churn = argc == 6 && strcmp(argv[1], "churn") == 0;
+  if (!churn && !(argc == 7 && strcmp(argv[1], "pingpong") == 0)) {
+    fprintf(stderr, "usage: loadgen pingpong HOST PORT CONNECTIONS SIZE SECONDS\n"
+                    "       loadgen churn HOST PORT WORKERS SECONDS\n");
+    return 2;
+  }
+  int connections = atoi(argv[4]);
+  message_size = churn ? kChurnSize : (size_t)atol(argv[5]);
+  double seconds = atof(argv[churn ? 5 : 6]);
+  server.sin_family = AF_INET;
+  server.sin_port = htons((uint16_t)atoi(argv[3]));
+  if (connections <= 0 || message_size == 0 || seconds <= 0 || inet_pton(AF_INET, argv[2], &server.sin_addr) != 1) {
+    fprintf(stderr, "loadgen: bad arguments\n");
+    return 2;
+  }
+  message = malloc(message_size);
+  scratch = malloc(message_size > 4096 ? message_size : 4096);
+  for (size_t i = 0; i < message_size; i++) message[i] = (char)('a' + i % 26);
+  epoll_fd = epoll_create1(0);
+  struct Conn* conns = calloc((size_t)connections, sizeof *conns);
+  for (int i = 0; i < connections; i++) open_conn(&conns[i]);
+
+  uint64_t start = now_ns(), end = start + (uint64_t)(seconds * 1e9);
+  struct epoll_event events[kMaxEvents];
+  while (now_ns() < end) {
+    int n = epoll_wait(epoll_fd, events, kMaxEvents, 100);
+    for (int i = 0; i < n; i++) on_event(events[i].data.ptr, events[i].events);
+  }
+  double elapsed = (double)(now_ns() - start) / 1e9;
+  qsort(latencies, latency_count, sizeof *latencies, compare);
+  printf("{\"mode\":\"%s\",\"connections\":%d,\"size\":%zu,\"seconds\":%.3f,\"completed\":%llu,"
+         "\"rate\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"errors\":%llu}\n",
+         churn ? "churn" : "pingpong", connections, message_size, elapsed, (unsigned long long)completed,
+         (double)completed / elapsed, percentile_us(0.5), percentile_us(0.99), (unsigned long long)errors);
+  return 0;
+}
