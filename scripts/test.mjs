@@ -15,7 +15,9 @@ const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const build = await runLane('compile TypeScript', process.execPath, [tsc, '-p', 'tsconfig.json']);
 // tap runs .ts tests without type checking: check them here.
 const typecheck = await runLane('type-check the tests', process.execPath, [tsc, '-p', 'test/tsconfig.json']);
-if (build.code !== 0 || typecheck.code !== 0) process.exit(1);
+// The published typings, as a user's strict project sees them (test/types).
+const typeTests = await runLane('type tests of dist/index.d.ts', process.execPath, [tsc, '-p', 'test/types/tsconfig.json']);
+if (build.code !== 0 || typecheck.code !== 0 || typeTests.code !== 0) process.exit(1);
 
 const lanes = [await runLane('unit tests', process.execPath, [tap, 'test/unit'])];
 for (const backend of backends) {

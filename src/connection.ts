@@ -2,10 +2,9 @@
  * One TCP connection served by a JS handler. Node-like: 'data', 'end',
  * 'drain' and 'close' events; write() returns false above the high-water mark.
  */
-import { EventEmitter } from 'node:events';
-
 import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
 import type { NativeEngine } from './native';
+import { TypedEventEmitter } from './typed-emitter';
 
 /** Why a connection ended; see the README's metrics table. */
 export type DisconnectCause =
@@ -31,26 +30,30 @@ export interface ConnectionSettings {
   writeHighWaterBytes: number;
 }
 
+/** The events of a {@link Connection} and what their listeners receive. */
+export interface ConnectionEvents {
+  /** Bytes from the peer (data already on its way may still arrive shortly after pause()). */
+  data: [data: Buffer];
+  /** The peer sent FIN. */
+  end: [];
+  /** Unsent bytes fell below the high-water mark after write() returned false. */
+  drain: [];
+  /** The connection is fully closed; why, and after how long. */
+  close: [info: CloseInfo];
+}
+
 /**
- * A connection accepted by a {@link Server}. Events: `'data'` (Buffer; data
- * already on its way may still arrive shortly after pause()),
- * `'end'` (the peer sent FIN), `'drain'` (unsent bytes fell below the
- * high-water mark after write() returned false), `'close'` ({@link CloseInfo}).
+ * A connection accepted by a {@link Server}; its events are {@link ConnectionEvents}.
  */
-export class Connection extends EventEmitter {
+export class Connection extends TypedEventEmitter<ConnectionEvents> {
   /** Engine id; never reused for another connection. */
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
-  /** Bytes received so far. */
-  bytesRead = 0;
-  /** Bytes passed to write()/end() so far, sent or not. */
-  bytesWritten = 0;
-  /** True once end() or destroy() was called, or the connection closed. */
-  ended = false;
-  /** True once 'close' was emitted. */
-  closed = false;
-
+  #bytesRead = 0;
+  #bytesWritten = 0;
+  #ended = false;
+  #closed = false;
   #engine: NativeEngine;
   #settings: ConnectionSettings;
   #onHandlerError: (err: unknown) => void;
@@ -82,6 +85,26 @@ export class Connection extends EventEmitter {
     this.#onHandlerError(err);
   }
 
+  /** Bytes received so far. */
+  get bytesRead(): number {
+    return this.#bytesRead;
+  }
+
+  /** Bytes passed to write()/end() so far, sent or not. */
+  get bytesWritten(): number {
+    return this.#bytesWritten;
+  }
+
+  /** True once end() or destroy() was called, or the connection closed. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** True once 'close' was emitted. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** Bytes written but not yet handed to the kernel (as far as JS knows). */
   get writableLength(): number {
     return this.bytesWritten - this.#bytesSent;
@@ -95,9 +118,9 @@ export class Connection extends EventEmitter {
    */
   write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
     const bytes = toBuffer(data, encoding);
-    if (this.closed) return false;
+    if (this.#closed) return false;
     if (this.ended) throw new IocpTcpError(ERROR_CODES.WRITE_AFTER_END, 'write() after end()');
-    this.bytesWritten += bytes.length;
+    this.#bytesWritten += bytes.length;
     const full = this.writableLength >= this.#settings.writeHighWaterBytes;
     if (full) this.#needDrain = true;
     this.#engine.write(this.id, bytes, full);
@@ -108,8 +131,8 @@ export class Connection extends EventEmitter {
   end(data?: string | Uint8Array, encoding?: BufferEncoding): void {
     const bytes = data === undefined ? undefined : toBuffer(data, encoding);
     if (this.ended || this.closed) return;
-    this.ended = true;
-    if (bytes !== undefined) this.bytesWritten += bytes.length;
+    this.#ended = true;
+    if (bytes !== undefined) this.#bytesWritten += bytes.length;
     this.#engine.end(this.id, bytes);
   }
 
@@ -126,7 +149,7 @@ export class Connection extends EventEmitter {
   /** Closes at once with RST, dropping unsent data. */
   destroy(): void {
     if (this.closed) return;
-    this.ended = true;
+    this.#ended = true;
     this.#engine.destroy(this.id);
   }
 
@@ -135,7 +158,7 @@ export class Connection extends EventEmitter {
   /** @internal */
   handleData(data: Buffer, bytesSent: number): void {
     this.#bytesSent = bytesSent;
-    this.bytesRead += data.length;
+    this.#bytesRead += data.length;
     this.emit('data', data);
   }
 
@@ -157,8 +180,8 @@ export class Connection extends EventEmitter {
 
   /** @internal */
   handleClose(info: CloseInfo): void {
-    this.ended = true;
-    this.closed = true;
+    this.#ended = true;
+    this.#closed = true;
     this.emit('close', info);
   }
 }

@@ -2,9 +2,13 @@
  * iocp-tcp: a TCP server framework on a native completion-based engine.
  */
 export { createServer, Server } from './server';
-export type { ServerOptions, ListenOptions, CloseOptions, AddressInfo, ServerStats } from './server';
-export { Connection } from './connection';
-export type { CloseInfo, DisconnectCause } from './connection';
-export { registerMetrics, METRIC_NAMES, DISCONNECT_CAUSES } from './metrics';
-export { IocpTcpError, ERROR_CODES } from './errors';
+export type {
+  ServerOptions, ListenOptions, CloseOptions, AddressInfo, ServerStats, ThreadStats, ServerEvents, RunningBackend,
+} from './server';
+// A type only: connections are made by the server, never by `new`.
+export type { Connection, ConnectionEvents, CloseInfo, DisconnectCause } from './connection';
+export type { BackendName } from './config';
+export { registerMetrics, METRIC_NAMES, DISCONNECT_CAUSES, REJECT_REASONS } from './metrics';
+export type { MetricsSource, RejectReason } from './metrics';
+export { IocpTcpError, IocpTcpArgumentError, ERROR_CODES } from './errors';
 export type { ErrorCode } from './errors';

@@ -41,6 +41,9 @@ export const DISCONNECT_CAUSES: readonly DisconnectCause[] = [
 /** Rejection reasons, each series present from the first scrape. */
 export const REJECT_REASONS = ['max_connections'] as const;
 
+/** Why a connection was reset at once instead of served. */
+export type RejectReason = (typeof REJECT_REASONS)[number];
+
 /** Histogram buckets of connection lifetimes, in seconds. */
 export const DURATION_BUCKETS = [0.001, 0.01, 0.1, 1, 10, 60, 300, 1800, 3600];
 

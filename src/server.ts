@@ -2,12 +2,14 @@
  * The public server: owns one native engine, turns its event batches into
  * Connection events, and runs the graceful close.
  */
-import { EventEmitter } from 'node:events';
-
 import type { BackendName } from './config';
 import { CloseInfo, Connection, DisconnectCause } from './connection';
 import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
 import { EVENT, NativeEngine, RECORD_SIZE, STATS, loadNative } from './native';
+import { TypedEventEmitter } from './typed-emitter';
+
+/** A backend that runs (what `'auto'` chose, or the one asked for). */
+export type RunningBackend = Exclude<BackendName, 'auto'>;
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -79,14 +81,22 @@ export interface ServerStats {
   threads: ThreadStats[];
 }
 
-/**
- * A TCP server on the native engine. Events: `'connection'` ({@link Connection},
- * JS handler only), `'disconnect'` (cause, durationSeconds; every connection,
- * any handler), `'handlerError'` (error, connection: a listener threw; the
- * connection is destroyed), `'acceptError'` (error with `code`: an accept
- * failed, e.g. EMFILE; the listener keeps going), `'close'`.
- */
-export class Server extends EventEmitter {
+/** The events of a {@link Server} and what their listeners receive. */
+export interface ServerEvents {
+  /** A new connection (JS handler only). */
+  connection: [connection: Connection];
+  /** A connection ended (every connection, any handler). */
+  disconnect: [cause: DisconnectCause, durationSeconds: number];
+  /** A connection's listener threw or rejected (a thrown non-Error arrives wrapped in one); the connection was destroyed. */
+  handlerError: [error: Error, connection: Connection];
+  /** An accept failed (e.g. `EMFILE`); the listener keeps going. */
+  acceptError: [error: NodeJS.ErrnoException];
+  /** The server has stopped: every connection is gone. */
+  close: [];
+}
+
+/** A TCP server on the native engine; its events are {@link ServerEvents}. */
+export class Server extends TypedEventEmitter<ServerEvents> {
   #options: Required<ServerOptions>;
   #engine: NativeEngine | undefined;
   #address: AddressInfo | null = null;
@@ -104,9 +114,9 @@ export class Server extends EventEmitter {
     if (onConnection) this.on('connection', onConnection);
   }
 
-  /** The backend that runs, once listening (`io_uring`, `epoll`, `iocp`). */
-  get backend(): string | undefined {
-    return this.#engine?.backend;
+  /** The backend that runs, once listening. */
+  get backend(): RunningBackend | undefined {
+    return this.#engine?.backend as RunningBackend | undefined;
   }
 
   /** The connection limit the server was created with (0 = unlimited). */
@@ -273,14 +283,14 @@ export class Server extends EventEmitter {
 
   #handlerFailed(connection: Connection, err: unknown): void {
     connection.destroy();
-    if (this.listenerCount('handlerError') > 0) this.#emitSafely('handlerError', err, connection);
-    else throwLater(err);
+    if (this.listenerCount('handlerError') === 0) return throwLater(err);
+    this.#emitSafely('handlerError', err instanceof Error ? err : new Error(`handler threw ${String(err)}`), connection);
   }
 
   // The engine's events arrive in batches: a listener that throws must not
   // lose the rest of the batch (other connections' closes, the stop), so its
   // error surfaces as an uncaught exception once the batch is done.
-  #emitSafely(event: string, ...args: unknown[]): void {
+  #emitSafely<K extends keyof ServerEvents>(event: K, ...args: ServerEvents[K]): void {
     try {
       this.emit(event, ...args);
     } catch (err) {

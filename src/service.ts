@@ -81,7 +81,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
   const server = handler === 'echo'
     ? createServer({ ...options, handler: 'echo' })
     : createServer({ ...options, handler: 'js' }, handler);
-  server.on('handlerError', (err: Error, connection: Connection) =>
+  server.on('handlerError', (err, connection) =>
     log.error('handler threw; connection destroyed', { err, connection: connection.id }));
   server.on('acceptError', logAtMostEverySecond(log, 'accept failed; the listener keeps going'));
   try {

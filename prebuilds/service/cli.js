@@ -5509,27 +5509,34 @@ var require_metrics_server = __commonJS({
   }
 });
 
+// dist/typed-emitter.js
+var require_typed_emitter = __commonJS({
+  "dist/typed-emitter.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.TypedEventEmitter = void 0;
+    var node_events_1 = require("node:events");
+    exports2.TypedEventEmitter = node_events_1.EventEmitter;
+  }
+});
+
 // dist/connection.js
 var require_connection = __commonJS({
   "dist/connection.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Connection = void 0;
-    var node_events_1 = require("node:events");
     var errors_1 = require_errors();
-    var Connection = class extends node_events_1.EventEmitter {
+    var typed_emitter_1 = require_typed_emitter();
+    var Connection = class extends typed_emitter_1.TypedEventEmitter {
       /** Engine id; never reused for another connection. */
       id;
       remoteAddress;
       remotePort;
-      /** Bytes received so far. */
-      bytesRead = 0;
-      /** Bytes passed to write()/end() so far, sent or not. */
-      bytesWritten = 0;
-      /** True once end() or destroy() was called, or the connection closed. */
-      ended = false;
-      /** True once 'close' was emitted. */
-      closed = false;
+      #bytesRead = 0;
+      #bytesWritten = 0;
+      #ended = false;
+      #closed = false;
       #engine;
       #settings;
       #onHandlerError;
@@ -5549,6 +5556,22 @@ var require_connection = __commonJS({
       [/* @__PURE__ */ Symbol.for("nodejs.rejection")](err) {
         this.#onHandlerError(err);
       }
+      /** Bytes received so far. */
+      get bytesRead() {
+        return this.#bytesRead;
+      }
+      /** Bytes passed to write()/end() so far, sent or not. */
+      get bytesWritten() {
+        return this.#bytesWritten;
+      }
+      /** True once end() or destroy() was called, or the connection closed. */
+      get ended() {
+        return this.#ended;
+      }
+      /** True once 'close' was emitted. */
+      get closed() {
+        return this.#closed;
+      }
       /** Bytes written but not yet handed to the kernel (as far as JS knows). */
       get writableLength() {
         return this.bytesWritten - this.#bytesSent;
@@ -5561,11 +5584,11 @@ var require_connection = __commonJS({
        */
       write(data, encoding) {
         const bytes = toBuffer(data, encoding);
-        if (this.closed)
+        if (this.#closed)
           return false;
         if (this.ended)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.WRITE_AFTER_END, "write() after end()");
-        this.bytesWritten += bytes.length;
+        this.#bytesWritten += bytes.length;
         const full = this.writableLength >= this.#settings.writeHighWaterBytes;
         if (full)
           this.#needDrain = true;
@@ -5577,9 +5600,9 @@ var require_connection = __commonJS({
         const bytes = data === void 0 ? void 0 : toBuffer(data, encoding);
         if (this.ended || this.closed)
           return;
-        this.ended = true;
+        this.#ended = true;
         if (bytes !== void 0)
-          this.bytesWritten += bytes.length;
+          this.#bytesWritten += bytes.length;
         this.#engine.end(this.id, bytes);
       }
       /** Stops reading from the peer (its sends then back up in TCP) until resume(). */
@@ -5596,7 +5619,7 @@ var require_connection = __commonJS({
       destroy() {
         if (this.closed)
           return;
-        this.ended = true;
+        this.#ended = true;
         this.#engine.destroy(this.id);
       }
       // Every data, end and drain event says how many bytes the kernel has taken,
@@ -5604,7 +5627,7 @@ var require_connection = __commonJS({
       /** @internal */
       handleData(data, bytesSent) {
         this.#bytesSent = bytesSent;
-        this.bytesRead += data.length;
+        this.#bytesRead += data.length;
         this.emit("data", data);
       }
       /** @internal */
@@ -5624,8 +5647,8 @@ var require_connection = __commonJS({
       }
       /** @internal */
       handleClose(info) {
-        this.ended = true;
-        this.closed = true;
+        this.#ended = true;
+        this.#closed = true;
         this.emit("close", info);
       }
     };
@@ -5858,11 +5881,11 @@ var require_server = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Server = void 0;
     exports2.createServer = createServer;
-    var node_events_1 = require("node:events");
     var connection_1 = require_connection();
     var errors_1 = require_errors();
     var native_1 = require_native();
-    var Server = class extends node_events_1.EventEmitter {
+    var typed_emitter_1 = require_typed_emitter();
+    var Server = class extends typed_emitter_1.TypedEventEmitter {
       #options;
       #engine;
       #address = null;
@@ -5878,7 +5901,7 @@ var require_server = __commonJS({
         if (onConnection)
           this.on("connection", onConnection);
       }
-      /** The backend that runs, once listening (`io_uring`, `epoll`, `iocp`). */
+      /** The backend that runs, once listening. */
       get backend() {
         return this.#engine?.backend;
       }
@@ -6039,10 +6062,9 @@ var require_server = __commonJS({
       }
       #handlerFailed(connection, err) {
         connection.destroy();
-        if (this.listenerCount("handlerError") > 0)
-          this.#emitSafely("handlerError", err, connection);
-        else
-          throwLater(err);
+        if (this.listenerCount("handlerError") === 0)
+          return throwLater(err);
+        this.#emitSafely("handlerError", err instanceof Error ? err : new Error(`handler threw ${String(err)}`), connection);
       }
       // The engine's events arrive in batches: a listener that throws must not
       // lose the rest of the batch (other connections' closes, the stop), so its
