@@ -245,9 +245,11 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return Running(info.Env());
   }
 
+  // destroy(id, handlerError?): reset; cause handler_error when a handler failed, else local_abort.
   Napi::Value Destroy(const Napi::CallbackInfo& info) {
     uint64_t id;
-    if (ReadId(info, &id)) engine_->Destroy(id);
+    bool handler_error = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+    if (ReadId(info, &id)) engine_->Destroy(id, handler_error ? Cause::kHandlerError : Cause::kLocalAbort);
     return info.Env().Undefined();
   }
 

@@ -20,8 +20,8 @@ constexpr uint32_t kGenerationMask = (uint32_t{1} << (53 - kGenerationShift)) - 
 }  // namespace
 
 const char* CauseName(Cause cause) {
-  static const char* const kNames[] = {"peer_fin",     "peer_reset", "local_close", "local_abort",
-                                       "idle_timeout", "shutdown",   "error"};
+  static const char* const kNames[] = {"peer_fin",      "peer_reset",   "local_close", "local_abort",
+                                       "handler_error", "idle_timeout", "shutdown",    "error"};
   return kNames[static_cast<int>(cause)];
 }
 
@@ -145,7 +145,7 @@ void Worker::RunCommands() {
         RequestEnd(conn, Cause::kLocalClose);
         break;
       case Command::kDestroy:
-        Finish(conn, Cause::kLocalAbort, true);
+        Finish(conn, command.cause, true);
         break;
       case Command::kPause:
       case Command::kResume:
@@ -562,8 +562,12 @@ void Engine::End(uint64_t id, std::vector<char>&& data) {
   if (Worker* worker = WorkerOf(id)) worker->Post(Command{Command::kEnd, id, std::move(data)});
 }
 
-void Engine::Destroy(uint64_t id) {
-  if (Worker* worker = WorkerOf(id)) worker->Post(Command{Command::kDestroy, id});
+void Engine::Destroy(uint64_t id, Cause cause) {
+  if (Worker* worker = WorkerOf(id)) {
+    Command command{Command::kDestroy, id};
+    command.cause = cause;
+    worker->Post(std::move(command));
+  }
 }
 
 void Engine::SetPaused(uint64_t id, bool paused) {

@@ -25,6 +25,7 @@ enum class Cause : uint8_t {
   kPeerReset,   // the peer reset the connection
   kLocalClose,  // the handler ended it (end())
   kLocalAbort,  // the handler destroyed it (destroy())
+  kHandlerError,  // a JS handler threw or rejected; the server destroyed it
   kIdleTimeout, // no traffic for the idle timeout
   kShutdown,    // the server stopped and the drain deadline passed
   kError,       // anything else
@@ -220,6 +221,7 @@ struct Command {
   int64_t deadline_ms = 0;  // kStopListening: when to close what is left
   Socket socket = kInvalidSocket;  // kAdopt: a connection accepted by another thread
   std::vector<uint64_t> acks;      // kAck: (id, bytes) pairs JS has taken
+  Cause cause = Cause::kLocalAbort;  // kDestroy: why
 };
 
 // One I/O thread: owns a backend, its connections and its counters.
@@ -317,7 +319,8 @@ class Engine {
   // JS thread: commands by connection id. Ids of closed connections are ignored.
   void Write(uint64_t id, std::vector<char>&& data, bool notify_drain);
   void End(uint64_t id, std::vector<char>&& data);
-  void Destroy(uint64_t id);
+  // Resets the connection; `cause` is kLocalAbort or kHandlerError.
+  void Destroy(uint64_t id, Cause cause);
   // Stops or restarts reading a connection (JS backpressure).
   void SetPaused(uint64_t id, bool paused);
   // JS has taken `bytes` of data events of each connection: (id, bytes) pairs.

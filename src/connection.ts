@@ -12,6 +12,7 @@ export type DisconnectCause =
   | 'peer_reset'
   | 'local_close'
   | 'local_abort'
+  | 'handler_error'
   | 'idle_timeout'
   | 'shutdown'
   | 'error';
@@ -146,11 +147,20 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
     if (!this.closed) this.#engine.resume(this.id);
   }
 
-  /** Closes at once with RST, dropping unsent data. */
+  /** Closes at once with RST, dropping unsent data (cause `local_abort`). */
   destroy(): void {
+    this.#abort(false);
+  }
+
+  /** @internal A listener failed: reset, cause `handler_error`. */
+  destroyForHandlerError(): void {
+    this.#abort(true);
+  }
+
+  #abort(handlerError: boolean): void {
     if (this.closed) return;
     this.#ended = true;
-    this.#engine.destroy(this.id);
+    this.#engine.destroy(this.id, handlerError);
   }
 
   // Every data, end and drain event says how many bytes the kernel has taken,

@@ -33,6 +33,7 @@ export const DISCONNECT_CAUSES: readonly DisconnectCause[] = [
   'peer_reset',
   'local_close',
   'local_abort',
+  'handler_error',
   'idle_timeout',
   'shutdown',
   'error',

@@ -43,7 +43,8 @@ export interface NativeEngine {
   listen(host: string, port: number): { address: string; port: number; family: string };
   write(id: number, data: Buffer, notifyDrain: boolean): void;
   end(id: number, data?: Buffer): void;
-  destroy(id: number): void;
+  /** Resets; cause `handler_error` when `handlerError`, else `local_abort`. */
+  destroy(id: number, handlerError?: boolean): void;
   pause(id: number): void;
   /** (id, bytes) pairs of data JS has taken; reading pauses while too much waits in JS. */
   ack(pairs: Float64Array): void;

@@ -282,7 +282,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   }
 
   #handlerFailed(connection: Connection, err: unknown): void {
-    connection.destroy();
+    connection.destroyForHandlerError();
     if (this.listenerCount('handlerError') === 0) return throwLater(err);
     this.#emitSafely('handlerError', err instanceof Error ? err : new Error(`handler threw ${String(err)}`), connection);
   }

@@ -5356,6 +5356,7 @@ var require_metrics2 = __commonJS({
       "peer_reset",
       "local_close",
       "local_abort",
+      "handler_error",
       "idle_timeout",
       "shutdown",
       "error"
@@ -5615,12 +5616,19 @@ var require_connection = __commonJS({
         if (!this.closed)
           this.#engine.resume(this.id);
       }
-      /** Closes at once with RST, dropping unsent data. */
+      /** Closes at once with RST, dropping unsent data (cause `local_abort`). */
       destroy() {
+        this.#abort(false);
+      }
+      /** @internal A listener failed: reset, cause `handler_error`. */
+      destroyForHandlerError() {
+        this.#abort(true);
+      }
+      #abort(handlerError) {
         if (this.closed)
           return;
         this.#ended = true;
-        this.#engine.destroy(this.id);
+        this.#engine.destroy(this.id, handlerError);
       }
       // Every data, end and drain event says how many bytes the kernel has taken,
       // so writableLength follows the real queue, not only after a 'drain'.
@@ -6061,7 +6069,7 @@ var require_server = __commonJS({
         }
       }
       #handlerFailed(connection, err) {
-        connection.destroy();
+        connection.destroyForHandlerError();
         if (this.listenerCount("handlerError") === 0)
           return throwLater(err);
         this.#emitSafely("handlerError", err instanceof Error ? err : new Error(`handler threw ${String(err)}`), connection);

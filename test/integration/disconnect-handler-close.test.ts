@@ -85,7 +85,7 @@ t.test(
     good.end();
     await good.readToEnd(ms(10000));
     await expectDelta(t, svc, before, {
-      accepted: 2, active: 0, received: 14, sent: 10, causes: { local_abort: 1, peer_fin: 1 },
+      accepted: 2, active: 0, received: 14, sent: 10, causes: { handler_error: 1, peer_fin: 1 },
     });
   },
 );

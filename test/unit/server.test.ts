@@ -168,10 +168,12 @@ t.test('a handler that throws costs only its own connection', async (t) => {
   });
   const errors: Error[] = [];
   server.on('handlerError', (err: Error) => errors.push(err));
+  const closed = nextClose(server);
   const bad = await client(port);
   const good = await client(port);
   bad.write('boom');
   await readAll(bad);
+  t.equal((await closed)[0], 'handler_error', 'counted as handler_error, not as a deliberate destroy()');
   good.write('fine');
   const [echo] = (await once(good, 'data')) as [Buffer];
   t.equal(echo.toString(), 'fine');
