@@ -203,17 +203,17 @@ export const SETTINGS: SettingsTable = {
   },
   maxConnections: {
     flag: '--max-connections', metavar: '<n>', env: 'IOCP_TCP_MAX_CONNECTIONS', ...fixed(10000),
-    description: 'Open connections at most, 0 = unlimited.',
+    description: 'Open connections at most, 0 to 10000000; 0 = unlimited.',
     parse: integerIn(0, 10_000_000),
   },
   idleTimeoutMs: {
     flag: '--idle-timeout-ms', metavar: '<ms>', env: 'IOCP_TCP_IDLE_TIMEOUT_MS', ...fixed(0),
-    description: 'Close connections idle this long, 0 = off.',
+    description: 'Reset connections idle this long, 0 to 86400000 ms (a day); 0 = off.',
     parse: integerIn(0, 86_400_000),
   },
   writeHighWaterBytes: {
     flag: '--write-high-water-bytes', metavar: '<n>', env: 'IOCP_TCP_WRITE_HIGH_WATER_BYTES', ...fixed(65536),
-    description: 'Unsent bytes before a connection pauses.',
+    description: 'Unsent bytes before a connection pauses, 1024 to 1073741824 (1 GiB).',
     parse: integerIn(1024, 1 << 30),
   },
   bufferBudgetBytes: {
@@ -246,6 +246,7 @@ function formatHelp(): string {
     };
   });
   rows.push({ left: '-h, --help', lines: ['Print this help and exit.'] });
+  rows.push({ left: '-v, --version', lines: ['Print the version and exit.'] });
   // Flag on its own line, text indented below: long flag names stay in 80 columns.
   const body = rows.flatMap((r) => [`  ${r.left}`, ...r.lines.map((line) => `      ${line}`)]);
   return [
@@ -264,8 +265,8 @@ function formatHelp(): string {
 /** The `--help` text, generated from {@link SETTINGS}; ends with a newline. */
 export const HELP_TEXT: string = formatHelp();
 
-/** Result of {@link parseConfig}: the settings, or the help text when `--help`/`-h` was given. */
-export type ParseResult = { kind: 'config'; config: Config } | { kind: 'help'; text: string };
+/** Result of {@link parseConfig}: the settings, the help text (`--help`/`-h`), or a request for the version (`--version`/`-v`). */
+export type ParseResult = { kind: 'config'; config: Config } | { kind: 'help'; text: string } | { kind: 'version' };
 
 /** Settings key of each flag. */
 const KEY_BY_FLAG: ReadonlyMap<string, keyof Config> = new Map(
@@ -329,7 +330,8 @@ function resolveSetting<K extends keyof Config>(
  * @param env - environment, usually `process.env`
  * @param platform - platform whose backends are valid; defaults to `process.platform`
  * @param cwd - directory a relative `--handler` path is resolved against; defaults to `process.cwd()`
- * @returns the settings, or the help text if `--help` or `-h` is among the arguments
+ * @returns the settings, the help text if `--help` or `-h` is among the arguments, or
+ *   `{ kind: 'version' }` for `--version` or `-v`
  * @throws {@link ConfigError} for an unknown option, a missing or invalid value
  */
 export function parseConfig(
@@ -339,6 +341,7 @@ export function parseConfig(
   cwd: string = process.cwd(),
 ): ParseResult {
   if (argv.includes('--help') || argv.includes('-h')) return { kind: 'help', text: HELP_TEXT };
+  if (argv.includes('--version') || argv.includes('-v')) return { kind: 'version' };
   const flags = readFlags(argv);
   const ctx: ParseContext = { platform, cwd };
   const config: Partial<Config> = {};

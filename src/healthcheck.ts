@@ -33,7 +33,7 @@ function probeHealth(host: string, port: number, timeoutMs = TIMEOUT_MS): Promis
 
 async function main(): Promise<number> {
   const parsed = parseConfig(process.argv.slice(2), process.env);
-  if (parsed.kind === 'help') {
+  if (parsed.kind !== 'config') {
     process.stdout.write('iocp-tcp health check: exits 0 when /healthz of the service answers 200. Takes the service\'s settings.\n');
     return 0;
   }

@@ -2,6 +2,8 @@
  * The public server: owns one native engine, turns its event batches into
  * Connection events, and runs the graceful close.
  */
+import { lookup } from 'node:dns/promises';
+
 import type { BackendName } from './config';
 import { CloseInfo, Connection, DisconnectCause } from './connection';
 import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
@@ -105,6 +107,8 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   #stopped: Promise<void> | undefined;
   #onStopped: (() => void) | undefined;
   #joined = false;
+  #starting = false;  // listen() is resolving its host
+  #drainDeadline = Infinity;  // when close() closes what is still open
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
     // A 'connection' listener that rejects costs only its connection (see below).
@@ -142,10 +146,20 @@ export class Server extends TypedEventEmitter<ServerEvents> {
    */
   async listen(options: ListenOptions | number, host?: string): Promise<AddressInfo> {
     if (this.#joined) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is closed: create a new one to listen again');
-    if (this.#engine) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is already listening');
-    const { port, host: address = '0.0.0.0' } = typeof options === 'number' ? { port: options, host } : options;
-    if (typeof address !== 'string') throw invalidArg('host must be a string');
+    if (this.#engine || this.#starting) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is already listening');
+    const { port, host: name = '0.0.0.0' } = typeof options === 'number' ? { port: options, host } : options;
+    if (typeof name !== 'string') throw invalidArg('host must be a string');
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArg('port must be an integer from 0 to 65535');
+    // Names are resolved here, as node:net does: a name that does not resolve
+    // rejects with ENOTFOUND (syscall getaddrinfo, hostname), and the engine
+    // gets an address.
+    this.#starting = true;
+    let address: string;
+    try {
+      ({ address } = await lookup(name, { verbatim: true }));
+    } finally {
+      this.#starting = false;
+    }
     const { Engine } = loadNative();
     const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes } = this.#options;
     const engine = new Engine(
@@ -175,10 +189,12 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   close(options: CloseOptions = {}): Promise<void> {
     const { drainTimeoutMs = 10000 } = options;
     if (!this.#engine) return Promise.resolve();
-    this.#stopped ??= new Promise<void>((resolve) => {
-      this.#onStopped = resolve;
-      this.#engine!.close(drainTimeoutMs);
-    });
+    // A second close() may bring the deadline forward (a second stop signal: "now"), never push it back.
+    const deadline = Date.now() + drainTimeoutMs;
+    if (this.#joined || deadline >= this.#drainDeadline) return this.#stopped!;
+    this.#drainDeadline = deadline;
+    this.#stopped ??= new Promise<void>((resolve) => (this.#onStopped = resolve));
+    this.#engine.close(drainTimeoutMs);
     return this.#stopped;
   }
 

@@ -39,6 +39,10 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       process.stdout.write(parsed.text);
       return EXIT.ok;
     }
+    if (parsed.kind === 'version') {
+      process.stdout.write(`${VERSION}\n`);
+      return EXIT.ok;
+    }
     config = parsed.config;
     handler = loadHandler(config.handler);
   } catch (err) {
@@ -50,6 +54,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   return serve(config, handler, log);
 }
 
+// A syntax error's message lacks the place; its stack starts with "file:line".
+function whereItFailed(err: Error): string {
+  if (!(err instanceof SyntaxError)) return err.message;
+  const place = err.stack?.split('\n')[0] ?? '';
+  return /:\d+$/.test(place) ? `${err.message} at ${place}` : err.message;
+}
+
 /** 'echo' stays native; anything else becomes a JS connection handler. */
 export function loadHandler(name: string): ConnectionHandler | 'echo' {
   if (name === 'echo') return 'echo';
@@ -59,7 +70,7 @@ export function loadHandler(name: string): ConnectionHandler | 'echo' {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(name);
   } catch (err) {
-    throw new IocpTcpError(ERROR_CODES.HANDLER, `cannot load handler module ${name}: ${(err as Error).message}`);
+    throw new IocpTcpError(ERROR_CODES.HANDLER, `cannot load handler module ${name}: ${whereItFailed(err as Error)}`);
   }
   const candidates = [loaded, (loaded as { default?: unknown })?.default, (loaded as { handler?: unknown })?.handler];
   const found = candidates.find((candidate) => typeof candidate === 'function');
@@ -88,7 +99,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     await server.listen({ host: config.host, port: config.port });
   } catch (err) {
     const code = (err as { code?: string }).code;
-    log.error('cannot listen', { err, host: config.host, port: config.port });
+    log.error('cannot listen', { ...describeFailure(err), host: config.host, port: config.port });
     return code === ERROR_CODES.BACKEND ? EXIT.usage : EXIT.failure;
   }
   const registry = new Registry();
@@ -99,7 +110,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
   try {
     metrics = await startMetricsServer(registry, readiness, config.metricsHost, config.metricsPort, log);
   } catch (err) {
-    log.error('cannot listen for metrics', { err, host: config.metricsHost, port: config.metricsPort });
+    log.error('cannot listen for metrics', { ...describeFailure(err), host: config.metricsHost, port: config.metricsPort });
     await server.close({ drainTimeoutMs: 0 });
     return EXIT.failure;
   }
@@ -115,8 +126,12 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     version: VERSION,
   });
   const drain = (signal: string): void => {
-    // A second request while draining changes nothing: the deadline holds.
-    if (!readiness.ready) return log.info('already draining', { signal });
+    // A second request while draining means "now": what is left is reset (cause shutdown).
+    if (!readiness.ready) {
+      log.warn('stop requested again: closing the remaining connections now', { signal });
+      void server.close({ drainTimeoutMs: 0 });
+      return;
+    }
     readiness.ready = false;
     log.info('draining', { signal, drainTimeoutMs: config.drainTimeoutMs });
     void stop(server, config, log).then(() => {
@@ -127,6 +142,15 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
   };
   onStopRequest(drain);
   return new Promise<number>(() => {});  // the process ends in drain()
+}
+
+// Failures an operator causes and fixes (a port in use, a name that does not
+// resolve, ...) are logged as one line without a stack; anything else with it.
+const EXPECTED_FAILURES = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN', ERROR_CODES.BACKEND]);
+
+function describeFailure(err: unknown): Record<string, unknown> {
+  const { code, syscall, hostname, message } = err as NodeJS.ErrnoException & { hostname?: string };
+  return code !== undefined && EXPECTED_FAILURES.has(code) ? { code, syscall, hostname, message } : { err };
 }
 
 // Out of descriptors, accepts fail up to ten times a second per I/O thread:

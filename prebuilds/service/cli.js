@@ -5105,7 +5105,7 @@ var require_config = __commonJS({
         metavar: "<n>",
         env: "IOCP_TCP_MAX_CONNECTIONS",
         ...fixed(1e4),
-        description: "Open connections at most, 0 = unlimited.",
+        description: "Open connections at most, 0 to 10000000; 0 = unlimited.",
         parse: integerIn(0, 1e7)
       },
       idleTimeoutMs: {
@@ -5113,7 +5113,7 @@ var require_config = __commonJS({
         metavar: "<ms>",
         env: "IOCP_TCP_IDLE_TIMEOUT_MS",
         ...fixed(0),
-        description: "Close connections idle this long, 0 = off.",
+        description: "Reset connections idle this long, 0 to 86400000 ms (a day); 0 = off.",
         parse: integerIn(0, 864e5)
       },
       writeHighWaterBytes: {
@@ -5121,7 +5121,7 @@ var require_config = __commonJS({
         metavar: "<n>",
         env: "IOCP_TCP_WRITE_HIGH_WATER_BYTES",
         ...fixed(65536),
-        description: "Unsent bytes before a connection pauses.",
+        description: "Unsent bytes before a connection pauses, 1024 to 1073741824 (1 GiB).",
         parse: integerIn(1024, 1 << 30)
       },
       bufferBudgetBytes: {
@@ -5159,6 +5159,7 @@ var require_config = __commonJS({
         };
       });
       rows.push({ left: "-h, --help", lines: ["Print this help and exit."] });
+      rows.push({ left: "-v, --version", lines: ["Print the version and exit."] });
       const body = rows.flatMap((r) => [`  ${r.left}`, ...r.lines.map((line) => `      ${line}`)]);
       return [
         "Usage: iocp-tcp [options]",
@@ -5217,6 +5218,8 @@ var require_config = __commonJS({
     function parseConfig(argv, env, platform = process.platform, cwd = process.cwd()) {
       if (argv.includes("--help") || argv.includes("-h"))
         return { kind: "help", text: exports2.HELP_TEXT };
+      if (argv.includes("--version") || argv.includes("-v"))
+        return { kind: "version" };
       const flags = readFlags(argv);
       const ctx = { platform, cwd };
       const config = {};
@@ -5889,6 +5892,7 @@ var require_server = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Server = void 0;
     exports2.createServer = createServer;
+    var promises_1 = require("node:dns/promises");
     var connection_1 = require_connection();
     var errors_1 = require_errors();
     var native_1 = require_native();
@@ -5902,6 +5906,10 @@ var require_server = __commonJS({
       #stopped;
       #onStopped;
       #joined = false;
+      #starting = false;
+      // listen() is resolving its host
+      #drainDeadline = Infinity;
+      // when close() closes what is still open
       constructor(options = {}, onConnection) {
         super({ captureRejections: true });
         this.#options = validateOptions(options, onConnection !== void 0);
@@ -5934,13 +5942,20 @@ var require_server = __commonJS({
       async listen(options, host) {
         if (this.#joined)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the server is closed: create a new one to listen again");
-        if (this.#engine)
+        if (this.#engine || this.#starting)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the server is already listening");
-        const { port, host: address = "0.0.0.0" } = typeof options === "number" ? { port: options, host } : options;
-        if (typeof address !== "string")
+        const { port, host: name = "0.0.0.0" } = typeof options === "number" ? { port: options, host } : options;
+        if (typeof name !== "string")
           throw (0, errors_1.invalidArg)("host must be a string");
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw (0, errors_1.invalidArg)("port must be an integer from 0 to 65535");
+        this.#starting = true;
+        let address;
+        try {
+          ({ address } = await (0, promises_1.lookup)(name, { verbatim: true }));
+        } finally {
+          this.#starting = false;
+        }
         const { Engine } = (0, native_1.loadNative)();
         const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes } = this.#options;
         const engine = new Engine({ backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes }, (records, extras) => this.#dispatch(records, extras));
@@ -5966,10 +5981,12 @@ var require_server = __commonJS({
         const { drainTimeoutMs = 1e4 } = options;
         if (!this.#engine)
           return Promise.resolve();
-        this.#stopped ??= new Promise((resolve) => {
-          this.#onStopped = resolve;
-          this.#engine.close(drainTimeoutMs);
-        });
+        const deadline = Date.now() + drainTimeoutMs;
+        if (this.#joined || deadline >= this.#drainDeadline)
+          return this.#stopped;
+        this.#drainDeadline = deadline;
+        this.#stopped ??= new Promise((resolve) => this.#onStopped = resolve);
+        this.#engine.close(drainTimeoutMs);
         return this.#stopped;
       }
       /** Counters of the engine (read on every call; cheap). */
@@ -6188,6 +6205,11 @@ var require_service = __commonJS({
           process.stdout.write(parsed.text);
           return exports2.EXIT.ok;
         }
+        if (parsed.kind === "version") {
+          process.stdout.write(`${exports2.VERSION}
+`);
+          return exports2.EXIT.ok;
+        }
         config = parsed.config;
         handler = loadHandler(config.handler);
       } catch (err) {
@@ -6200,6 +6222,12 @@ var require_service = __commonJS({
       const log = (0, log_1.createLogger)(config.logLevel);
       return serve(config, handler, log);
     }
+    function whereItFailed(err) {
+      if (!(err instanceof SyntaxError))
+        return err.message;
+      const place = err.stack?.split("\n")[0] ?? "";
+      return /:\d+$/.test(place) ? `${err.message} at ${place}` : err.message;
+    }
     function loadHandler(name) {
       if (name === "echo")
         return "echo";
@@ -6209,7 +6237,7 @@ var require_service = __commonJS({
       try {
         loaded = require(name);
       } catch (err) {
-        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.HANDLER, `cannot load handler module ${name}: ${err.message}`);
+        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.HANDLER, `cannot load handler module ${name}: ${whereItFailed(err)}`);
       }
       const candidates = [loaded, loaded?.default, loaded?.handler];
       const found = candidates.find((candidate) => typeof candidate === "function");
@@ -6234,7 +6262,7 @@ var require_service = __commonJS({
         await server.listen({ host: config.host, port: config.port });
       } catch (err) {
         const code = err.code;
-        log.error("cannot listen", { err, host: config.host, port: config.port });
+        log.error("cannot listen", { ...describeFailure(err), host: config.host, port: config.port });
         return code === errors_1.ERROR_CODES.BACKEND ? exports2.EXIT.usage : exports2.EXIT.failure;
       }
       const registry = new prom_client_1.Registry();
@@ -6245,7 +6273,7 @@ var require_service = __commonJS({
       try {
         metrics = await (0, metrics_server_1.startMetricsServer)(registry, readiness, config.metricsHost, config.metricsPort, log);
       } catch (err) {
-        log.error("cannot listen for metrics", { err, host: config.metricsHost, port: config.metricsPort });
+        log.error("cannot listen for metrics", { ...describeFailure(err), host: config.metricsHost, port: config.metricsPort });
         await server.close({ drainTimeoutMs: 0 });
         return exports2.EXIT.failure;
       }
@@ -6261,8 +6289,11 @@ var require_service = __commonJS({
         version: exports2.VERSION
       });
       const drain = (signal) => {
-        if (!readiness.ready)
-          return log.info("already draining", { signal });
+        if (!readiness.ready) {
+          log.warn("stop requested again: closing the remaining connections now", { signal });
+          void server.close({ drainTimeoutMs: 0 });
+          return;
+        }
         readiness.ready = false;
         log.info("draining", { signal, drainTimeoutMs: config.drainTimeoutMs });
         void stop(server, config, log).then(() => {
@@ -6274,6 +6305,11 @@ var require_service = __commonJS({
       (0, stop_signals_1.onStopRequest)(drain);
       return new Promise(() => {
       });
+    }
+    var EXPECTED_FAILURES = /* @__PURE__ */ new Set(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOTFOUND", "EAI_AGAIN", errors_1.ERROR_CODES.BACKEND]);
+    function describeFailure(err) {
+      const { code, syscall, hostname, message } = err;
+      return code !== void 0 && EXPECTED_FAILURES.has(code) ? { code, syscall, hostname, message } : { err };
     }
     function logAtMostEverySecond(log, msg) {
       let last = 0;

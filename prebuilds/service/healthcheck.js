@@ -141,7 +141,7 @@ var require_config = __commonJS({
         metavar: "<n>",
         env: "IOCP_TCP_MAX_CONNECTIONS",
         ...fixed(1e4),
-        description: "Open connections at most, 0 = unlimited.",
+        description: "Open connections at most, 0 to 10000000; 0 = unlimited.",
         parse: integerIn(0, 1e7)
       },
       idleTimeoutMs: {
@@ -149,7 +149,7 @@ var require_config = __commonJS({
         metavar: "<ms>",
         env: "IOCP_TCP_IDLE_TIMEOUT_MS",
         ...fixed(0),
-        description: "Close connections idle this long, 0 = off.",
+        description: "Reset connections idle this long, 0 to 86400000 ms (a day); 0 = off.",
         parse: integerIn(0, 864e5)
       },
       writeHighWaterBytes: {
@@ -157,7 +157,7 @@ var require_config = __commonJS({
         metavar: "<n>",
         env: "IOCP_TCP_WRITE_HIGH_WATER_BYTES",
         ...fixed(65536),
-        description: "Unsent bytes before a connection pauses.",
+        description: "Unsent bytes before a connection pauses, 1024 to 1073741824 (1 GiB).",
         parse: integerIn(1024, 1 << 30)
       },
       bufferBudgetBytes: {
@@ -195,6 +195,7 @@ var require_config = __commonJS({
         };
       });
       rows.push({ left: "-h, --help", lines: ["Print this help and exit."] });
+      rows.push({ left: "-v, --version", lines: ["Print the version and exit."] });
       const body = rows.flatMap((r) => [`  ${r.left}`, ...r.lines.map((line) => `      ${line}`)]);
       return [
         "Usage: iocp-tcp [options]",
@@ -253,6 +254,8 @@ var require_config = __commonJS({
     function parseConfig(argv, env, platform = process.platform, cwd = process.cwd()) {
       if (argv.includes("--help") || argv.includes("-h"))
         return { kind: "help", text: exports2.HELP_TEXT };
+      if (argv.includes("--version") || argv.includes("-v"))
+        return { kind: "version" };
       const flags = readFlags(argv);
       const ctx = { platform, cwd };
       const config = {};
@@ -292,7 +295,7 @@ function probeHealth(host, port, timeoutMs = TIMEOUT_MS) {
 }
 async function main() {
   const parsed = (0, config_1.parseConfig)(process.argv.slice(2), process.env);
-  if (parsed.kind === "help") {
+  if (parsed.kind !== "config") {
     process.stdout.write("iocp-tcp health check: exits 0 when /healthz of the service answers 200. Takes the service's settings.\n");
     return 0;
   }

@@ -211,6 +211,18 @@ t.test('a flag without its value is rejected, naming the flag and its env var', 
   }
 });
 
+t.test('--version and -v ask for the version, even beside invalid options', async (t) => {
+  for (const argv of [['--version'], ['-v'], ['--port', 'nope', '-v']]) {
+    t.same(parseConfig(argv, {}, 'linux'), { kind: 'version' }, argv.join(' '));
+  }
+});
+
+t.test('--help gives the range of every bounded setting', async (t) => {
+  for (const range of ['0 to 10000000', '0 to 86400000', '1024 to 1073741824', '1 to 64', '0 to 65535', '0 to 3600000', '1 MiB to 1 TiB']) {
+    t.match(HELP_TEXT, range);
+  }
+});
+
 t.test('--help and -h return the help text, even beside invalid options', async (t) => {
   for (const argv of [['--help'], ['-h'], ['--port', '99999', '--help'], ['--bogus', '-h']]) {
     t.same(parseConfig(argv, {}, 'linux'), { kind: 'help', text: HELP_TEXT });
