@@ -28,7 +28,7 @@ import { validate } from 'dockerfile-utils';
 
 import { dockerignoreFilter, envPairs, last, parseDockerfile } from './dockerfile.mjs';
 import { finish, root, runLane } from './lanes.mjs';
-import { ensureWindowsNode, ensureWinePrefix, windowsNodeVersion } from './windows-tools.mjs';
+import { ensureWindowsNode, ensureWinePrefix, linkPrefix, windowsNodeVersion } from './windows-tools.mjs';
 
 const DOCKERFILE = 'Dockerfile.windows';
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -122,12 +122,7 @@ function prefixWithDriveC(name, driveC) {
   const base = baseEnv.WINEPREFIX;
   const prefix = join(work, `wineprefix-${name}`);
   mkdirSync(join(prefix, 'dosdevices'), { recursive: true });
-  for (const entry of readdirSync(base)) {
-    if (entry === 'dosdevices' || entry === 'drive_c') continue;
-    const from = join(base, entry);
-    if (lstatSync(from).isDirectory()) symlinkSync(from, join(prefix, entry));
-    else cpSync(from, join(prefix, entry));
-  }
+  linkPrefix(base, prefix, ['dosdevices', 'drive_c']);
   symlinkSync(driveC, join(prefix, 'dosdevices', 'c:'));
   // The base image's own folders (Windows, Users, ...): Wine's.
   mkdirSync(driveC, { recursive: true });

@@ -85,11 +85,21 @@ export function ensureSecondWinePrefix(env, name) {
   if (!existsSync(prefix)) {
     run('wineserver', ['-w'], { env });
     mkdirSync(prefix);
-    for (const entry of readdirSync(env.WINEPREFIX)) {
-      const from = join(env.WINEPREFIX, entry);
-      if (lstatSync(from).isDirectory()) symlinkSync(from, join(prefix, entry));
-      else copyFileSync(from, join(prefix, entry));
-    }
+    linkPrefix(env.WINEPREFIX, prefix);
   }
   return prefix;
+}
+
+/**
+ * Fills the folder `prefix` from the prefix `base`: its directories linked,
+ * its files (the registry, which the wineserver rewrites) copied; the
+ * entries named in `except` are left to the caller.
+ */
+export function linkPrefix(base, prefix, except = []) {
+  for (const entry of readdirSync(base)) {
+    if (except.includes(entry)) continue;
+    const from = join(base, entry);
+    if (lstatSync(from).isDirectory()) symlinkSync(from, join(prefix, entry));
+    else copyFileSync(from, join(prefix, entry));
+  }
 }

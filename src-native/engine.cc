@@ -538,7 +538,7 @@ int Engine::Listen(const std::string& host, int port, std::string* syscall) {
   int error = OpenListener(host, port, &listener_, syscall);
   if (error != 0) return error;
   SocketAddress(listener_, false, &address_, &port_, &family_);
-  listener_users_ = 1;
+  listener_open_ = true;
   running_workers_ = static_cast<int>(workers_.size());
   for (auto& worker : workers_) worker->Start(listener_);
   started_ = true;
@@ -629,11 +629,10 @@ void Engine::Close(uint32_t drain_ms) {
 }
 
 void Engine::OnListenerRemoved() {
-  // The last worker to let go closes the socket: from then on connects are refused.
-  if (--listener_users_ == 0) {
-    CloseSocket(listener_);
-    listener_ = kInvalidSocket;
-  }
+  // Thread 0 has let go: close the socket, so that connects are refused from now on.
+  CloseSocket(listener_);
+  listener_ = kInvalidSocket;
+  listener_open_ = false;
 }
 
 Worker* Engine::NextOwner() {

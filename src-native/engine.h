@@ -346,8 +346,8 @@ class Engine {
   // Counts a new connection against max_connections; false when full.
   bool ReserveConnection();
   void ReleaseConnection() { --open_connections_; }
-  // Every accepting thread has let go of the listener and it is closed.
-  bool ListenerClosed() const { return listener_users_.load() == 0; }
+  // Thread 0 has let go of the listener and it is closed.
+  bool ListenerClosed() const { return !listener_open_.load(); }
   // Bytes of memory holding connection data, all threads: send-queue chunks
   // and data JS has not taken yet. Above options().buffer_budget reading
   // pauses on every connection; below 3/4 of it, it resumes. Workers add
@@ -366,7 +366,7 @@ class Engine {
   EventQueue events_;
   std::vector<std::unique_ptr<Worker>> workers_;
   Socket listener_ = kInvalidSocket;
-  std::atomic<int> listener_users_{0};  // 1 while thread 0 holds the listener
+  std::atomic<bool> listener_open_{false};  // thread 0 accepts on it
   std::atomic<int> running_workers_{0};
   std::atomic<int> handovers_{0};
   std::atomic<int64_t> open_connections_{0};
