@@ -32,7 +32,7 @@ const KNOWN_METRICS = await (async () => {
   const { createServer } = require('../dist/server.js');
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  registerMetrics(registry, createServer({ handler: 'echo' }), 'backend', 'version');
+  registerMetrics(registry, createServer({ handler: 'echo' }));
   const families = await registry.getMetricsAsJSON();
   return new Set(['up', ...families.flatMap(({ name, type }) =>
     type === 'histogram' ? [`${name}_bucket`, `${name}_sum`, `${name}_count`] : [name])]);

@@ -14,7 +14,7 @@
 namespace iocptcp {
 namespace {
 
-constexpr int kRecordSize = 5;  // type, id, number, number2, err
+constexpr int kRecordSize = 6;  // type, id, number, number2, err, bytes_sent
 
 // A new Float64Array of `count` numbers, or null when the environment is going
 // (plain N-API: see DeliverEvents).
@@ -46,14 +46,20 @@ bool CallWithBatch(napi_env env, napi_value on_events, const std::vector<Event>&
     record[2] = event.number;
     record[3] = event.number2;
     record[4] = event.err;
+    record[5] = static_cast<double>(event.bytes_sent);
     napi_value extra = nullptr;
     napi_status status = napi_ok;
-    if (event.type == EventType::kOpen || event.type == EventType::kAcceptFailed) {
+    if (event.type == EventType::kOpen || event.type == EventType::kAcceptFailed || event.type == EventType::kRejected) {
       status = napi_create_string_utf8(env, event.text.data(), event.text.size(), &extra);
     } else if (event.type == EventType::kData) {
       status = napi_create_buffer_copy(env, event.data.size(), event.data.data(), nullptr, &extra);
     }
     if (status != napi_ok || (extra != nullptr && napi_set_element(env, extras, extra_count++, extra) != napi_ok)) {
+      return false;
+    }
+    if (event.type == EventType::kOpen &&
+        (napi_create_string_utf8(env, event.text2.data(), event.text2.size(), &extra) != napi_ok ||
+         napi_set_element(env, extras, extra_count++, extra) != napi_ok)) {
       return false;
     }
   }
@@ -63,8 +69,9 @@ bool CallWithBatch(napi_env env, napi_value on_events, const std::vector<Event>&
 
 // Delivers every queued event in one call: onEvents(records, extras), where
 // records is a Float64Array of kRecordSize numbers per event and extras holds,
-// in order, the remote address of each open, the error name of each failed
-// accept and the Buffer of each data event.
+// in order, the remote and local address of each open, the error name of each
+// failed accept, the remote address of each rejection and the Buffer of each
+// data event.
 //
 // Plain N-API here, not node-addon-api: while a worker thread is being
 // terminated every call fails, and node-addon-api turns a failure into an
@@ -94,6 +101,11 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod<&EngineWrap::Destroy>("destroy"),
                         InstanceMethod<&EngineWrap::Pause>("pause"),
                         InstanceMethod<&EngineWrap::Resume>("resume"),
+                        InstanceMethod<&EngineWrap::SetNoDelay>("setNoDelay"),
+                        InstanceMethod<&EngineWrap::SetKeepAlive>("setKeepAlive"),
+                        InstanceMethod<&EngineWrap::SetTimeout>("setTimeout"),
+                        InstanceMethod<&EngineWrap::Ref>("ref"),
+                        InstanceMethod<&EngineWrap::ReportRejections>("reportRejections"),
                         InstanceMethod<&EngineWrap::Ack>("ack"),
                         InstanceMethod<&EngineWrap::Close>("close"),
                         InstanceMethod<&EngineWrap::Join>("join"),
@@ -101,7 +113,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceAccessor<&EngineWrap::Backend>("backend")});
   }
 
-  // new Engine({ backend, ioThreads, handler, writeHighWater, maxConnections, idleTimeoutMs }, onEvents)
+  // new Engine({ backend, ioThreads, handler, writeHighWater, maxConnections, idleTimeoutMs,
+  //              bufferBudgetBytes, noDelay, keepAlive: [enable, idleS, intervalS, probes] }, onEvents)
   explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
     Napi::Env env = info.Env();
     if (!info[0].IsObject() || !info[1].IsFunction()) {
@@ -156,7 +169,26 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     options->idle_timeout_ms = object.Get("idleTimeoutMs").ToNumber().Int64Value();
     Napi::Value budget = object.Get("bufferBudgetBytes");
     if (!budget.IsUndefined()) options->buffer_budget = budget.ToNumber().Int64Value();
+    Napi::Value no_delay = object.Get("noDelay");
+    if (no_delay.IsBoolean()) options->no_delay = no_delay.As<Napi::Boolean>().Value();
+    Napi::Value keep_alive = object.Get("keepAlive");
+    if (keep_alive.IsArray()) options->keep_alive = ReadKeepAlive(keep_alive.As<Napi::Array>(), 0);
     return true;
+  }
+
+  // [enable, idleS, intervalS, probes] from `values` starting at `first` (validated in JS).
+  template <typename Values>
+  static KeepAlive ReadKeepAlive(const Values& values, uint32_t first) {
+    KeepAlive keep_alive;
+    auto number = [&](uint32_t i) {
+      Napi::Value value = values[first + i];
+      return value.IsNumber() ? value.As<Napi::Number>().Int32Value() : 0;
+    };
+    keep_alive.enable = number(0) != 0;
+    keep_alive.idle_s = number(1);
+    keep_alive.interval_s = number(2);
+    keep_alive.probes = number(3);
+    return keep_alive;
   }
 
   static void OnEnvCleanup(void* self) { static_cast<EngineWrap*>(self)->Shutdown(); }
@@ -228,11 +260,24 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return info.Env().Undefined();
   }
 
+  // end(id, data?, notifyDrain, cause): cause local_close, or idle_timeout from a 'timeout' listener.
   Napi::Value End(const Napi::CallbackInfo& info) {
     uint64_t id;
     std::vector<char> data;
-    if (ReadIdAndData(info, &id, &data) && Running(info.Env())) engine_->End(id, std::move(data));
+    if (ReadIdAndData(info, &id, &data) && Running(info.Env())) {
+      bool notify_drain = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
+      engine_->End(id, std::move(data), notify_drain, ReadCause(info[3], Cause::kLocalClose));
+    }
     return info.Env().Undefined();
+  }
+
+  // A cause index JS may give for its own close, else `otherwise`.
+  static Cause ReadCause(Napi::Value value, Cause otherwise) {
+    if (!value.IsNumber()) return otherwise;
+    auto cause = static_cast<Cause>(value.As<Napi::Number>().Int32Value());
+    bool allowed = cause == Cause::kLocalClose || cause == Cause::kLocalAbort || cause == Cause::kHandlerError ||
+                   cause == Cause::kIdleTimeout;
+    return allowed ? cause : otherwise;
   }
 
   // Reads the connection id argument; false after throwing a TypeError.
@@ -245,12 +290,63 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return Running(info.Env());
   }
 
-  // destroy(id, handlerError?): reset; cause handler_error when a handler failed, else local_abort.
+  // destroy(id, cause?): reset; cause local_abort unless handler_error or idle_timeout is given.
   Napi::Value Destroy(const Napi::CallbackInfo& info) {
     uint64_t id;
-    bool handler_error = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
-    if (ReadId(info, &id)) engine_->Destroy(id, handler_error ? Cause::kHandlerError : Cause::kLocalAbort);
+    if (ReadId(info, &id)) engine_->Destroy(id, ReadCause(info[1], Cause::kLocalAbort));
     return info.Env().Undefined();
+  }
+
+  // setNoDelay(id, on)
+  Napi::Value SetNoDelay(const Napi::CallbackInfo& info) {
+    uint64_t id;
+    if (ReadId(info, &id)) {
+      Command command{Command::kNoDelay};
+      command.flag = info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value();
+      engine_->Post(id, std::move(command));
+    }
+    return info.Env().Undefined();
+  }
+
+  // setKeepAlive(id, enable, idleS, intervalS, probes)
+  Napi::Value SetKeepAlive(const Napi::CallbackInfo& info) {
+    uint64_t id;
+    if (ReadId(info, &id)) {
+      Command command{Command::kKeepAlive};
+      command.keep_alive = ReadKeepAlive(info, 1);
+      engine_->Post(id, std::move(command));
+    }
+    return info.Env().Undefined();
+  }
+
+  // setTimeout(id, ms): a kTimeout event after ms without traffic; 0 = off.
+  Napi::Value SetTimeout(const Napi::CallbackInfo& info) {
+    uint64_t id;
+    if (ReadId(info, &id)) {
+      Command command{Command::kTimeout};
+      command.timeout_ms = info[1].IsNumber() ? std::max<int64_t>(0, info[1].As<Napi::Number>().Int64Value()) : 0;
+      engine_->Post(id, std::move(command));
+    }
+    return info.Env().Undefined();
+  }
+
+  // reportRejections(on): a rejected event per connection reset for maxConnections.
+  Napi::Value ReportRejections(const Napi::CallbackInfo& info) {
+    if (engine_ != nullptr) engine_->ReportRejections(info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value());
+    return info.Env().Undefined();
+  }
+
+  // ref(on): whether the engine keeps the event loop (and so the process) alive.
+  Napi::Value Ref(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (engine_ != nullptr) {
+      if (info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value()) {
+        events_.Ref(env);
+      } else {
+        events_.Unref(env);
+      }
+    }
+    return env.Undefined();
   }
 
   Napi::Value Pause(const Napi::CallbackInfo& info) {

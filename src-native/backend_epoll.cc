@@ -19,7 +19,6 @@ namespace {
 constexpr size_t kReadSize = 64 * 1024;
 constexpr int kMaxEvents = 256;
 constexpr int kAcceptsPerWakeup = 64;  // then let the other sockets have a turn
-constexpr int kAcceptBackoffMs = 100;
 
 struct EpollConn {
   uint32_t interest = 0;  // events registered with epoll
@@ -104,6 +103,7 @@ class EpollBackend final : public Backend {
     if (accept_paused_) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
     epoll_event events[kMaxEvents];
     int n = epoll_wait(epoll_fd_, events, kMaxEvents, timeout_ms);
+    worker_->OnWoken();
     for (int i = 0; i < n; ++i) Dispatch(events[i]);
     SendReady();
     if (accept_paused_ && Engine::NowMs() >= accept_resume_ms_) WatchListener();
@@ -190,7 +190,7 @@ class EpollBackend final : public Backend {
       int error = errno;
       if (error == EAGAIN || error == EWOULDBLOCK) return;
       if (error == ECONNABORTED || error == EINTR) continue;
-      worker_->OnAcceptFailed(error);
+      worker_->OnAcceptFailed(error, IsResourceError(error) ? kAcceptBackoffMs : 0);
       if (IsResourceError(error)) {
         // The listener stays readable while we have no descriptor: stop
         // watching it for a while instead of spinning on EMFILE.

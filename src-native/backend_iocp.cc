@@ -33,7 +33,6 @@ constexpr int kPendingAccepts = 16;
 constexpr size_t kReadSize = 64 * 1024;
 constexpr int kReadsPerTurn = 16;  // then other sockets get a turn
 constexpr ULONG kCompletionBatch = 128;
-constexpr int kAcceptBackoffMs = 100;
 constexpr int kAcceptRetries = 3;  // synchronous AcceptEx failures before the pause
 constexpr int kPausedCheckMs = 100;
 constexpr DWORD kAddressSpace = sizeof(sockaddr_in6) + 16;  // AcceptEx wants 16 more
@@ -181,7 +180,9 @@ class IocpBackend final : public Backend {
     if (!idle_accepts_.empty()) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
     OVERLAPPED_ENTRY entries[kCompletionBatch];
     ULONG count = 0;
-    if (GetQueuedCompletionStatusEx(port_, entries, kCompletionBatch, &count, static_cast<DWORD>(timeout_ms), FALSE)) {
+    BOOL got = GetQueuedCompletionStatusEx(port_, entries, kCompletionBatch, &count, static_cast<DWORD>(timeout_ms), FALSE);
+    worker_->OnWoken();
+    if (got) {
       for (ULONG i = 0; i < count; ++i) Dispatch(entries[i]);
     }
     RunReady();
@@ -259,7 +260,8 @@ class IocpBackend final : public Backend {
       // A client that reset before we took it is no failure of ours (Linux's
       // accept says ECONNABORTED and the caller goes on): try again at once.
       if (IsResetError(error)) continue;
-      worker_->OnAcceptFailed(error);
+      bool give_up = IsResourceError(error) || attempt + 1 == kAcceptRetries;
+      worker_->OnAcceptFailed(error, give_up ? kAcceptBackoffMs : 0);
       if (IsResourceError(error)) break;
     }
     // Out of sockets or buffers (WSAEMFILE, WSAENOBUFS), or failing again and

@@ -38,7 +38,6 @@ constexpr uint16_t kPbufRingIncremental = 2;          // IOU_PBUF_RING_INC
 constexpr uint32_t kCqeBufferMore = 1U << 4;          // IORING_CQE_F_BUF_MORE
 constexpr int kBufferGroup = 0;
 constexpr unsigned kCqeBatch = 256;
-constexpr int kAcceptBackoffMs = 100;
 // io_uring_submit failing with a full completion queue (-EBUSY) or for lack
 // of kernel memory (-EAGAIN) is retried this many times, 1 ms apart at worst.
 constexpr int kSubmitAttempts = 1000;
@@ -181,6 +180,7 @@ class UringBackend final : public Backend {
     __kernel_timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000LL};
     io_uring_cqe* cqe = nullptr;
     io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    worker_->OnWoken();
     // One queue in the kernel's order: completions are copied out and marked
     // seen before dispatching (handlers submit, and a full queue makes
     // SubmitAll take more), and newer ones only ever go in behind.
@@ -377,8 +377,9 @@ class UringBackend final : public Backend {
     if (c.res >= 0) {
       worker_->OnAccept(c.res);
     } else if (c.res != -ECANCELED) {
-      worker_->OnAcceptFailed(-c.res);
-      if (IsResourceError(-c.res) && accept_resume_ms_ == 0) {
+      bool back_off = IsResourceError(-c.res) && accept_resume_ms_ == 0;
+      worker_->OnAcceptFailed(-c.res, back_off ? kAcceptBackoffMs : 0);
+      if (back_off) {
         // Out of descriptors: a pending connection would fail again at once,
         // so stop accepting for a while instead of spinning on EMFILE.
         accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;

@@ -108,6 +108,8 @@ void Worker::Run() {
   engine_->OnWorkerStopped();
 }
 
+void Worker::OnWoken() { now_ms_ = Engine::NowMs(); }
+
 void Worker::RunCommands() {
   std::vector<Command> commands;
   wake_pending_.store(false);
@@ -142,7 +144,8 @@ void Worker::RunCommands() {
         break;
       case Command::kEnd:
         if (!conn->end_requested) Append(conn, command.data.data(), command.data.size());
-        RequestEnd(conn, Cause::kLocalClose);
+        conn->notify_drain = conn->notify_drain || command.notify_drain;
+        RequestEnd(conn, command.cause);
         break;
       case Command::kDestroy:
         Finish(conn, command.cause, true);
@@ -151,6 +154,19 @@ void Worker::RunCommands() {
       case Command::kResume:
         conn->paused = command.type == Command::kPause;
         SetReading(conn, !conn->paused);
+        break;
+      // Like node:net, a socket option that cannot be set is not an error of
+      // the connection (the server's own options were checked at listen).
+      case Command::kNoDelay:
+        SetNoDelay(conn->fd, command.flag);
+        break;
+      case Command::kKeepAlive:
+        SetKeepAlive(conn->fd, command.keep_alive);
+        break;
+      case Command::kTimeout:
+        conn->timeout_ms = command.timeout_ms;
+        conn->timeout_since_ms = now_ms_;
+        conn->timeout_reported_for = -1;
         break;
 
       default:
@@ -173,6 +189,12 @@ void Worker::Tick(int64_t now_ms) {
       Finish(conn, conn->cause, false);
     } else if (idle_ms > 0 && now_ms - conn->active_ms >= idle_ms) {
       Finish(conn, Cause::kIdleTimeout, true);
+    } else if (conn->timeout_ms > 0) {
+      int64_t silent_since = std::max(conn->active_ms, conn->timeout_since_ms);
+      if (now_ms - silent_since >= conn->timeout_ms && conn->timeout_reported_for != silent_since) {
+        conn->timeout_reported_for = silent_since;
+        Emit(Event{EventType::kTimeout, conn->id});
+      }
     }
   }
 }
@@ -255,10 +277,11 @@ Conn* Worker::Find(uint64_t id) {
   return entry.conn != nullptr && entry.generation == generation ? entry.conn : nullptr;
 }
 
-void Worker::OnAcceptFailed(int error) {
+void Worker::OnAcceptFailed(int error, int retry_in_ms) {
   Counters::Add(counters_.accept_errors, 1);
   Event failed{EventType::kAcceptFailed};
   failed.err = error;
+  failed.number = retry_in_ms;
   failed.text = ErrorName(error);
   Emit(std::move(failed));
 }
@@ -266,6 +289,12 @@ void Worker::OnAcceptFailed(int error) {
 void Worker::OnAccept(Socket fd) {
   if (!engine_->ReserveConnection()) {
     // Over --max-connections: reset at once, count it, keep serving the rest.
+    if (engine_->ReportingRejections()) {
+      Event rejected{EventType::kRejected};
+      int family = 0, port = 0;
+      if (SocketAddress(fd, true, &rejected.text, &port, &family)) rejected.number = port;
+      Emit(std::move(rejected));
+    }
     SetAbortiveClose(fd);
     CloseSocket(fd);
     Counters::Add(counters_.rejected_max_connections, 1);
@@ -309,12 +338,16 @@ void Worker::Adopt(Socket fd) {
   conn->active_ms = conn->opened_ms;
   ++live_;
   Counters::Add(counters_.accepted, 1);
-  SetNoDelay(fd);
-  if (engine_->options().handler == HandlerKind::kJs) {
+  const EngineOptions& options = engine_->options();
+  if (options.no_delay) SetNoDelay(fd, true);
+  if (options.keep_alive.enable) SetKeepAlive(fd, options.keep_alive);
+  if (options.handler == HandlerKind::kJs) {
     Event open{EventType::kOpen, conn->id};
     int family = 0, port = 0;
     SocketAddress(fd, true, &open.text, &port, &family);
     open.number = port;
+    SocketAddress(fd, false, &open.text2, &port, &family);
+    open.number2 = port;
     Emit(std::move(open));
   }
   SetReading(conn, true);
@@ -340,7 +373,7 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
       conn->in_js += static_cast<size_t>(result);
       AddBuffered(result);
       Event event{EventType::kData, conn->id};
-      event.number = static_cast<double>(conn->bytes_sent);
+      event.bytes_sent = conn->bytes_sent;
       event.data.assign(data, data + result);
       Emit(std::move(event));
     }
@@ -360,7 +393,7 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
       // JS decides, after its 'end' listeners ran, whether to end (allowHalfOpen).
       SetCause(conn, Cause::kPeerFin);
       Event end{EventType::kEnd, conn->id};
-      end.number = static_cast<double>(conn->bytes_sent);
+      end.bytes_sent = conn->bytes_sent;
       Emit(std::move(end));
     }
     return;
@@ -401,7 +434,7 @@ void Worker::SendNext(Conn* conn) {
   if (conn->notify_drain) {
     conn->notify_drain = false;
     Event drain{EventType::kDrain, conn->id};
-    drain.number = static_cast<double>(conn->bytes_sent);
+    drain.bytes_sent = conn->bytes_sent;
     Emit(std::move(drain));
   }
   SetReading(conn, true);  // backpressure released
@@ -473,6 +506,7 @@ void Worker::Finish(Conn* conn, Cause cause, bool abort, int error) {
   close.number = static_cast<double>(conn->cause);
   close.number2 = (Engine::NowMs() - conn->opened_ms) / 1000.0;
   close.err = conn->error;
+  close.bytes_sent = conn->bytes_sent;
   Emit(std::move(close));
   // Free the id at once so a stale command can never reach a later connection.
   uint32_t slot = static_cast<uint32_t>(conn->id & kSlotMask);
@@ -537,6 +571,21 @@ const char* Engine::BackendName() const {
 int Engine::Listen(const std::string& host, int port, std::string* syscall) {
   int error = OpenListener(host, port, &listener_, syscall);
   if (error != 0) return error;
+  // Try the keepalive settings on a spare socket of the listener's family: an
+  // option this system lacks fails listen() with its name instead of going
+  // unnoticed on every connection.
+  if (options_.keep_alive.enable) {
+    Socket spare = NewSocket(SocketFamily(listener_));
+    const char* option = "socket";
+    error = spare == kInvalidSocket ? LastSocketError() : SetKeepAlive(spare, options_.keep_alive, &option);
+    if (spare != kInvalidSocket) CloseSocket(spare);
+    if (error != 0) {
+      *syscall = std::string("setsockopt ") + option;
+      CloseSocket(listener_);
+      listener_ = kInvalidSocket;
+      return error;
+    }
+  }
   SocketAddress(listener_, false, &address_, &port_, &family_);
   listener_open_ = true;
   running_workers_ = static_cast<int>(workers_.size());
@@ -551,27 +600,29 @@ Worker* Engine::WorkerOf(uint64_t id) {
 }
 
 void Engine::Write(uint64_t id, std::vector<char>&& data, bool notify_drain) {
-  Worker* worker = WorkerOf(id);
-  if (worker == nullptr) return;
-  Command command{Command::kWrite, id, std::move(data)};
+  Command command{Command::kWrite, 0, std::move(data)};
   command.notify_drain = notify_drain;
-  worker->Post(std::move(command));
+  Post(id, std::move(command));
 }
 
-void Engine::End(uint64_t id, std::vector<char>&& data) {
-  if (Worker* worker = WorkerOf(id)) worker->Post(Command{Command::kEnd, id, std::move(data)});
+void Engine::End(uint64_t id, std::vector<char>&& data, bool notify_drain, Cause cause) {
+  Command command{Command::kEnd, 0, std::move(data)};
+  command.notify_drain = notify_drain;
+  command.cause = cause;
+  Post(id, std::move(command));
 }
 
 void Engine::Destroy(uint64_t id, Cause cause) {
-  if (Worker* worker = WorkerOf(id)) {
-    Command command{Command::kDestroy, id};
-    command.cause = cause;
-    worker->Post(std::move(command));
-  }
+  Command command{Command::kDestroy};
+  command.cause = cause;
+  Post(id, std::move(command));
 }
 
-void Engine::SetPaused(uint64_t id, bool paused) {
-  if (Worker* worker = WorkerOf(id)) worker->Post(Command{paused ? Command::kPause : Command::kResume, id});
+void Engine::SetPaused(uint64_t id, bool paused) { Post(id, Command{paused ? Command::kPause : Command::kResume}); }
+
+void Engine::Post(uint64_t id, Command&& command) {
+  command.id = id;
+  if (Worker* worker = WorkerOf(id)) worker->Post(std::move(command));
 }
 
 void Engine::Acknowledge(const double* pairs, size_t count) {

@@ -19,6 +19,10 @@
 
 namespace iocptcp {
 
+// After an accept fails for want of descriptors or memory, the backends wait
+// this long before accepting again rather than spin on the error.
+constexpr int kAcceptBackoffMs = 100;
+
 // Why a connection ended. Each connection gets exactly one, counted once.
 enum class Cause : uint8_t {
   kPeerFin,     // the peer's FIN came first (0-byte read)
@@ -44,19 +48,23 @@ struct EngineOptions {
   int64_t max_connections = 0;          // open connections at most; 0 = unlimited
   int64_t idle_timeout_ms = 0;          // reset connections silent this long; 0 = off
   int64_t buffer_budget = 256 << 20;    // buffered bytes of all connections above which reading pauses
+  bool no_delay = true;                 // TCP_NODELAY on accepted connections
+  KeepAlive keep_alive;                 // applied to every accepted connection
 };
 
 // What JS receives. Events are batched: see EventQueue.
 enum class EventType : uint8_t {
-  kOpen,     // id, text = remote address, number = remote port
-  // number = bytes the kernel has taken so far on kData, kEnd and kDrain:
-  // JS learns what left its write queue with the batches it gets anyway.
+  kOpen,     // id, text = remote address, number = remote port, text2 = local address, number2 = local port
+  // bytes_sent = what the kernel has taken so far on kData, kEnd, kDrain and
+  // kClose: JS learns what left its write queue with the batches it gets anyway.
   kData,     // id, data
   kEnd,      // id: the peer sent FIN
   kDrain,    // id: the send queue became empty and JS asked to hear it
   kClose,    // id, number = cause, number2 = duration in seconds, err = errno or 0
   kStopped,  // the engine has stopped: every thread has left its loop
-  kAcceptFailed,  // err = errno (or Windows error), text = its name
+  kAcceptFailed,  // err = errno (or Windows error), text = its name, number = ms until the next accept
+  kTimeout,  // id: no traffic for the connection's own timeout (JS decides what to do)
+  kRejected, // a connection reset at once for --max-connections: text = remote address, number = remote port
 };
 
 struct Event {
@@ -65,7 +73,9 @@ struct Event {
   double number = 0;
   double number2 = 0;
   int err = 0;
+  uint64_t bytes_sent = 0;
   std::string text;
+  std::string text2;
   std::vector<char> data;
 };
 
@@ -162,6 +172,9 @@ struct Conn {
   int64_t opened_ms = 0;
   int64_t active_ms = 0;          // last time bytes moved either way
   int64_t close_deadline_ms = 0;  // after our FIN, give up waiting for the peer's
+  int64_t timeout_ms = 0;         // JS's setTimeout(): report kTimeout after this much silence; 0 = off
+  int64_t timeout_since_ms = 0;   // when setTimeout() was called: silence counts from then at the earliest
+  int64_t timeout_reported_for = -1;  // the start of the silence a kTimeout was sent for: one per silence
   int ops_in_flight = 0;          // backend operations that still refer to this
   bool release_queued = false;    // in Worker's release list
   void* backend_data = nullptr;
@@ -214,14 +227,19 @@ class Engine;
 
 // A command from the JS thread to the worker that owns a connection.
 struct Command {
-  enum Type : uint8_t { kWrite, kEnd, kDestroy, kPause, kResume, kAck, kStopListening, kAdopt } type;
+  enum Type : uint8_t {
+    kWrite, kEnd, kDestroy, kPause, kResume, kAck, kStopListening, kAdopt, kNoDelay, kKeepAlive, kTimeout
+  } type;
   uint64_t id = 0;
   std::vector<char> data;
   bool notify_drain = false;
   int64_t deadline_ms = 0;  // kStopListening: when to close what is left
   Socket socket = kInvalidSocket;  // kAdopt: a connection accepted by another thread
   std::vector<uint64_t> acks;      // kAck: (id, bytes) pairs JS has taken
-  Cause cause = Cause::kLocalAbort;  // kDestroy: why
+  Cause cause = Cause::kLocalAbort;  // kDestroy, kEnd: why
+  bool flag = false;                 // kNoDelay: on
+  KeepAlive keep_alive;              // kKeepAlive
+  int64_t timeout_ms = 0;            // kTimeout; 0 = off
 };
 
 // One I/O thread: owns a backend, its connections and its counters.
@@ -236,10 +254,13 @@ class Worker {
   const char* BackendName() const { return backend_->Name(); }
   Counters& counters() { return counters_; }
 
+  // The backend's wait returned; its completions follow. Traffic is stamped
+  // with this time, so timeouts count from when bytes moved, not from before the wait.
+  void OnWoken();
   // Completions, called by the backend on this thread.
   void OnAccept(Socket fd);
-  // Accept failed (the backend backs off when IsResourceError(error)).
-  void OnAcceptFailed(int error);
+  // Accept failed; the backend accepts again in `retry_in_ms` (0 = at once).
+  void OnAcceptFailed(int error, int retry_in_ms);
   void OnListenerRemoved();
   void OnRecv(Conn* conn, const char* data, long result);  // bytes, 0 = FIN, <0 = -error
   void OnSend(Conn* conn, long result);                    // bytes, or -error
@@ -318,9 +339,13 @@ class Engine {
 
   // JS thread: commands by connection id. Ids of closed connections are ignored.
   void Write(uint64_t id, std::vector<char>&& data, bool notify_drain);
-  void End(uint64_t id, std::vector<char>&& data);
-  // Resets the connection; `cause` is kLocalAbort or kHandlerError.
+  // Sends `data` and FIN; `cause` (kLocalClose, or kIdleTimeout from a
+  // 'timeout' listener) counts unless the peer's FIN came first.
+  void End(uint64_t id, std::vector<char>&& data, bool notify_drain, Cause cause);
+  // Resets the connection; `cause` is kLocalAbort, kHandlerError or kIdleTimeout.
   void Destroy(uint64_t id, Cause cause);
+  // Per-connection socket options and timeout; one command each, not per message.
+  void Post(uint64_t id, Command&& command);
   // Stops or restarts reading a connection (JS backpressure).
   void SetPaused(uint64_t id, bool paused);
   // JS has taken `bytes` of data events of each connection: (id, bytes) pairs.
@@ -346,6 +371,10 @@ class Engine {
   // Counts a new connection against max_connections; false when full.
   bool ReserveConnection();
   void ReleaseConnection() { --open_connections_; }
+  // Whether a kRejected event goes to JS for each connection reset for
+  // max_connections (only while someone listens: a flood of them is cheap).
+  void ReportRejections(bool on) { report_rejections_.store(on, std::memory_order_relaxed); }
+  bool ReportingRejections() const { return report_rejections_.load(std::memory_order_relaxed); }
   // Thread 0 has let go of the listener and it is closed.
   bool ListenerClosed() const { return !listener_open_.load(); }
   // Bytes of memory holding connection data, all threads: send-queue chunks
@@ -367,6 +396,7 @@ class Engine {
   std::vector<std::unique_ptr<Worker>> workers_;
   Socket listener_ = kInvalidSocket;
   std::atomic<bool> listener_open_{false};  // thread 0 accepts on it
+  std::atomic<bool> report_rejections_{false};
   std::atomic<int> running_workers_{0};
   std::atomic<int> handovers_{0};
   std::atomic<int64_t> open_connections_{0};

@@ -35,7 +35,22 @@ int OpenListener(const std::string& host, int port, Socket* out, std::string* sy
 bool SocketAddress(Socket s, bool remote, std::string* address, int* port, int* family);
 // Arms SO_LINGER {1, 0} so that closing sends RST.
 void SetAbortiveClose(Socket s);
-void SetNoDelay(Socket s);
+// TCP_NODELAY on or off; 0 or the error.
+int SetNoDelay(Socket s, bool on);
+
+// TCP keepalive. Zero fields keep the system's value (Linux and Windows both
+// default to 2 hours idle); seconds, as both platforms take them.
+struct KeepAlive {
+  bool enable = false;
+  int idle_s = 0;      // silence before the first probe
+  int interval_s = 0;  // between unanswered probes
+  int probes = 0;      // unanswered probes before the connection is dropped
+};
+// Applies `keep_alive`; 0, or the first error with `option` (if given)
+// naming what failed (e.g. TCP_KEEPCNT, which Windows before 10 1703 and Wine lack).
+int SetKeepAlive(Socket s, const KeepAlive& keep_alive, const char** option = nullptr);
+// AF_INET or AF_INET6 of a bound socket.
+int SocketFamily(Socket s);
 // The peer reset the connection (ECONNRESET, EPIPE; WSAECONNRESET, ERROR_NETNAME_DELETED).
 bool IsResetError(int error);
 // Accept failed for lack of descriptors or memory: back off, keep the listener.

@@ -3,6 +3,7 @@
 #ifdef _WIN32
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mstcpip.h>
 #include <windows.h>
 #include <mutex>
 #else
@@ -126,15 +127,71 @@ bool SocketAddress(Socket s, bool remote, std::string* address, int* port, int* 
   return true;
 }
 
+int SocketFamily(Socket s) {
+  sockaddr_storage storage{};
+  socklen_t len = sizeof storage;
+  getsockname(s, reinterpret_cast<sockaddr*>(&storage), &len);
+  return storage.ss_family == AF_INET6 ? AF_INET6 : AF_INET;
+}
+
 void SetAbortiveClose(Socket s) {
   linger option{1, 0};
   setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&option), sizeof option);
 }
 
-void SetNoDelay(Socket s) {
-  int on = 1;
-  setsockopt(s, IPPROTO_TCP, TCP_NODELAY, reinterpret_cast<const char*>(&on), sizeof on);
+namespace {
+int SetIntOption(Socket s, int level, int name, int value) {
+  return setsockopt(s, level, name, reinterpret_cast<const char*>(&value), sizeof value) == 0 ? 0 : LastSocketError();
 }
+}  // namespace
+
+int SetNoDelay(Socket s, bool on) { return SetIntOption(s, IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0); }
+
+#ifdef _WIN32
+// Enable, idle time and interval in one call that every Windows has (and
+// Wine); 0 means the system's value, which this call cannot leave alone:
+// Windows' defaults are 2 hours and 1 s.
+int SetKeepAlive(Socket s, const KeepAlive& keep_alive, const char** option) {
+  const char* unused;
+  if (option == nullptr) option = &unused;
+  tcp_keepalive values{};
+  values.onoff = keep_alive.enable ? 1 : 0;
+  values.keepalivetime = keep_alive.idle_s > 0 ? keep_alive.idle_s * 1000UL : 2 * 3600 * 1000UL;
+  values.keepaliveinterval = keep_alive.interval_s > 0 ? keep_alive.interval_s * 1000UL : 1000UL;
+  DWORD returned = 0;
+  *option = "SIO_KEEPALIVE_VALS";
+  if (WSAIoctl(s, SIO_KEEPALIVE_VALS, &values, sizeof values, nullptr, 0, &returned, nullptr, nullptr) != 0) {
+    return LastSocketError();
+  }
+  // The probe count has its own option since Windows 10 1703 (Server 2019);
+  // mingw-w64's headers lack its name (16 in the Windows SDK's ws2ipdef.h).
+  constexpr int kKeepCount = 16;
+  *option = "TCP_KEEPCNT";
+  return keep_alive.enable && keep_alive.probes > 0 ? SetIntOption(s, IPPROTO_TCP, kKeepCount, keep_alive.probes) : 0;
+}
+#else
+int SetKeepAlive(Socket s, const KeepAlive& keep_alive, const char** option) {
+  const char* unused;
+  if (option == nullptr) option = &unused;
+  const struct {
+    int name;
+    const char* text;
+    int value;
+  } settings[] = {
+      {TCP_KEEPIDLE, "TCP_KEEPIDLE", keep_alive.idle_s},
+      {TCP_KEEPINTVL, "TCP_KEEPINTVL", keep_alive.interval_s},
+      {TCP_KEEPCNT, "TCP_KEEPCNT", keep_alive.probes},
+  };
+  *option = "SO_KEEPALIVE";
+  int error = SetIntOption(s, SOL_SOCKET, SO_KEEPALIVE, keep_alive.enable ? 1 : 0);
+  for (const auto& setting : settings) {
+    if (error != 0 || !keep_alive.enable) break;
+    *option = setting.text;
+    if (setting.value > 0) error = SetIntOption(s, IPPROTO_TCP, setting.name, setting.value);
+  }
+  return error;
+}
+#endif
 
 // Error codes, named the way node:net names them so JS sees one vocabulary.
 #ifdef _WIN32
@@ -143,7 +200,7 @@ void SetNoDelay(Socket s) {
   X(WSAECONNRESET, "ECONNRESET") X(WSAECONNABORTED, "ECONNABORTED") X(ERROR_NETNAME_DELETED, "ECONNRESET") \
   X(WSAETIMEDOUT, "ETIMEDOUT") X(WSAEMFILE, "EMFILE") X(WSAENOBUFS, "ENOBUFS") X(WSAEINVAL, "EINVAL")      \
   X(WSAEAFNOSUPPORT, "EAFNOSUPPORT") X(WSAHOST_NOT_FOUND, "ENOTFOUND") X(WSANO_DATA, "ENOTFOUND")          \
-  X(ERROR_NOT_ENOUGH_MEMORY, "ENOMEM") X(WSAESHUTDOWN, "EPIPE")
+  X(ERROR_NOT_ENOUGH_MEMORY, "ENOMEM") X(WSAESHUTDOWN, "EPIPE") X(WSAENOPROTOOPT, "ENOPROTOOPT")
 // WSAECONNABORTED is not among them: Windows reports it when its own TCP
 // stack gave up (retransmission or keepalive timeout), where Linux says
 // ETIMEDOUT; both are `error`.
@@ -157,7 +214,8 @@ bool IsResourceError(int error) {
 #define IOCPTCP_ERRORS(X)                                                                                       \
   X(EADDRINUSE, "EADDRINUSE") X(EADDRNOTAVAIL, "EADDRNOTAVAIL") X(EACCES, "EACCES") X(ECONNRESET, "ECONNRESET") \
   X(EPIPE, "EPIPE") X(ETIMEDOUT, "ETIMEDOUT") X(EMFILE, "EMFILE") X(ENFILE, "ENFILE") X(ENOBUFS, "ENOBUFS")     \
-  X(ENOMEM, "ENOMEM") X(EINVAL, "EINVAL") X(EAFNOSUPPORT, "EAFNOSUPPORT") X(ENOSYS, "ENOSYS") X(EPERM, "EPERM")
+  X(ENOMEM, "ENOMEM") X(EINVAL, "EINVAL") X(EAFNOSUPPORT, "EAFNOSUPPORT") X(ENOSYS, "ENOSYS") X(EPERM, "EPERM") \
+  X(ENOPROTOOPT, "ENOPROTOOPT")
 bool IsResetError(int error) { return error == ECONNRESET || error == EPIPE; }
 bool IsResourceError(int error) {
   return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;

@@ -47,6 +47,12 @@ export interface Config {
   writeHighWaterBytes: number;
   /** Bytes all connections together may buffer (send queues, data JS holds) before reading pauses everywhere. */
   bufferBudgetBytes: number;
+  /** TCP keepalive: silence before the first probe, ms (0 = keepalive off). */
+  keepAliveMs: number;
+  /** Time between unanswered keepalive probes, ms (0 = the system's). */
+  keepAliveIntervalMs: number;
+  /** Unanswered keepalive probes before a connection is dropped (0 = the system's). */
+  keepAliveProbes: number;
   /** How long a graceful shutdown waits for connections to finish, in ms. */
   drainTimeoutMs: number;
   /** Minimum level of log lines written to stdout. */
@@ -221,6 +227,21 @@ export const SETTINGS: SettingsTable = {
     description: 'Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.',
     parse: integerIn(1 << 20, 2 ** 40),
   },
+  keepAliveMs: {
+    flag: '--keepalive-ms', metavar: '<ms>', env: 'IOCP_TCP_KEEPALIVE_MS', ...fixed(0),
+    description: 'Keepalive probes after this much silence, 0 to 32767000 ms; 0 = off.',
+    parse: integerIn(0, 32_767_000),
+  },
+  keepAliveIntervalMs: {
+    flag: '--keepalive-interval-ms', metavar: '<ms>', env: 'IOCP_TCP_KEEPALIVE_INTERVAL_MS', ...fixed(0),
+    description: 'Between unanswered probes, 0 to 32767000 ms; 0 = system default.',
+    parse: integerIn(0, 32_767_000),
+  },
+  keepAliveProbes: {
+    flag: '--keepalive-probes', metavar: '<n>', env: 'IOCP_TCP_KEEPALIVE_PROBES', ...fixed(0),
+    description: 'Unanswered probes before a connection is dropped, 0 to 127; 0 = default.',
+    parse: integerIn(0, 127),
+  },
   drainTimeoutMs: {
     flag: '--drain-timeout-ms', metavar: '<ms>', env: 'IOCP_TCP_DRAIN_TIMEOUT_MS', ...fixed(10000),
     description: 'Graceful shutdown deadline in ms, 0 to 3600000.',
@@ -347,6 +368,12 @@ export function parseConfig(
   const config: Partial<Config> = {};
   for (const key of KEYS) {
     setField(config, key, resolveSetting(key, flags.get(key), env, ctx));
+  }
+  // Probe settings without keepalive would be ignored in silence.
+  for (const key of ['keepAliveIntervalMs', 'keepAliveProbes'] as const) {
+    if (config[key]! > 0 && config.keepAliveMs === 0) {
+      throw new ConfigError(`${SETTINGS[key].flag} (${SETTINGS[key].env}) needs ${SETTINGS.keepAliveMs.flag}: keepalive is off`);
+    }
   }
   return { kind: 'config', config: config as Config };
 }

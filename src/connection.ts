@@ -3,7 +3,7 @@
  * 'drain' and 'close' events; write() returns false above the high-water mark.
  */
 import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
-import type { NativeEngine } from './native';
+import type { KeepAliveSeconds, NativeEngine } from './native';
 import { TypedEventEmitter } from './typed-emitter';
 
 /** Why a connection ended; see the README's metrics table. */
@@ -25,10 +25,38 @@ export interface CloseInfo {
   durationSeconds: number;
 }
 
-/** Settings a Connection takes from its server. */
-export interface ConnectionSettings {
+/** What a Connection needs from its server. */
+export interface ConnectionContext {
+  engine: NativeEngine;
   allowHalfOpen: boolean;
   writeHighWaterBytes: number;
+  /** The engine's index of a cause, for the closes JS asks for. */
+  causeIndex(cause: DisconnectCause): number;
+  /** A listener of the connection threw or rejected. */
+  onHandlerError(connection: Connection, err: unknown): void;
+}
+
+/** One end of a connection. */
+export interface Endpoint {
+  address: string;
+  port: number;
+}
+
+/** node:net's names for the state of a connection (see {@link Connection.readyState}). */
+export type ReadyState = 'open' | 'readOnly' | 'writeOnly' | 'closed';
+
+/** More keepalive settings than node:net offers; see {@link Connection.setKeepAlive}. */
+export interface KeepAliveProbes {
+  /** Milliseconds between unanswered probes, rounded up to whole seconds (0 = system default). */
+  interval?: number;
+  /** Unanswered probes before the connection is dropped (0 = system default). */
+  count?: number;
+}
+
+/** A write callback's error: the connection closed before these bytes reached the kernel. */
+export interface ConnectionClosedError extends IocpTcpError {
+  /** Why the connection closed. */
+  readonly disconnectCause: DisconnectCause;
 }
 
 /** The events of a {@link Connection} and what their listeners receive. */
@@ -39,51 +67,62 @@ export interface ConnectionEvents {
   end: [];
   /** Unsent bytes fell below the high-water mark after write() returned false. */
   drain: [];
+  /** No traffic either way for the time given to setTimeout(); the connection stays open. */
+  timeout: [];
   /** The connection is fully closed; why, and after how long. */
   close: [info: CloseInfo];
 }
 
+type WriteCallback = (err?: Error | null) => void;
+
 /**
  * A connection accepted by a {@link Server}; its events are {@link ConnectionEvents}.
+ * Iterable: `for await (const chunk of connection)` reads with backpressure.
  */
 export class Connection extends TypedEventEmitter<ConnectionEvents> {
   /** Engine id; never reused for another connection. */
   readonly id: number;
   readonly remoteAddress: string;
   readonly remotePort: number;
+  /** `'IPv6'` for an IPv6 peer (an IPv4 peer of a `::` listener shows as `::ffff:a.b.c.d`), else `'IPv4'`. */
+  readonly remoteFamily: 'IPv4' | 'IPv6';
+  /** The server's address this connection reached. */
+  readonly localAddress: string;
+  readonly localPort: number;
+  #context: ConnectionContext;
   #bytesRead = 0;
   #bytesWritten = 0;
-  #ended = false;
-  #closed = false;
-  #engine: NativeEngine;
-  #settings: ConnectionSettings;
-  #onHandlerError: (err: unknown) => void;
   #bytesSent = 0;
+  #ended = false;  // end() or destroy() called
+  #destroyed = false;
+  #peerEnded = false;
+  #closed = false;
+  #userPaused = false;
+  #closeCause: DisconnectCause = 'local_abort';  // set before #closed
   #needDrain = false;
+  #timeout = 0;
+  #inTimeout = false;  // a 'timeout' listener runs: its end()/destroy() counts as idle_timeout
+  // write()/end() callbacks, each waiting for bytesSent to reach its offset.
+  #callbacks: Array<{ offset: number; callback: WriteCallback }> = [];
+  #reader: Reader | undefined;  // a for-await loop reading this connection
 
   /** @internal Created by the server for each accepted connection. */
-  constructor(
-    engine: NativeEngine,
-    id: number,
-    remoteAddress: string,
-    remotePort: number,
-    settings: ConnectionSettings,
-    onHandlerError: (err: unknown) => void,
-  ) {
+  constructor(context: ConnectionContext, id: number, remote: Endpoint, local: Endpoint) {
     // An async listener that rejects is a handler error like a throw, not an
     // unhandled rejection that ends the process.
     super({ captureRejections: true });
-    this.#engine = engine;
+    this.#context = context;
     this.id = id;
-    this.remoteAddress = remoteAddress;
-    this.remotePort = remotePort;
-    this.#settings = settings;
-    this.#onHandlerError = onHandlerError;
+    this.remoteAddress = remote.address;
+    this.remotePort = remote.port;
+    this.remoteFamily = remote.address.includes(':') ? 'IPv6' : 'IPv4';
+    this.localAddress = local.address;
+    this.localPort = local.port;
   }
 
   /** @internal EventEmitter calls this when a listener's promise rejects. */
   [Symbol.for('nodejs.rejection')](err: unknown): void {
-    this.#onHandlerError(err);
+    this.#context.onHandlerError(this, err);
   }
 
   /** Bytes received so far. */
@@ -108,92 +147,364 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
 
   /** Bytes written but not yet handed to the kernel (as far as JS knows). */
   get writableLength(): number {
-    return this.bytesWritten - this.#bytesSent;
+    return this.#bytesWritten - this.#bytesSent;
+  }
+
+  /**
+   * As node:net: `'open'`; `'readOnly'` after end() (the peer may still
+   * send); `'writeOnly'` after the peer's FIN (allowHalfOpen); `'closed'`.
+   */
+  get readyState(): ReadyState {
+    if (this.#closed || this.#destroyed || (this.#ended && this.#peerEnded)) return 'closed';
+    if (this.#ended) return 'readOnly';
+    return this.#peerEnded ? 'writeOnly' : 'open';
+  }
+
+  /** The idle time set by setTimeout() in ms (0 = none). */
+  get timeout(): number {
+    return this.#timeout;
   }
 
   /**
    * Queues `data` for sending. Returns false when the unsent bytes reach the
-   * high-water mark: wait for 'drain' before writing more. After the
-   * connection closed the data is dropped and false is returned ('close' has
-   * told why); after end() it throws ERR_IOCP_TCP_WRITE_AFTER_END.
+   * high-water mark: wait for 'drain' before writing more. `callback` runs
+   * once these bytes are handed to the kernel, or with an error (code
+   * ERR_IOCP_TCP_CONNECTION_CLOSED, `disconnectCause`) if the connection
+   * closes first. After the connection closed the data is dropped and false
+   * is returned; after end() it throws ERR_IOCP_TCP_WRITE_AFTER_END.
    */
-  write(data: string | Uint8Array, encoding?: BufferEncoding): boolean {
+  write(data: string | Uint8Array, callback?: WriteCallback): boolean;
+  write(data: string | Uint8Array, encoding?: BufferEncoding, callback?: WriteCallback): boolean;
+  write(data: string | Uint8Array, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (typeof encoding === 'function') [encoding, callback] = [undefined, encoding];
     const bytes = toBuffer(data, encoding);
-    if (this.#closed) return false;
-    if (this.ended) throw new IocpTcpError(ERROR_CODES.WRITE_AFTER_END, 'write() after end()');
+    checkCallback(callback);
+    if (this.#closed) {
+      if (callback) process.nextTick(callback, this.#closedError());
+      return false;
+    }
+    if (this.#ended) throw new IocpTcpError(ERROR_CODES.WRITE_AFTER_END, 'write() after end()');
     this.#bytesWritten += bytes.length;
-    const full = this.writableLength >= this.#settings.writeHighWaterBytes;
+    const full = this.writableLength >= this.#context.writeHighWaterBytes;
     if (full) this.#needDrain = true;
-    this.#engine.write(this.id, bytes, full);
+    if (callback) this.#callbacks.push({ offset: this.#bytesWritten, callback });
+    this.#context.engine.write(this.id, bytes, full || callback !== undefined);
     return !full;
   }
 
-  /** Sends `data` (if any) and then FIN; the connection closes after the peer's FIN. */
-  end(data?: string | Uint8Array, encoding?: BufferEncoding): void {
+  /**
+   * Sends `data` (if any) and then FIN; the connection closes after the
+   * peer's FIN. `callback` runs once everything written is handed to the
+   * kernel (or with an error, as for write()). A second end() only adds its
+   * callback; with data it throws ERR_IOCP_TCP_WRITE_AFTER_END, as write().
+   */
+  end(callback?: WriteCallback): void;
+  end(data: string | Uint8Array, callback?: WriteCallback): void;
+  end(data: string | Uint8Array, encoding?: BufferEncoding, callback?: WriteCallback): void;
+  end(
+    data?: string | Uint8Array | WriteCallback,
+    encoding?: BufferEncoding | WriteCallback,
+    callback?: WriteCallback,
+  ): void {
+    if (typeof data === 'function') [data, encoding, callback] = [undefined, undefined, data];
+    if (typeof encoding === 'function') [encoding, callback] = [undefined, encoding];
     const bytes = data === undefined ? undefined : toBuffer(data, encoding);
-    if (this.ended || this.closed) return;
+    checkCallback(callback);
+    if (this.#closed) {
+      if (callback) process.nextTick(callback, this.#closedError());
+      return;
+    }
+    if (this.#destroyed) {
+      if (callback) this.#callbacks.push({ offset: Infinity, callback });  // fails at the close
+      return;
+    }
+    if (this.#ended) {
+      if (bytes !== undefined && bytes.length > 0) throw new IocpTcpError(ERROR_CODES.WRITE_AFTER_END, 'end(data) after end()');
+      if (callback) {
+        this.#callbacks.push({ offset: this.#bytesWritten, callback });
+        this.#context.engine.end(this.id, undefined, true);  // a drain event when all has left
+      }
+      return;
+    }
     this.#ended = true;
     if (bytes !== undefined) this.#bytesWritten += bytes.length;
-    this.#engine.end(this.id, bytes);
+    if (callback) this.#callbacks.push({ offset: this.#bytesWritten, callback });
+    const cause = this.#inTimeout ? this.#context.causeIndex('idle_timeout') : undefined;
+    this.#context.engine.end(this.id, bytes, callback !== undefined, cause);
   }
 
   /** Stops reading from the peer (its sends then back up in TCP) until resume(). */
   pause(): void {
-    if (!this.closed) this.#engine.pause(this.id);
+    this.#userPaused = true;
+    this.#followPause();
   }
 
-  /** Reads from the peer again after pause(). */
+  /** Reads from the peer again after pause() (a for-await loop that is behind keeps it paused). */
   resume(): void {
-    if (!this.closed) this.#engine.resume(this.id);
+    this.#userPaused = false;
+    this.#followPause();
   }
 
-  /** Closes at once with RST, dropping unsent data (cause `local_abort`). */
+  // The engine reads while neither the handler nor a lagging for-await loop paused it.
+  #followPause(): void {
+    if (this.#closed) return;
+    if (this.#userPaused || this.#reader?.paused) {
+      this.#context.engine.pause(this.id);
+    } else {
+      this.#context.engine.resume(this.id);
+    }
+  }
+
+  /**
+   * Closes at once with RST, dropping unsent data (cause `local_abort`;
+   * `idle_timeout` when called from a 'timeout' listener).
+   */
   destroy(): void {
-    this.#abort(false);
+    this.#abort(this.#inTimeout ? 'idle_timeout' : 'local_abort');
   }
 
   /** @internal A listener failed: reset, cause `handler_error`. */
   destroyForHandlerError(): void {
-    this.#abort(true);
+    this.#abort('handler_error');
   }
 
-  #abort(handlerError: boolean): void {
-    if (this.closed) return;
+  #abort(cause: DisconnectCause): void {
+    if (this.#closed || this.#destroyed) return;
     this.#ended = true;
-    this.#engine.destroy(this.id, handlerError);
+    this.#destroyed = true;
+    this.#context.engine.destroy(this.id, this.#context.causeIndex(cause));
   }
 
-  // Every data, end and drain event says how many bytes the kernel has taken,
-  // so writableLength follows the real queue, not only after a 'drain'.
+  /**
+   * TCP_NODELAY: true (the server's default, see the `noDelay` option) sends
+   * each write at once; false lets the kernel coalesce small writes (Nagle).
+   */
+  setNoDelay(noDelay = true): this {
+    if (!this.#closed) this.#context.engine.setNoDelay(this.id, Boolean(noDelay));
+    return this;
+  }
+
+  /**
+   * TCP keepalive, as node:net's `setKeepAlive(enable, initialDelay)`, plus
+   * what node:net cannot set: the interval between unanswered probes and
+   * their count. Times in ms, rounded up to whole seconds (what Linux and
+   * Windows take); 0 keeps the system's value.
+   */
+  setKeepAlive(enable = false, initialDelay = 0, probes: KeepAliveProbes = {}): this {
+    const seconds = keepAliveSeconds(Boolean(enable), initialDelay, probes.interval ?? 0, probes.count ?? 0);
+    if (!this.#closed) this.#context.engine.setKeepAlive(this.id, ...seconds);
+    return this;
+  }
+
+  /**
+   * Emits 'timeout' after `ms` without traffic either way (checked every
+   * 100 ms), counted from the last traffic or from this call, whichever is
+   * later; 0 turns it off. As in node:net the connection stays open: the
+   * listener decides (calling setTimeout() again there arms the next one).
+   * An end() or destroy() in a 'timeout' listener counts as cause `idle_timeout`.
+   */
+  setTimeout(ms: number, callback?: () => void): this {
+    if (typeof ms !== 'number' || !(ms >= 0 && ms <= MAX_TIMEOUT_MS)) {
+      throw invalidArg(`timeout must be a number from 0 to ${MAX_TIMEOUT_MS} ms`);
+    }
+    ms = Math.ceil(ms);
+    if (callback !== undefined) {
+      if (typeof callback !== 'function') throw invalidArg('callback must be a function');
+      // As node:net: setTimeout(0, callback) takes that listener away.
+      if (ms === 0) this.off('timeout', callback);
+      else this.once('timeout', callback);
+    }
+    this.#timeout = ms;
+    if (!this.#closed) this.#context.engine.setTimeout(this.id, ms);
+    return this;
+  }
+
+  /**
+   * Reads the connection chunk by chunk. The connection is paused while
+   * `writeHighWaterBytes` wait unread in the iterator. The loop ends after the
+   * peer's FIN, or when this side closed it; a close for any other cause
+   * (peer_reset, idle_timeout, shutdown, ...) throws
+   * ERR_IOCP_TCP_CONNECTION_CLOSED. Leaving the loop early (break, throw)
+   * before the peer's FIN destroys the connection, as node:net's iterator does.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
+    if (this.#reader) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the connection is already being iterated');
+    // Started after the peer's FIN or the close: there is nothing more to read.
+    const reader: Reader = { queue: [], queued: 0, paused: false, endPending: false, done: this.#peerEnded || this.#closed };
+    if (this.#closed && !QUIET_CLOSES.has(this.#closeCause)) reader.failure = this.#closedError('while reading');
+    this.#reader = reader;
+    let complete = false;
+    try {
+      for (;;) {
+        while (reader.queue.length === 0 && !reader.done) await new Promise<void>((resolve) => (reader.wake = resolve));
+        reader.wake = undefined;
+        const chunk = reader.queue.shift();
+        if (chunk === undefined) break;
+        reader.queued -= chunk.length;
+        if (reader.paused && reader.queued < this.#context.writeHighWaterBytes) {
+          reader.paused = false;
+          this.#followPause();
+        }
+        yield chunk;
+      }
+      if (reader.failure) throw reader.failure;
+      complete = true;
+    } finally {
+      this.#reader = undefined;
+      if (reader.paused) this.#followPause();
+      // The peer's FIN waited behind the chunks the loop had not taken yet.
+      if (reader.endPending && !this.#closed) this.#guarded(() => this.#emitEnd());
+      // Left early (break, return or a throw in the loop) while the peer still
+      // sends and nothing ended it: as node:net, destroy. A moment later, so
+      // that a throw in the loop is counted as the handler error it is.
+      if (!complete && !reader.failure && !reader.done) {
+        setImmediate(() => {
+          if (!this.#ended) this.destroy();
+        });
+      }
+    }
+  }
+
+  #closedError(when = 'before the data was sent'): ConnectionClosedError {
+    const err = new IocpTcpError(ERROR_CODES.CONNECTION_CLOSED, `the connection closed (${this.#closeCause}) ${when}`);
+    return Object.assign(err, { disconnectCause: this.#closeCause });
+  }
+
+  // Every data, end, drain and close event says how many bytes the kernel has
+  // taken, so writableLength follows the real queue and write callbacks run.
+  #sent(bytesSent: number): void {
+    this.#bytesSent = bytesSent;
+    while (this.#callbacks.length > 0 && this.#callbacks[0].offset <= bytesSent) {
+      const { callback } = this.#callbacks.shift()!;
+      this.#guarded(() => callback());
+    }
+  }
+
   /** @internal */
   handleData(data: Buffer, bytesSent: number): void {
-    this.#bytesSent = bytesSent;
+    this.#sent(bytesSent);
     this.#bytesRead += data.length;
+    const reader = this.#reader;
+    if (reader) {
+      reader.queue.push(data);
+      reader.queued += data.length;
+      if (reader.queued >= this.#context.writeHighWaterBytes && !reader.paused) {
+        reader.paused = true;
+        this.#followPause();
+      }
+      reader.wake?.();
+    }
     this.emit('data', data);
   }
 
   /** @internal */
   handleEnd(bytesSent: number): void {
-    this.#bytesSent = bytesSent;
+    this.#sent(bytesSent);
+    this.#peerEnded = true;
+    const reader = this.#reader;
+    if (reader) {
+      reader.done = true;
+      reader.wake?.();
+      // As a node:net stream: 'end' (and the automatic end()) once the loop has taken every chunk.
+      if (reader.queue.length > 0) {
+        reader.endPending = true;
+        return;
+      }
+    }
+    this.#emitEnd();
+  }
+
+  #emitEnd(): void {
     this.emit('end');
-    if (!this.#settings.allowHalfOpen) this.end();
+    if (!this.#context.allowHalfOpen) this.end();
+  }
+
+  // A listener run outside the server's dispatch: its failure is a handler error all the same.
+  #guarded(run: () => void): void {
+    try {
+      run();
+    } catch (err) {
+      this.#context.onHandlerError(this, err);
+    }
   }
 
   /** @internal */
   handleDrain(bytesSent: number): void {
-    this.#bytesSent = bytesSent;
-    if (this.#needDrain && this.writableLength < this.#settings.writeHighWaterBytes) {
+    this.#sent(bytesSent);
+    if (this.#needDrain && this.writableLength < this.#context.writeHighWaterBytes) {
       this.#needDrain = false;
       this.emit('drain');
     }
   }
 
   /** @internal */
-  handleClose(info: CloseInfo): void {
+  handleTimeout(): void {
+    this.#inTimeout = true;
+    try {
+      this.emit('timeout');
+    } finally {
+      this.#inTimeout = false;
+    }
+  }
+
+  /** @internal */
+  handleClose(info: CloseInfo, bytesSent: number): void {
     this.#ended = true;
     this.#closed = true;
+    this.#closeCause = info.cause;
+    const reader = this.#reader;
+    if (reader) {
+      // The loop gets the chunks it has not taken, then ends; or fails if the connection was cut off.
+      reader.endPending = false;  // no 'end' after 'close'
+      if (!reader.done && !QUIET_CLOSES.has(info.cause)) reader.failure = this.#closedError('while reading');
+      reader.done = true;
+      reader.wake?.();
+    }
+    this.#sent(bytesSent);
+    // Callbacks of bytes the kernel never took learn why.
+    for (const { callback } of this.#callbacks.splice(0)) {
+      const err = this.#closedError();
+      this.#guarded(() => callback(err));
+    }
     this.emit('close', info);
   }
+}
+
+/** The largest setTimeout() (24.8 days, as for JS timers). */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** Keepalive limits Linux sets (Windows allows more): seconds of idle time and interval, probes. */
+export const KEEPALIVE_LIMITS = { seconds: 32767, count: 127 } as const;
+
+/** Validates keepalive settings in ms and converts them to what the engine takes. */
+export function keepAliveSeconds(enable: boolean, idleMs: number, intervalMs: number, count: number): KeepAliveSeconds {
+  const toSeconds = (name: string, ms: number): number => {
+    const maxMs = KEEPALIVE_LIMITS.seconds * 1000;
+    if (typeof ms !== 'number' || !(ms >= 0 && ms <= maxMs)) throw invalidArg(`${name} must be a number from 0 to ${maxMs} ms`);
+    return Math.ceil(ms / 1000);
+  };
+  if (!Number.isSafeInteger(count) || count < 0 || count > KEEPALIVE_LIMITS.count) {
+    throw invalidArg(`keepalive probe count must be an integer from 0 to ${KEEPALIVE_LIMITS.count}`);
+  }
+  return [enable ? 1 : 0, toSeconds('keepalive initial delay', idleMs), toSeconds('keepalive interval', intervalMs), count];
+}
+
+/** The state of a for-await loop over a connection. */
+interface Reader {
+  queue: Buffer[];
+  queued: number;
+  paused: boolean;  // the loop paused the connection: it is behind by the high-water mark
+  endPending: boolean;  // the peer's FIN came; 'end' waits until the queue is taken
+  done: boolean;  // nothing more will be queued
+  failure?: Error;
+  wake?: () => void;
+}
+
+// Closes after which a reader has had all there was: the peer's FIN, or this side's own close.
+const QUIET_CLOSES: ReadonlySet<DisconnectCause> = new Set(['peer_fin', 'local_close', 'local_abort']);
+
+function checkCallback(callback: unknown): void {
+  if (callback !== undefined && typeof callback !== 'function') throw invalidArg('callback must be a function');
 }
 
 function toBuffer(data: string | Uint8Array, encoding?: BufferEncoding): Buffer {

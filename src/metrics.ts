@@ -3,9 +3,13 @@
  * live natively; one snapshot is read per scrape and turned into counter
  * increments, so every value in a scrape comes from the same instant.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import type { Histogram, Registry } from 'prom-client';
 
 import type { DisconnectCause } from './connection';
+import { invalidArg } from './errors';
 import type { ServerStats } from './server';
 
 export const METRIC_NAMES = {
@@ -53,19 +57,132 @@ export interface MetricsSource {
   stats(): ServerStats;
   readonly maxConnections: number;
   readonly draining: boolean;
+  /** The backend that runs; undefined before listen() (iocp_tcp_info then says `none`). */
+  readonly backend: string | undefined;
   on(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
+  off(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
 }
 
+/** Options of {@link registerMetrics}. */
+export interface MetricsOptions {
+  /**
+   * Value of a `server` label on every series. Needed to put several servers
+   * on one registry: either one server without it, or any number, each with
+   * its own name.
+   */
+  server?: string;
+}
+
+/** This package's version, for iocp_tcp_info. */
+export const VERSION: string = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
+
+/** One registered server and what its counters have shown so far. */
+interface Member {
+  source: MetricsSource;
+  labels: Record<string, string>;  // {} or { server }
+  snapshot: () => ServerStats;
+  shown: Map<string, number>;  // series key -> native total already added
+  removers: (() => void)[];  // take this server's counter series away
+}
+
+/** The iocp-tcp metrics of one registry and the servers they read. */
+interface Group {
+  named: boolean;
+  members: Member[];
+  duration: Histogram;
+}
+
+const groups = new WeakMap<Registry, Group>();
+
 /**
- * Registers the iocp-tcp metrics for `source` on `registry`. `backend` and
- * `version` label `iocp_tcp_info`.
+ * Registers the iocp-tcp metrics of `source` (a {@link Server}) on `registry`;
+ * the backend and version labels of `iocp_tcp_info` come from the server and
+ * this package. For several servers on one registry give each a
+ * `{ server: name }`: every series then carries that label. Returns a function
+ * that takes this server's series off the registry again.
  */
-export function registerMetrics(registry: Registry, source: MetricsSource, backend: string, version: string): void {
-  const snapshot = scrapeSnapshot(source);
+export function registerMetrics(registry: Registry, source: MetricsSource, options: MetricsOptions = {}): () => void {
+  if (typeof options !== 'object' || options === null) {
+    throw invalidArg('registerMetrics(registry, server[, { server }]): the backend and version now come from the server');
+  }
+  const { server } = options;
+  if (server !== undefined && (typeof server !== 'string' || server === '')) throw invalidArg('server must be a non-empty string');
+  let group = groups.get(registry);
+  // A registry cleared by its owner has lost our metrics: start again.
+  if (group && registry.getSingleMetric(METRIC_NAMES.accepted) === undefined) group = undefined;
+  if (group) {
+    if (group.members.some((member) => member.source === source)) throw invalidArg('this server\'s metrics are already on this registry');
+    if (!group.named || server === undefined) {
+      throw invalidArg('iocp-tcp metrics are already on this registry: to register several servers, give each { server: name }');
+    }
+    if (group.members.some((member) => member.labels.server === server)) throw invalidArg(`a server named ${server} is already on this registry`);
+  } else {
+    group = createMetrics(registry, server !== undefined);
+    groups.set(registry, group);
+  }
+  const labels: Record<string, string> = server === undefined ? {} : { server };
+  const member: Member = { source, labels, snapshot: scrapeSnapshot(source), shown: new Map(), removers: [] };
+  const { members, duration } = group;
+  members.push(member);
+  const observe = (_cause: DisconnectCause, seconds: number): void => duration.observe(labels, seconds);
+  source.on('disconnect', observe);
+  return () => {
+    const at = members.indexOf(member);
+    if (at === -1) return;
+    members.splice(at, 1);
+    source.off('disconnect', observe);
+    for (const remove of member.removers) remove();
+    if (server !== undefined) duration.remove(labels);
+  };
+}
+
+/** The native total of one labelled series of a counter. */
+interface Sample {
+  labels?: Record<string, string>;
+  value: number;
+}
+
+function createMetrics(registry: Registry, named: boolean): Group {
+  // Loaded here, not at import: an app that never registers metrics needs no prom-client.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Counter, Gauge, Histogram } = require('prom-client') as typeof import('prom-client');
+  const members: Member[] = [];
   const registers = [registry];
-  const atRegistration = source.stats();
+  const withServer = (labelNames: string[]): string[] => (named ? ['server', ...labelNames] : labelNames);
+  // A counter that follows native totals: each scrape adds what a total grew;
+  // a series appears at 0 from the first scrape that knows it.
   const counter = (name: string, help: string, labelNames: string[], read: (stats: ServerStats) => Sample[]): void => {
-    followCounter(registers, snapshot, name, help, labelNames, read, atRegistration);
+    new Counter({
+      name,
+      help,
+      labelNames: withServer(labelNames),
+      registers,
+      collect() {
+        for (const member of members) {
+          for (const { labels = {}, value } of read(member.snapshot())) {
+            const key = `${name}${JSON.stringify(labels)}`;
+            const series = { ...member.labels, ...labels };
+            if (!member.shown.has(key)) member.removers.push(() => this.remove(series));
+            this.inc(series, Math.max(0, value - (member.shown.get(key) ?? 0)));
+            member.shown.set(key, value);
+          }
+        }
+      },
+    });
+  };
+  const gauge = (name: string, help: string, labelNames: string[], read: (member: Member) => Sample[]): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: withServer(labelNames),
+      registers,
+      collect() {
+        this.reset();  // a series no server reports any more (one unregistered, an old backend) must not linger
+        for (const member of members) {
+          for (const { labels = {}, value } of read(member)) this.set({ ...member.labels, ...labels }, value);
+        }
+      },
+    });
   };
   counter(METRIC_NAMES.accepted, 'TCP connections accepted.', [], (s) => [{ value: s.accepted }]);
   counter(METRIC_NAMES.acceptErrors, 'Failed accepts (descriptor or memory exhaustion, ...).', [], (s) => [
@@ -81,95 +198,30 @@ export function registerMetrics(registry: Registry, source: MetricsSource, backe
     (s) => [{ value: s.recvBuffersExhausted }]);
   counter(METRIC_NAMES.overBudget, 'Time spent with reading paused because buffered bytes passed --buffer-budget-bytes.', [],
     (s) => [{ value: s.overBudgetSeconds }]);
-  new Gauge({
-    name: METRIC_NAMES.buffered,
-    help: 'Memory holding connection data: send queues and data JS has not taken.',
-    registers,
-    collect() {
-      this.set(snapshot().bufferedBytes);
-    },
-  });
   counter(METRIC_NAMES.threadAccepted, 'Connections each I/O thread has taken (they are handed out in turn).', ['thread'], (s) =>
     s.threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.accepted })));
-  new Gauge({
-    name: METRIC_NAMES.threadActive,
-    help: 'Open connections of each I/O thread.',
-    labelNames: ['thread'],
-    registers,
-    collect() {
-      snapshot().threads.forEach((thread, i) => this.set({ thread: String(i) }, thread.open));
-    },
+  gauge(METRIC_NAMES.buffered, 'Memory holding connection data: send queues and data JS has not taken.', [],
+    (m) => [{ value: m.snapshot().bufferedBytes }]);
+  gauge(METRIC_NAMES.threadActive, 'Open connections of each I/O thread.', ['thread'], (m) =>
+    m.snapshot().threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.open })));
+  gauge(METRIC_NAMES.active, 'Open connections: accepted minus disconnects.', [], (m) => {
+    const s = m.snapshot();
+    return [{ value: s.accepted - DISCONNECT_CAUSES.reduce((sum, cause) => sum + s.disconnects[cause], 0) }];
   });
-
-  new Gauge({
-    name: METRIC_NAMES.active,
-    help: 'Open connections: accepted minus disconnects.',
-    registers,
-    collect() {
-      const s = snapshot();
-      this.set(s.accepted - DISCONNECT_CAUSES.reduce((sum, cause) => sum + s.disconnects[cause], 0));
-    },
-  });
-  new Gauge({
-    name: METRIC_NAMES.max,
-    help: 'The connection limit (--max-connections); 0 = unlimited.',
-    registers,
-    collect() {
-      this.set(source.maxConnections);
-    },
-  });
-  new Gauge({
-    name: METRIC_NAMES.draining,
-    help: '1 while a graceful stop drains open connections, else 0.',
-    registers,
-    collect() {
-      this.set(source.draining ? 1 : 0);
-    },
-  });
+  gauge(METRIC_NAMES.max, 'The connection limit (--max-connections); 0 = unlimited.', [],
+    (m) => [{ value: m.source.maxConnections }]);
+  gauge(METRIC_NAMES.draining, '1 while a graceful stop drains open connections, else 0.', [],
+    (m) => [{ value: m.source.draining ? 1 : 0 }]);
+  gauge(METRIC_NAMES.info, 'Always 1; labels say what runs.', ['backend', 'version'],
+    (m) => [{ labels: { backend: m.source.backend ?? 'none', version: VERSION }, value: 1 }]);
   const duration = new Histogram({
     name: METRIC_NAMES.duration,
     help: 'Lifetime of closed connections.',
+    labelNames: withServer([]),
     buckets: DURATION_BUCKETS,
     registers,
   });
-  source.on('disconnect', (_cause, seconds) => duration.observe(seconds));
-  new Gauge({ name: METRIC_NAMES.info, help: 'Always 1; labels say what runs.', labelNames: ['backend', 'version'], registers })
-    .set({ backend, version }, 1);
-}
-
-/** The native total of one labelled series of a counter. */
-interface Sample {
-  labels?: Record<string, string>;
-  value: number;
-}
-
-// A counter that follows native totals: each scrape adds what a total grew.
-// The series of `initial` are shown at 0 from the first scrape.
-function followCounter(
-  registers: Registry[],
-  snapshot: () => ServerStats,
-  name: string,
-  help: string,
-  labelNames: string[],
-  read: (stats: ServerStats) => Sample[],
-  initial: ServerStats,
-): void {
-  const last = new Map<string, number>();
-  const counter = new Counter({
-    name,
-    help,
-    labelNames,
-    registers,
-    collect() {
-      for (const { labels = {}, value } of read(snapshot())) {
-        const key = JSON.stringify(labels);
-        // inc(0) shows a series that appears later (a thread's) at once.
-        this.inc(labels, Math.max(0, value - (last.get(key) ?? 0)));
-        last.set(key, value);
-      }
-    },
-  });
-  for (const { labels = {} } of read(initial)) counter.inc(labels, 0);
+  return { named, members, duration };
 }
 
 // prom-client calls every metric's collect() in one synchronous pass per

@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 
 /** Event types in the records the engine delivers, as numbered in engine.h. */
-export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6 } as const;
+export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8 } as const;
 
-/** Numbers per event record: type, id, number, number2, errno. */
-export const RECORD_SIZE = 5;
+/** Numbers per event record: type, id, number, number2, errno, bytes sent (data, end, drain, close). */
+export const RECORD_SIZE = 6;
 
 /**
  * Positions in the Float64Array returned by `stats()`; disconnects by cause
@@ -35,16 +35,30 @@ export interface NativeEngineOptions {
   maxConnections: number;
   idleTimeoutMs: number;
   bufferBudgetBytes: number;
+  noDelay: boolean;
+  keepAlive: KeepAliveSeconds;
 }
+
+/** Keepalive as the engine takes it: [enable (0/1), idle s, interval s, probes]; 0 = system default. */
+export type KeepAliveSeconds = [enable: number, idleS: number, intervalS: number, probes: number];
 
 /** Handle on a native engine; every call returns at once. */
 export interface NativeEngine {
   readonly backend: string;
   listen(host: string, port: number): { address: string; port: number; family: string };
   write(id: number, data: Buffer, notifyDrain: boolean): void;
-  end(id: number, data?: Buffer): void;
-  /** Resets; cause `handler_error` when `handlerError`, else `local_abort`. */
-  destroy(id: number, handlerError?: boolean): void;
+  /** Sends data and FIN; `cause` (an index of `causes`): local_close (default) or idle_timeout. */
+  end(id: number, data: Buffer | undefined, notifyDrain: boolean, cause?: number): void;
+  /** Resets; `cause`: local_abort (default), handler_error or idle_timeout. */
+  destroy(id: number, cause?: number): void;
+  setNoDelay(id: number, on: boolean): void;
+  setKeepAlive(id: number, ...keepAlive: KeepAliveSeconds): void;
+  /** A timeout event after `ms` without traffic; 0 = off. */
+  setTimeout(id: number, ms: number): void;
+  /** Whether the engine keeps the process alive (it does by default). */
+  ref(on: boolean): void;
+  /** Whether each connection reset for maxConnections is reported (off by default). */
+  reportRejections(on: boolean): void;
   pause(id: number): void;
   /** (id, bytes) pairs of data JS has taken; reading pauses while too much waits in JS. */
   ack(pairs: Float64Array): void;

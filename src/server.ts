@@ -3,10 +3,12 @@
  * Connection events, and runs the graceful close.
  */
 import { lookup } from 'node:dns/promises';
+import type { EventEmitter } from 'node:events';
 
 import type { BackendName } from './config';
-import { CloseInfo, Connection, DisconnectCause } from './connection';
+import { CloseInfo, Connection, ConnectionContext, DisconnectCause, keepAliveSeconds } from './connection';
 import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
+import type { RejectReason } from './metrics';
 import { EVENT, NativeEngine, RECORD_SIZE, STATS, loadNative } from './native';
 import { TypedEventEmitter } from './typed-emitter';
 
@@ -35,6 +37,16 @@ export interface ServerOptions {
    * the total is back under 3/4 of it (default 256 MiB, at least 1 MiB).
    */
   bufferBudgetBytes?: number;
+  /** TCP_NODELAY on every connection (default true: writes go out at once; node:net's default is false). */
+  noDelay?: boolean;
+  /** TCP keepalive on every connection (default false), as node:net's option of that name. */
+  keepAlive?: boolean;
+  /** Silence before the first keepalive probe, ms, rounded up to whole seconds (default 0 = system's, 2 hours). */
+  keepAliveInitialDelay?: number;
+  /** Time between unanswered probes, ms, rounded up to whole seconds (default 0 = system's: 75 s Linux, 1 s Windows). */
+  keepAliveInterval?: number;
+  /** Unanswered probes before the connection is dropped, cause `error` (default 0 = system's: 9 Linux, 10 Windows). */
+  keepAliveCount?: number;
 }
 
 /** Options of {@link Server.listen}. */
@@ -83,6 +95,19 @@ export interface ServerStats {
   threads: ThreadStats[];
 }
 
+/** A failed accept: the system's error, and when the engine accepts again. */
+export interface AcceptError extends NodeJS.ErrnoException {
+  /** Milliseconds until the next accept: 100 after running out of descriptors or memory, else 0. */
+  retryInMs: number;
+}
+
+/** A connection reset at once instead of served (see {@link ServerEvents} `drop`). */
+export interface DropInfo {
+  reason: RejectReason;
+  remoteAddress: string;
+  remotePort: number;
+}
+
 /** The events of a {@link Server} and what their listeners receive. */
 export interface ServerEvents {
   /** A new connection (JS handler only). */
@@ -91,8 +116,10 @@ export interface ServerEvents {
   disconnect: [cause: DisconnectCause, durationSeconds: number];
   /** A connection's listener threw or rejected (a thrown non-Error arrives wrapped in one); the connection was destroyed. */
   handlerError: [error: Error, connection: Connection];
-  /** An accept failed (e.g. `EMFILE`); the listener keeps going. */
-  acceptError: [error: NodeJS.ErrnoException];
+  /** A connection was reset at once because `maxConnections` were open (as node:net's 'drop'). */
+  drop: [info: DropInfo];
+  /** An accept failed (e.g. `EMFILE`); the listener keeps going, accepting again after `retryInMs` (0 = at once). */
+  acceptError: [error: AcceptError];
   /** The server has stopped: every connection is gone. */
   close: [];
 }
@@ -109,13 +136,27 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   #joined = false;
   #starting = false;  // listen() is resolving its host
   #drainDeadline = Infinity;  // when close() closes what is still open
+  #refed = true;
+  #context: ConnectionContext;
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
     // A 'connection' listener that rejects costs only its connection (see below).
     super({ captureRejections: true });
     this.#options = validateOptions(options, onConnection !== undefined);
     this.#causes = loadNative().causes as DisconnectCause[];
+    this.#context = {
+      engine: undefined as unknown as NativeEngine,  // set by listen(), before any connection exists
+      allowHalfOpen: this.#options.allowHalfOpen,
+      writeHighWaterBytes: this.#options.writeHighWaterBytes,
+      causeIndex: (cause) => this.#causes.indexOf(cause),
+      onHandlerError: (connection, err) => this.#handlerFailed(connection, err),
+    };
     if (onConnection) this.on('connection', onConnection);
+    // Rejections reach JS only while someone listens: a flood of them stays cheap otherwise.
+    const followDropListeners = (event: string | symbol): void => {
+      if (event === 'drop') queueMicrotask(() => this.#engine?.reportRejections(this.listenerCount('drop') > 0));
+    };
+    (this as unknown as EventEmitter).on('newListener', followDropListeners).on('removeListener', followDropListeners);
   }
 
   /** The backend that runs, once listening. */
@@ -161,11 +202,17 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       this.#starting = false;
     }
     const { Engine } = loadNative();
-    const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes } = this.#options;
+    const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, noDelay } = this.#options;
+    const { keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount } = this.#options;
     const engine = new Engine(
-      { backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes },
+      {
+        backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, noDelay,
+        keepAlive: keepAliveSeconds(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount),
+      },
       (records, extras) => this.#dispatch(records, extras),
     );
+    if (!this.#refed) engine.ref(false);
+    engine.reportRejections(this.listenerCount('drop') > 0);
     try {
       this.#address = engine.listen(address, port);
     } catch (err) {
@@ -173,7 +220,29 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       throw err;
     }
     this.#engine = engine;
+    this.#context.engine = engine;
     return this.#address;
+  }
+
+  /** Open connections now (any handler); `callback`, if given, gets the count as node:net's does. */
+  getConnections(callback?: (err: Error | null, count: number) => void): number {
+    const count = this.stats().threads.reduce((sum, thread) => sum + thread.open, 0);
+    if (callback !== undefined) process.nextTick(callback, null, count);
+    return count;
+  }
+
+  /** Lets the process exit while the server listens (as node:net); ref() undoes it. */
+  unref(): this {
+    this.#refed = false;
+    if (this.#engine && !this.#joined) this.#engine.ref(false);
+    return this;
+  }
+
+  /** The server keeps the process alive while it listens (the default). */
+  ref(): this {
+    this.#refed = true;
+    if (this.#engine && !this.#joined) this.#engine.ref(true);
+    return this;
   }
 
   /** The bound address, or null before listen() and once closed (as node:net). */
@@ -240,37 +309,44 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       const type = records[i];
       const id = records[i + 1];
       if (type === EVENT.open) {
-        const connection: Connection = new Connection(this.#engine!, id, extras[extra++] as string, records[i + 2], this.#options,
-          (err) => this.#handlerFailed(connection, err));
+        const remote = { address: extras[extra++] as string, port: records[i + 2] };
+        const local = { address: extras[extra++] as string, port: records[i + 3] };
+        const connection = new Connection(this.#context, id, remote, local);
         this.#connections.set(id, connection);
         this.#guard(connection, () => this.emit('connection', connection));
       } else if (type === EVENT.data) {
         const data = extras[extra++] as Buffer;
         taken.set(id, (taken.get(id) ?? 0) + data.length);
         const connection = this.#connections.get(id);
-        if (connection && !connection.closed) this.#guard(connection, () => connection.handleData(data, records[i + 2]));
+        if (connection && !connection.closed) this.#guard(connection, () => connection.handleData(data, records[i + 5]));
       } else if (type === EVENT.end) {
         const connection = this.#connections.get(id);
-        if (connection) this.#guard(connection, () => connection.handleEnd(records[i + 2]));
+        if (connection) this.#guard(connection, () => connection.handleEnd(records[i + 5]));
       } else if (type === EVENT.drain) {
         const connection = this.#connections.get(id);
-        if (connection) this.#guard(connection, () => connection.handleDrain(records[i + 2]));
+        if (connection) this.#guard(connection, () => connection.handleDrain(records[i + 5]));
+      } else if (type === EVENT.timeout) {
+        const connection = this.#connections.get(id);
+        if (connection) this.#guard(connection, () => connection.handleTimeout());
+      } else if (type === EVENT.rejected) {
+        this.#emitSafely('drop', { reason: 'max_connections', remoteAddress: extras[extra++] as string, remotePort: records[i + 2] });
       } else if (type === EVENT.close) {
-        this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4]);
+        this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4], records[i + 5]);
       } else if (type === EVENT.stopped) {
         this.#finishClose();
       } else if (type === EVENT.acceptFailed) {
         const code = extras[extra++] as string;
-        this.#emitSafely('acceptError', Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: 'accept' }));
+        const failure = Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: 'accept', retryInMs: records[i + 2] });
+        this.#emitSafely('acceptError', failure);
       }
     }
   }
 
-  #closeConnection(id: number, causeIndex: number, durationSeconds: number, errno: number): void {
+  #closeConnection(id: number, causeIndex: number, durationSeconds: number, errno: number, bytesSent: number): void {
     const info: CloseInfo = { cause: this.#causes[causeIndex], errno, durationSeconds };
     const connection = this.#connections.get(id);
     this.#connections.delete(id);
-    if (connection) this.#guard(connection, () => connection.handleClose(info));
+    if (connection) this.#guard(connection, () => connection.handleClose(info, bytesSent));
     this.#emitSafely('disconnect', info.cause, durationSeconds);
   }
 
@@ -338,6 +414,7 @@ export function createServer(
 /** The options {@link createServer} knows; anything else is a mistake to report, not to ignore. */
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ServerOptions>([
   'handler', 'backend', 'ioThreads', 'allowHalfOpen', 'writeHighWaterBytes', 'maxConnections', 'idleTimeoutMs', 'bufferBudgetBytes',
+  'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'keepAliveInterval', 'keepAliveCount',
 ]);
 
 function validateOptions(options: ServerOptions, hasListener: boolean): Required<ServerOptions> {
@@ -356,7 +433,17 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
     maxConnections: options.maxConnections ?? 0,
     idleTimeoutMs: options.idleTimeoutMs ?? 0,
     bufferBudgetBytes: options.bufferBudgetBytes ?? 256 * 1024 * 1024,
+    noDelay: options.noDelay ?? true,
+    keepAlive: options.keepAlive ?? false,
+    keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
+    keepAliveInterval: options.keepAliveInterval ?? 0,
+    keepAliveCount: options.keepAliveCount ?? 0,
   };
+  for (const name of ['allowHalfOpen', 'noDelay', 'keepAlive'] as const) {
+    if (typeof resolved[name] !== 'boolean') throw invalidArg(`${name} must be a boolean`);
+  }
+  // Throws for a keepalive value out of range.
+  keepAliveSeconds(resolved.keepAlive, resolved.keepAliveInitialDelay, resolved.keepAliveInterval, resolved.keepAliveCount);
   if (resolved.handler !== 'echo' && resolved.handler !== 'js') throw invalidArg("handler must be 'echo' or 'js'");
   if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
     throw invalidArg('ioThreads must be an integer from 1 to 64');

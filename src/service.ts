@@ -2,9 +2,6 @@
  * The iocp-tcp service: parses settings, serves TCP with the chosen handler,
  * serves metrics, and drains gracefully on SIGINT/SIGTERM.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
 import { Config, ConfigError, parseConfig } from './config';
@@ -12,7 +9,7 @@ import type { Connection } from './connection';
 import { ERROR_CODES, IocpTcpError } from './errors';
 import jsEcho from './handlers/js-echo';
 import { Logger, createLogger } from './log';
-import { registerMetrics } from './metrics';
+import { VERSION, registerMetrics } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { Server, createServer } from './server';
 import { onStopRequest } from './stop-signals';
@@ -21,9 +18,6 @@ import { onStopRequest } from './stop-signals';
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
 
 type ConnectionHandler = (connection: Connection) => void;
-
-/** The package version, for iocp_tcp_info and logs. */
-export const VERSION: string = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version;
 
 /**
  * Runs the service until it is stopped by a signal. Resolves with the exit
@@ -88,13 +82,21 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     idleTimeoutMs: config.idleTimeoutMs,
     writeHighWaterBytes: config.writeHighWaterBytes,
     bufferBudgetBytes: config.bufferBudgetBytes,
+    keepAlive: config.keepAliveMs > 0,
+    keepAliveInitialDelay: config.keepAliveMs,
+    keepAliveInterval: config.keepAliveIntervalMs,
+    keepAliveCount: config.keepAliveProbes,
   };
   const server = handler === 'echo'
     ? createServer({ ...options, handler: 'echo' })
     : createServer({ ...options, handler: 'js' }, handler);
   server.on('handlerError', (err, connection) =>
     log.error('handler threw; connection destroyed', { err, connection: connection.id }));
-  server.on('acceptError', logAtMostEverySecond(log, 'accept failed; the listener keeps going'));
+  if (log.level === 'debug') {
+    logDetails(server, log);
+  } else {
+    server.on('acceptError', logAtMostEverySecond(log, 'accept failed; the listener keeps going'));
+  }
   try {
     await server.listen({ host: config.host, port: config.port });
   } catch (err) {
@@ -104,7 +106,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
   }
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  registerMetrics(registry, server, server.backend!, VERSION);
+  registerMetrics(registry, server);
   const readiness = { ready: false };
   let metrics;
   try {
@@ -168,6 +170,17 @@ function logAtMostEverySecond(log: Logger, msg: string): (err: NodeJS.ErrnoExcep
     last = now;
     skipped = 0;
   };
+}
+
+// What only metrics count otherwise, one line each (--log-level debug);
+// every failed accept too, instead of one line a second.
+function logDetails(server: Server, log: Logger): void {
+  server.on('drop', (info) => log.debug('connection rejected', { ...info }));
+  server.on('disconnect', (cause, durationSeconds) => {
+    if (cause === 'idle_timeout') log.debug('connection closed: idle timeout', { durationSeconds });
+  });
+  server.on('acceptError', (err) =>
+    log.warn('accept failed; the listener keeps going', { code: err.code, errno: err.errno, retryInMs: err.retryInMs }));
 }
 
 async function stop(server: Server, config: Config, log: Logger): Promise<void> {

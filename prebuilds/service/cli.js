@@ -5132,6 +5132,30 @@ var require_config = __commonJS({
         description: "Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.",
         parse: integerIn(1 << 20, 2 ** 40)
       },
+      keepAliveMs: {
+        flag: "--keepalive-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_KEEPALIVE_MS",
+        ...fixed(0),
+        description: "Keepalive probes after this much silence, 0 to 32767000 ms; 0 = off.",
+        parse: integerIn(0, 32767e3)
+      },
+      keepAliveIntervalMs: {
+        flag: "--keepalive-interval-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_KEEPALIVE_INTERVAL_MS",
+        ...fixed(0),
+        description: "Between unanswered probes, 0 to 32767000 ms; 0 = system default.",
+        parse: integerIn(0, 32767e3)
+      },
+      keepAliveProbes: {
+        flag: "--keepalive-probes",
+        metavar: "<n>",
+        env: "IOCP_TCP_KEEPALIVE_PROBES",
+        ...fixed(0),
+        description: "Unanswered probes before a connection is dropped, 0 to 127; 0 = default.",
+        parse: integerIn(0, 127)
+      },
       drainTimeoutMs: {
         flag: "--drain-timeout-ms",
         metavar: "<ms>",
@@ -5226,6 +5250,11 @@ var require_config = __commonJS({
       for (const key of KEYS) {
         setField(config, key, resolveSetting(key, flags.get(key), env, ctx));
       }
+      for (const key of ["keepAliveIntervalMs", "keepAliveProbes"]) {
+        if (config[key] > 0 && config.keepAliveMs === 0) {
+          throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.keepAliveMs.flag}: keepalive is off`);
+        }
+      }
       return { kind: "config", config };
     }
     function setField(config, key, value) {
@@ -5246,6 +5275,7 @@ var require_errors = __commonJS({
       BACKEND: "ERR_IOCP_TCP_BACKEND",
       INVALID_ARG: "ERR_IOCP_TCP_INVALID_ARG",
       WRITE_AFTER_END: "ERR_IOCP_TCP_WRITE_AFTER_END",
+      CONNECTION_CLOSED: "ERR_IOCP_TCP_CONNECTION_CLOSED",
       SERVER_STATE: "ERR_IOCP_TCP_SERVER_STATE",
       HANDLER: "ERR_IOCP_TCP_HANDLER"
     };
@@ -5333,9 +5363,11 @@ var require_metrics2 = __commonJS({
   "dist/metrics.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.DURATION_BUCKETS = exports2.REJECT_REASONS = exports2.DISCONNECT_CAUSES = exports2.METRIC_NAMES = void 0;
+    exports2.VERSION = exports2.DURATION_BUCKETS = exports2.REJECT_REASONS = exports2.DISCONNECT_CAUSES = exports2.METRIC_NAMES = void 0;
     exports2.registerMetrics = registerMetrics;
-    var prom_client_1 = require_prom_client();
+    var node_fs_1 = require("node:fs");
+    var node_path_1 = require("node:path");
+    var errors_1 = require_errors();
     exports2.METRIC_NAMES = {
       accepted: "iocp_tcp_connections_accepted_total",
       active: "iocp_tcp_connections_active",
@@ -5366,12 +5398,87 @@ var require_metrics2 = __commonJS({
     ];
     exports2.REJECT_REASONS = ["max_connections"];
     exports2.DURATION_BUCKETS = [1e-3, 0.01, 0.1, 1, 10, 60, 300, 1800, 3600];
-    function registerMetrics(registry, source, backend, version) {
-      const snapshot = scrapeSnapshot(source);
+    exports2.VERSION = JSON.parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(__dirname, "..", "package.json"), "utf8")).version;
+    var groups = /* @__PURE__ */ new WeakMap();
+    function registerMetrics(registry, source, options = {}) {
+      if (typeof options !== "object" || options === null) {
+        throw (0, errors_1.invalidArg)("registerMetrics(registry, server[, { server }]): the backend and version now come from the server");
+      }
+      const { server } = options;
+      if (server !== void 0 && (typeof server !== "string" || server === ""))
+        throw (0, errors_1.invalidArg)("server must be a non-empty string");
+      let group = groups.get(registry);
+      if (group && registry.getSingleMetric(exports2.METRIC_NAMES.accepted) === void 0)
+        group = void 0;
+      if (group) {
+        if (group.members.some((member2) => member2.source === source))
+          throw (0, errors_1.invalidArg)("this server's metrics are already on this registry");
+        if (!group.named || server === void 0) {
+          throw (0, errors_1.invalidArg)("iocp-tcp metrics are already on this registry: to register several servers, give each { server: name }");
+        }
+        if (group.members.some((member2) => member2.labels.server === server))
+          throw (0, errors_1.invalidArg)(`a server named ${server} is already on this registry`);
+      } else {
+        group = createMetrics(registry, server !== void 0);
+        groups.set(registry, group);
+      }
+      const labels = server === void 0 ? {} : { server };
+      const member = { source, labels, snapshot: scrapeSnapshot(source), shown: /* @__PURE__ */ new Map(), removers: [] };
+      const { members, duration } = group;
+      members.push(member);
+      const observe = (_cause, seconds) => duration.observe(labels, seconds);
+      source.on("disconnect", observe);
+      return () => {
+        const at = members.indexOf(member);
+        if (at === -1)
+          return;
+        members.splice(at, 1);
+        source.off("disconnect", observe);
+        for (const remove of member.removers)
+          remove();
+        if (server !== void 0)
+          duration.remove(labels);
+      };
+    }
+    function createMetrics(registry, named) {
+      const { Counter, Gauge, Histogram } = require_prom_client();
+      const members = [];
       const registers = [registry];
-      const atRegistration = source.stats();
+      const withServer = (labelNames) => named ? ["server", ...labelNames] : labelNames;
       const counter = (name, help, labelNames, read) => {
-        followCounter(registers, snapshot, name, help, labelNames, read, atRegistration);
+        new Counter({
+          name,
+          help,
+          labelNames: withServer(labelNames),
+          registers,
+          collect() {
+            for (const member of members) {
+              for (const { labels = {}, value } of read(member.snapshot())) {
+                const key = `${name}${JSON.stringify(labels)}`;
+                const series = { ...member.labels, ...labels };
+                if (!member.shown.has(key))
+                  member.removers.push(() => this.remove(series));
+                this.inc(series, Math.max(0, value - (member.shown.get(key) ?? 0)));
+                member.shown.set(key, value);
+              }
+            }
+          }
+        });
+      };
+      const gauge = (name, help, labelNames, read) => {
+        new Gauge({
+          name,
+          help,
+          labelNames: withServer(labelNames),
+          registers,
+          collect() {
+            this.reset();
+            for (const member of members) {
+              for (const { labels = {}, value } of read(member))
+                this.set({ ...member.labels, ...labels }, value);
+            }
+          }
+        });
       };
       counter(exports2.METRIC_NAMES.accepted, "TCP connections accepted.", [], (s) => [{ value: s.accepted }]);
       counter(exports2.METRIC_NAMES.acceptErrors, "Failed accepts (descriptor or memory exhaustion, ...).", [], (s) => [
@@ -5383,75 +5490,24 @@ var require_metrics2 = __commonJS({
       counter(exports2.METRIC_NAMES.disconnects, "Connections ended, by cause (one cause per connection).", ["cause"], (s) => exports2.DISCONNECT_CAUSES.map((cause) => ({ labels: { cause }, value: s.disconnects[cause] })));
       counter(exports2.METRIC_NAMES.recvBuffersExhausted, "io_uring receives that ended because the buffer ring was empty (re-armed; nothing lost).", [], (s) => [{ value: s.recvBuffersExhausted }]);
       counter(exports2.METRIC_NAMES.overBudget, "Time spent with reading paused because buffered bytes passed --buffer-budget-bytes.", [], (s) => [{ value: s.overBudgetSeconds }]);
-      new prom_client_1.Gauge({
-        name: exports2.METRIC_NAMES.buffered,
-        help: "Memory holding connection data: send queues and data JS has not taken.",
-        registers,
-        collect() {
-          this.set(snapshot().bufferedBytes);
-        }
-      });
       counter(exports2.METRIC_NAMES.threadAccepted, "Connections each I/O thread has taken (they are handed out in turn).", ["thread"], (s) => s.threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.accepted })));
-      new prom_client_1.Gauge({
-        name: exports2.METRIC_NAMES.threadActive,
-        help: "Open connections of each I/O thread.",
-        labelNames: ["thread"],
-        registers,
-        collect() {
-          snapshot().threads.forEach((thread, i) => this.set({ thread: String(i) }, thread.open));
-        }
+      gauge(exports2.METRIC_NAMES.buffered, "Memory holding connection data: send queues and data JS has not taken.", [], (m) => [{ value: m.snapshot().bufferedBytes }]);
+      gauge(exports2.METRIC_NAMES.threadActive, "Open connections of each I/O thread.", ["thread"], (m) => m.snapshot().threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.open })));
+      gauge(exports2.METRIC_NAMES.active, "Open connections: accepted minus disconnects.", [], (m) => {
+        const s = m.snapshot();
+        return [{ value: s.accepted - exports2.DISCONNECT_CAUSES.reduce((sum, cause) => sum + s.disconnects[cause], 0) }];
       });
-      new prom_client_1.Gauge({
-        name: exports2.METRIC_NAMES.active,
-        help: "Open connections: accepted minus disconnects.",
-        registers,
-        collect() {
-          const s = snapshot();
-          this.set(s.accepted - exports2.DISCONNECT_CAUSES.reduce((sum, cause) => sum + s.disconnects[cause], 0));
-        }
-      });
-      new prom_client_1.Gauge({
-        name: exports2.METRIC_NAMES.max,
-        help: "The connection limit (--max-connections); 0 = unlimited.",
-        registers,
-        collect() {
-          this.set(source.maxConnections);
-        }
-      });
-      new prom_client_1.Gauge({
-        name: exports2.METRIC_NAMES.draining,
-        help: "1 while a graceful stop drains open connections, else 0.",
-        registers,
-        collect() {
-          this.set(source.draining ? 1 : 0);
-        }
-      });
-      const duration = new prom_client_1.Histogram({
+      gauge(exports2.METRIC_NAMES.max, "The connection limit (--max-connections); 0 = unlimited.", [], (m) => [{ value: m.source.maxConnections }]);
+      gauge(exports2.METRIC_NAMES.draining, "1 while a graceful stop drains open connections, else 0.", [], (m) => [{ value: m.source.draining ? 1 : 0 }]);
+      gauge(exports2.METRIC_NAMES.info, "Always 1; labels say what runs.", ["backend", "version"], (m) => [{ labels: { backend: m.source.backend ?? "none", version: exports2.VERSION }, value: 1 }]);
+      const duration = new Histogram({
         name: exports2.METRIC_NAMES.duration,
         help: "Lifetime of closed connections.",
+        labelNames: withServer([]),
         buckets: exports2.DURATION_BUCKETS,
         registers
       });
-      source.on("disconnect", (_cause, seconds) => duration.observe(seconds));
-      new prom_client_1.Gauge({ name: exports2.METRIC_NAMES.info, help: "Always 1; labels say what runs.", labelNames: ["backend", "version"], registers }).set({ backend, version }, 1);
-    }
-    function followCounter(registers, snapshot, name, help, labelNames, read, initial) {
-      const last = /* @__PURE__ */ new Map();
-      const counter = new prom_client_1.Counter({
-        name,
-        help,
-        labelNames,
-        registers,
-        collect() {
-          for (const { labels = {}, value } of read(snapshot())) {
-            const key = JSON.stringify(labels);
-            this.inc(labels, Math.max(0, value - (last.get(key) ?? 0)));
-            last.set(key, value);
-          }
-        }
-      });
-      for (const { labels = {} } of read(initial))
-        counter.inc(labels, 0);
+      return { named, members, duration };
     }
     function scrapeSnapshot(source) {
       let cached;
@@ -5529,7 +5585,8 @@ var require_connection = __commonJS({
   "dist/connection.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.Connection = void 0;
+    exports2.KEEPALIVE_LIMITS = exports2.MAX_TIMEOUT_MS = exports2.Connection = void 0;
+    exports2.keepAliveSeconds = keepAliveSeconds;
     var errors_1 = require_errors();
     var typed_emitter_1 = require_typed_emitter();
     var Connection = class extends typed_emitter_1.TypedEventEmitter {
@@ -5537,28 +5594,45 @@ var require_connection = __commonJS({
       id;
       remoteAddress;
       remotePort;
+      /** `'IPv6'` for an IPv6 peer (an IPv4 peer of a `::` listener shows as `::ffff:a.b.c.d`), else `'IPv4'`. */
+      remoteFamily;
+      /** The server's address this connection reached. */
+      localAddress;
+      localPort;
+      #context;
       #bytesRead = 0;
       #bytesWritten = 0;
-      #ended = false;
-      #closed = false;
-      #engine;
-      #settings;
-      #onHandlerError;
       #bytesSent = 0;
+      #ended = false;
+      // end() or destroy() called
+      #destroyed = false;
+      #peerEnded = false;
+      #closed = false;
+      #userPaused = false;
+      #closeCause = "local_abort";
+      // set before #closed
       #needDrain = false;
+      #timeout = 0;
+      #inTimeout = false;
+      // a 'timeout' listener runs: its end()/destroy() counts as idle_timeout
+      // write()/end() callbacks, each waiting for bytesSent to reach its offset.
+      #callbacks = [];
+      #reader;
+      // a for-await loop reading this connection
       /** @internal Created by the server for each accepted connection. */
-      constructor(engine, id, remoteAddress, remotePort, settings, onHandlerError) {
+      constructor(context, id, remote, local) {
         super({ captureRejections: true });
-        this.#engine = engine;
+        this.#context = context;
         this.id = id;
-        this.remoteAddress = remoteAddress;
-        this.remotePort = remotePort;
-        this.#settings = settings;
-        this.#onHandlerError = onHandlerError;
+        this.remoteAddress = remote.address;
+        this.remotePort = remote.port;
+        this.remoteFamily = remote.address.includes(":") ? "IPv6" : "IPv4";
+        this.localAddress = local.address;
+        this.localPort = local.port;
       }
       /** @internal EventEmitter calls this when a listener's promise rejects. */
       [/* @__PURE__ */ Symbol.for("nodejs.rejection")](err) {
-        this.#onHandlerError(err);
+        this.#context.onHandlerError(this, err);
       }
       /** Bytes received so far. */
       get bytesRead() {
@@ -5578,92 +5652,325 @@ var require_connection = __commonJS({
       }
       /** Bytes written but not yet handed to the kernel (as far as JS knows). */
       get writableLength() {
-        return this.bytesWritten - this.#bytesSent;
+        return this.#bytesWritten - this.#bytesSent;
       }
       /**
-       * Queues `data` for sending. Returns false when the unsent bytes reach the
-       * high-water mark: wait for 'drain' before writing more. After the
-       * connection closed the data is dropped and false is returned ('close' has
-       * told why); after end() it throws ERR_IOCP_TCP_WRITE_AFTER_END.
+       * As node:net: `'open'`; `'readOnly'` after end() (the peer may still
+       * send); `'writeOnly'` after the peer's FIN (allowHalfOpen); `'closed'`.
        */
-      write(data, encoding) {
+      get readyState() {
+        if (this.#closed || this.#destroyed || this.#ended && this.#peerEnded)
+          return "closed";
+        if (this.#ended)
+          return "readOnly";
+        return this.#peerEnded ? "writeOnly" : "open";
+      }
+      /** The idle time set by setTimeout() in ms (0 = none). */
+      get timeout() {
+        return this.#timeout;
+      }
+      write(data, encoding, callback) {
+        if (typeof encoding === "function")
+          [encoding, callback] = [void 0, encoding];
         const bytes = toBuffer(data, encoding);
-        if (this.#closed)
+        checkCallback(callback);
+        if (this.#closed) {
+          if (callback)
+            process.nextTick(callback, this.#closedError());
           return false;
-        if (this.ended)
+        }
+        if (this.#ended)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.WRITE_AFTER_END, "write() after end()");
         this.#bytesWritten += bytes.length;
-        const full = this.writableLength >= this.#settings.writeHighWaterBytes;
+        const full = this.writableLength >= this.#context.writeHighWaterBytes;
         if (full)
           this.#needDrain = true;
-        this.#engine.write(this.id, bytes, full);
+        if (callback)
+          this.#callbacks.push({ offset: this.#bytesWritten, callback });
+        this.#context.engine.write(this.id, bytes, full || callback !== void 0);
         return !full;
       }
-      /** Sends `data` (if any) and then FIN; the connection closes after the peer's FIN. */
-      end(data, encoding) {
+      end(data, encoding, callback) {
+        if (typeof data === "function")
+          [data, encoding, callback] = [void 0, void 0, data];
+        if (typeof encoding === "function")
+          [encoding, callback] = [void 0, encoding];
         const bytes = data === void 0 ? void 0 : toBuffer(data, encoding);
-        if (this.ended || this.closed)
+        checkCallback(callback);
+        if (this.#closed) {
+          if (callback)
+            process.nextTick(callback, this.#closedError());
           return;
+        }
+        if (this.#destroyed) {
+          if (callback)
+            this.#callbacks.push({ offset: Infinity, callback });
+          return;
+        }
+        if (this.#ended) {
+          if (bytes !== void 0 && bytes.length > 0)
+            throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.WRITE_AFTER_END, "end(data) after end()");
+          if (callback) {
+            this.#callbacks.push({ offset: this.#bytesWritten, callback });
+            this.#context.engine.end(this.id, void 0, true);
+          }
+          return;
+        }
         this.#ended = true;
         if (bytes !== void 0)
           this.#bytesWritten += bytes.length;
-        this.#engine.end(this.id, bytes);
+        if (callback)
+          this.#callbacks.push({ offset: this.#bytesWritten, callback });
+        const cause = this.#inTimeout ? this.#context.causeIndex("idle_timeout") : void 0;
+        this.#context.engine.end(this.id, bytes, callback !== void 0, cause);
       }
       /** Stops reading from the peer (its sends then back up in TCP) until resume(). */
       pause() {
-        if (!this.closed)
-          this.#engine.pause(this.id);
+        this.#userPaused = true;
+        this.#followPause();
       }
-      /** Reads from the peer again after pause(). */
+      /** Reads from the peer again after pause() (a for-await loop that is behind keeps it paused). */
       resume() {
-        if (!this.closed)
-          this.#engine.resume(this.id);
+        this.#userPaused = false;
+        this.#followPause();
       }
-      /** Closes at once with RST, dropping unsent data (cause `local_abort`). */
+      // The engine reads while neither the handler nor a lagging for-await loop paused it.
+      #followPause() {
+        if (this.#closed)
+          return;
+        if (this.#userPaused || this.#reader?.paused) {
+          this.#context.engine.pause(this.id);
+        } else {
+          this.#context.engine.resume(this.id);
+        }
+      }
+      /**
+       * Closes at once with RST, dropping unsent data (cause `local_abort`;
+       * `idle_timeout` when called from a 'timeout' listener).
+       */
       destroy() {
-        this.#abort(false);
+        this.#abort(this.#inTimeout ? "idle_timeout" : "local_abort");
       }
       /** @internal A listener failed: reset, cause `handler_error`. */
       destroyForHandlerError() {
-        this.#abort(true);
+        this.#abort("handler_error");
       }
-      #abort(handlerError) {
-        if (this.closed)
+      #abort(cause) {
+        if (this.#closed || this.#destroyed)
           return;
         this.#ended = true;
-        this.#engine.destroy(this.id, handlerError);
+        this.#destroyed = true;
+        this.#context.engine.destroy(this.id, this.#context.causeIndex(cause));
       }
-      // Every data, end and drain event says how many bytes the kernel has taken,
-      // so writableLength follows the real queue, not only after a 'drain'.
+      /**
+       * TCP_NODELAY: true (the server's default, see the `noDelay` option) sends
+       * each write at once; false lets the kernel coalesce small writes (Nagle).
+       */
+      setNoDelay(noDelay = true) {
+        if (!this.#closed)
+          this.#context.engine.setNoDelay(this.id, Boolean(noDelay));
+        return this;
+      }
+      /**
+       * TCP keepalive, as node:net's `setKeepAlive(enable, initialDelay)`, plus
+       * what node:net cannot set: the interval between unanswered probes and
+       * their count. Times in ms, rounded up to whole seconds (what Linux and
+       * Windows take); 0 keeps the system's value.
+       */
+      setKeepAlive(enable = false, initialDelay = 0, probes = {}) {
+        const seconds = keepAliveSeconds(Boolean(enable), initialDelay, probes.interval ?? 0, probes.count ?? 0);
+        if (!this.#closed)
+          this.#context.engine.setKeepAlive(this.id, ...seconds);
+        return this;
+      }
+      /**
+       * Emits 'timeout' after `ms` without traffic either way (checked every
+       * 100 ms), counted from the last traffic or from this call, whichever is
+       * later; 0 turns it off. As in node:net the connection stays open: the
+       * listener decides (calling setTimeout() again there arms the next one).
+       * An end() or destroy() in a 'timeout' listener counts as cause `idle_timeout`.
+       */
+      setTimeout(ms, callback) {
+        if (typeof ms !== "number" || !(ms >= 0 && ms <= exports2.MAX_TIMEOUT_MS)) {
+          throw (0, errors_1.invalidArg)(`timeout must be a number from 0 to ${exports2.MAX_TIMEOUT_MS} ms`);
+        }
+        ms = Math.ceil(ms);
+        if (callback !== void 0) {
+          if (typeof callback !== "function")
+            throw (0, errors_1.invalidArg)("callback must be a function");
+          if (ms === 0)
+            this.off("timeout", callback);
+          else
+            this.once("timeout", callback);
+        }
+        this.#timeout = ms;
+        if (!this.#closed)
+          this.#context.engine.setTimeout(this.id, ms);
+        return this;
+      }
+      /**
+       * Reads the connection chunk by chunk. The connection is paused while
+       * `writeHighWaterBytes` wait unread in the iterator. The loop ends after the
+       * peer's FIN, or when this side closed it; a close for any other cause
+       * (peer_reset, idle_timeout, shutdown, ...) throws
+       * ERR_IOCP_TCP_CONNECTION_CLOSED. Leaving the loop early (break, throw)
+       * before the peer's FIN destroys the connection, as node:net's iterator does.
+       */
+      async *[Symbol.asyncIterator]() {
+        if (this.#reader)
+          throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the connection is already being iterated");
+        const reader = { queue: [], queued: 0, paused: false, endPending: false, done: this.#peerEnded || this.#closed };
+        if (this.#closed && !QUIET_CLOSES.has(this.#closeCause))
+          reader.failure = this.#closedError("while reading");
+        this.#reader = reader;
+        let complete = false;
+        try {
+          for (; ; ) {
+            while (reader.queue.length === 0 && !reader.done)
+              await new Promise((resolve) => reader.wake = resolve);
+            reader.wake = void 0;
+            const chunk = reader.queue.shift();
+            if (chunk === void 0)
+              break;
+            reader.queued -= chunk.length;
+            if (reader.paused && reader.queued < this.#context.writeHighWaterBytes) {
+              reader.paused = false;
+              this.#followPause();
+            }
+            yield chunk;
+          }
+          if (reader.failure)
+            throw reader.failure;
+          complete = true;
+        } finally {
+          this.#reader = void 0;
+          if (reader.paused)
+            this.#followPause();
+          if (reader.endPending && !this.#closed)
+            this.#guarded(() => this.#emitEnd());
+          if (!complete && !reader.failure && !reader.done) {
+            setImmediate(() => {
+              if (!this.#ended)
+                this.destroy();
+            });
+          }
+        }
+      }
+      #closedError(when = "before the data was sent") {
+        const err = new errors_1.IocpTcpError(errors_1.ERROR_CODES.CONNECTION_CLOSED, `the connection closed (${this.#closeCause}) ${when}`);
+        return Object.assign(err, { disconnectCause: this.#closeCause });
+      }
+      // Every data, end, drain and close event says how many bytes the kernel has
+      // taken, so writableLength follows the real queue and write callbacks run.
+      #sent(bytesSent) {
+        this.#bytesSent = bytesSent;
+        while (this.#callbacks.length > 0 && this.#callbacks[0].offset <= bytesSent) {
+          const { callback } = this.#callbacks.shift();
+          this.#guarded(() => callback());
+        }
+      }
       /** @internal */
       handleData(data, bytesSent) {
-        this.#bytesSent = bytesSent;
+        this.#sent(bytesSent);
         this.#bytesRead += data.length;
+        const reader = this.#reader;
+        if (reader) {
+          reader.queue.push(data);
+          reader.queued += data.length;
+          if (reader.queued >= this.#context.writeHighWaterBytes && !reader.paused) {
+            reader.paused = true;
+            this.#followPause();
+          }
+          reader.wake?.();
+        }
         this.emit("data", data);
       }
       /** @internal */
       handleEnd(bytesSent) {
-        this.#bytesSent = bytesSent;
+        this.#sent(bytesSent);
+        this.#peerEnded = true;
+        const reader = this.#reader;
+        if (reader) {
+          reader.done = true;
+          reader.wake?.();
+          if (reader.queue.length > 0) {
+            reader.endPending = true;
+            return;
+          }
+        }
+        this.#emitEnd();
+      }
+      #emitEnd() {
         this.emit("end");
-        if (!this.#settings.allowHalfOpen)
+        if (!this.#context.allowHalfOpen)
           this.end();
+      }
+      // A listener run outside the server's dispatch: its failure is a handler error all the same.
+      #guarded(run) {
+        try {
+          run();
+        } catch (err) {
+          this.#context.onHandlerError(this, err);
+        }
       }
       /** @internal */
       handleDrain(bytesSent) {
-        this.#bytesSent = bytesSent;
-        if (this.#needDrain && this.writableLength < this.#settings.writeHighWaterBytes) {
+        this.#sent(bytesSent);
+        if (this.#needDrain && this.writableLength < this.#context.writeHighWaterBytes) {
           this.#needDrain = false;
           this.emit("drain");
         }
       }
       /** @internal */
-      handleClose(info) {
+      handleTimeout() {
+        this.#inTimeout = true;
+        try {
+          this.emit("timeout");
+        } finally {
+          this.#inTimeout = false;
+        }
+      }
+      /** @internal */
+      handleClose(info, bytesSent) {
         this.#ended = true;
         this.#closed = true;
+        this.#closeCause = info.cause;
+        const reader = this.#reader;
+        if (reader) {
+          reader.endPending = false;
+          if (!reader.done && !QUIET_CLOSES.has(info.cause))
+            reader.failure = this.#closedError("while reading");
+          reader.done = true;
+          reader.wake?.();
+        }
+        this.#sent(bytesSent);
+        for (const { callback } of this.#callbacks.splice(0)) {
+          const err = this.#closedError();
+          this.#guarded(() => callback(err));
+        }
         this.emit("close", info);
       }
     };
     exports2.Connection = Connection;
+    exports2.MAX_TIMEOUT_MS = 2 ** 31 - 1;
+    exports2.KEEPALIVE_LIMITS = { seconds: 32767, count: 127 };
+    function keepAliveSeconds(enable, idleMs, intervalMs, count) {
+      const toSeconds = (name, ms) => {
+        const maxMs = exports2.KEEPALIVE_LIMITS.seconds * 1e3;
+        if (typeof ms !== "number" || !(ms >= 0 && ms <= maxMs))
+          throw (0, errors_1.invalidArg)(`${name} must be a number from 0 to ${maxMs} ms`);
+        return Math.ceil(ms / 1e3);
+      };
+      if (!Number.isSafeInteger(count) || count < 0 || count > exports2.KEEPALIVE_LIMITS.count) {
+        throw (0, errors_1.invalidArg)(`keepalive probe count must be an integer from 0 to ${exports2.KEEPALIVE_LIMITS.count}`);
+      }
+      return [enable ? 1 : 0, toSeconds("keepalive initial delay", idleMs), toSeconds("keepalive interval", intervalMs), count];
+    }
+    var QUIET_CLOSES = /* @__PURE__ */ new Set(["peer_fin", "local_close", "local_abort"]);
+    function checkCallback(callback) {
+      if (callback !== void 0 && typeof callback !== "function")
+        throw (0, errors_1.invalidArg)("callback must be a function");
+    }
     function toBuffer(data, encoding) {
       if (typeof data === "string")
         return Buffer.from(data, encoding);
@@ -5863,8 +6170,8 @@ var require_native = __commonJS({
     exports2.STATS = exports2.RECORD_SIZE = exports2.EVENT = void 0;
     exports2.loadNative = loadNative;
     var node_path_1 = require("node:path");
-    exports2.EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6 };
-    exports2.RECORD_SIZE = 5;
+    exports2.EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8 };
+    exports2.RECORD_SIZE = 6;
     exports2.STATS = {
       accepted: 0,
       acceptErrors: 1,
@@ -5910,12 +6217,27 @@ var require_server = __commonJS({
       // listen() is resolving its host
       #drainDeadline = Infinity;
       // when close() closes what is still open
+      #refed = true;
+      #context;
       constructor(options = {}, onConnection) {
         super({ captureRejections: true });
         this.#options = validateOptions(options, onConnection !== void 0);
         this.#causes = (0, native_1.loadNative)().causes;
+        this.#context = {
+          engine: void 0,
+          // set by listen(), before any connection exists
+          allowHalfOpen: this.#options.allowHalfOpen,
+          writeHighWaterBytes: this.#options.writeHighWaterBytes,
+          causeIndex: (cause) => this.#causes.indexOf(cause),
+          onHandlerError: (connection, err) => this.#handlerFailed(connection, err)
+        };
         if (onConnection)
           this.on("connection", onConnection);
+        const followDropListeners = (event) => {
+          if (event === "drop")
+            queueMicrotask(() => this.#engine?.reportRejections(this.listenerCount("drop") > 0));
+        };
+        this.on("newListener", followDropListeners).on("removeListener", followDropListeners);
       }
       /** The backend that runs, once listening. */
       get backend() {
@@ -5957,8 +6279,22 @@ var require_server = __commonJS({
           this.#starting = false;
         }
         const { Engine } = (0, native_1.loadNative)();
-        const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes } = this.#options;
-        const engine = new Engine({ backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes }, (records, extras) => this.#dispatch(records, extras));
+        const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, noDelay } = this.#options;
+        const { keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount } = this.#options;
+        const engine = new Engine({
+          backend,
+          ioThreads,
+          handler,
+          writeHighWater: writeHighWaterBytes,
+          maxConnections,
+          idleTimeoutMs,
+          bufferBudgetBytes,
+          noDelay,
+          keepAlive: (0, connection_1.keepAliveSeconds)(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount)
+        }, (records, extras) => this.#dispatch(records, extras));
+        if (!this.#refed)
+          engine.ref(false);
+        engine.reportRejections(this.listenerCount("drop") > 0);
         try {
           this.#address = engine.listen(address, port);
         } catch (err) {
@@ -5966,7 +6302,29 @@ var require_server = __commonJS({
           throw err;
         }
         this.#engine = engine;
+        this.#context.engine = engine;
         return this.#address;
+      }
+      /** Open connections now (any handler); `callback`, if given, gets the count as node:net's does. */
+      getConnections(callback) {
+        const count = this.stats().threads.reduce((sum, thread) => sum + thread.open, 0);
+        if (callback !== void 0)
+          process.nextTick(callback, null, count);
+        return count;
+      }
+      /** Lets the process exit while the server listens (as node:net); ref() undoes it. */
+      unref() {
+        this.#refed = false;
+        if (this.#engine && !this.#joined)
+          this.#engine.ref(false);
+        return this;
+      }
+      /** The server keeps the process alive while it listens (the default). */
+      ref() {
+        this.#refed = true;
+        if (this.#engine && !this.#joined)
+          this.#engine.ref(true);
+        return this;
       }
       /** The bound address, or null before listen() and once closed (as node:net). */
       address() {
@@ -6028,7 +6386,9 @@ var require_server = __commonJS({
           const type = records[i];
           const id = records[i + 1];
           if (type === native_1.EVENT.open) {
-            const connection = new connection_1.Connection(this.#engine, id, extras[extra++], records[i + 2], this.#options, (err) => this.#handlerFailed(connection, err));
+            const remote = { address: extras[extra++], port: records[i + 2] };
+            const local = { address: extras[extra++], port: records[i + 3] };
+            const connection = new connection_1.Connection(this.#context, id, remote, local);
             this.#connections.set(id, connection);
             this.#guard(connection, () => this.emit("connection", connection));
           } else if (type === native_1.EVENT.data) {
@@ -6036,31 +6396,38 @@ var require_server = __commonJS({
             taken.set(id, (taken.get(id) ?? 0) + data.length);
             const connection = this.#connections.get(id);
             if (connection && !connection.closed)
-              this.#guard(connection, () => connection.handleData(data, records[i + 2]));
+              this.#guard(connection, () => connection.handleData(data, records[i + 5]));
           } else if (type === native_1.EVENT.end) {
             const connection = this.#connections.get(id);
             if (connection)
-              this.#guard(connection, () => connection.handleEnd(records[i + 2]));
+              this.#guard(connection, () => connection.handleEnd(records[i + 5]));
           } else if (type === native_1.EVENT.drain) {
             const connection = this.#connections.get(id);
             if (connection)
-              this.#guard(connection, () => connection.handleDrain(records[i + 2]));
+              this.#guard(connection, () => connection.handleDrain(records[i + 5]));
+          } else if (type === native_1.EVENT.timeout) {
+            const connection = this.#connections.get(id);
+            if (connection)
+              this.#guard(connection, () => connection.handleTimeout());
+          } else if (type === native_1.EVENT.rejected) {
+            this.#emitSafely("drop", { reason: "max_connections", remoteAddress: extras[extra++], remotePort: records[i + 2] });
           } else if (type === native_1.EVENT.close) {
-            this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4]);
+            this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4], records[i + 5]);
           } else if (type === native_1.EVENT.stopped) {
             this.#finishClose();
           } else if (type === native_1.EVENT.acceptFailed) {
             const code = extras[extra++];
-            this.#emitSafely("acceptError", Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: "accept" }));
+            const failure = Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: "accept", retryInMs: records[i + 2] });
+            this.#emitSafely("acceptError", failure);
           }
         }
       }
-      #closeConnection(id, causeIndex, durationSeconds, errno) {
+      #closeConnection(id, causeIndex, durationSeconds, errno, bytesSent) {
         const info = { cause: this.#causes[causeIndex], errno, durationSeconds };
         const connection = this.#connections.get(id);
         this.#connections.delete(id);
         if (connection)
-          this.#guard(connection, () => connection.handleClose(info));
+          this.#guard(connection, () => connection.handleClose(info, bytesSent));
         this.#emitSafely("disconnect", info.cause, durationSeconds);
       }
       #finishClose() {
@@ -6119,7 +6486,12 @@ var require_server = __commonJS({
       "writeHighWaterBytes",
       "maxConnections",
       "idleTimeoutMs",
-      "bufferBudgetBytes"
+      "bufferBudgetBytes",
+      "noDelay",
+      "keepAlive",
+      "keepAliveInitialDelay",
+      "keepAliveInterval",
+      "keepAliveCount"
     ]);
     function validateOptions(options, hasListener) {
       if (typeof options !== "object" || options === null)
@@ -6138,8 +6510,18 @@ var require_server = __commonJS({
         writeHighWaterBytes: options.writeHighWaterBytes ?? 64 * 1024,
         maxConnections: options.maxConnections ?? 0,
         idleTimeoutMs: options.idleTimeoutMs ?? 0,
-        bufferBudgetBytes: options.bufferBudgetBytes ?? 256 * 1024 * 1024
+        bufferBudgetBytes: options.bufferBudgetBytes ?? 256 * 1024 * 1024,
+        noDelay: options.noDelay ?? true,
+        keepAlive: options.keepAlive ?? false,
+        keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
+        keepAliveInterval: options.keepAliveInterval ?? 0,
+        keepAliveCount: options.keepAliveCount ?? 0
       };
+      for (const name of ["allowHalfOpen", "noDelay", "keepAlive"]) {
+        if (typeof resolved[name] !== "boolean")
+          throw (0, errors_1.invalidArg)(`${name} must be a boolean`);
+      }
+      (0, connection_1.keepAliveSeconds)(resolved.keepAlive, resolved.keepAliveInitialDelay, resolved.keepAliveInterval, resolved.keepAliveCount);
       if (resolved.handler !== "echo" && resolved.handler !== "js")
         throw (0, errors_1.invalidArg)("handler must be 'echo' or 'js'");
       if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
@@ -6180,11 +6562,9 @@ var require_service = __commonJS({
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.VERSION = exports2.EXIT = void 0;
+    exports2.EXIT = void 0;
     exports2.main = main;
     exports2.loadHandler = loadHandler;
-    var node_fs_1 = require("node:fs");
-    var node_path_1 = require("node:path");
     var prom_client_1 = require_prom_client();
     var config_1 = require_config();
     var errors_1 = require_errors();
@@ -6195,7 +6575,6 @@ var require_service = __commonJS({
     var server_1 = require_server();
     var stop_signals_1 = require_stop_signals();
     exports2.EXIT = { ok: 0, failure: 1, usage: 2 };
-    exports2.VERSION = JSON.parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(__dirname, "..", "package.json"), "utf8")).version;
     async function main(argv, env) {
       let config;
       let handler;
@@ -6206,7 +6585,7 @@ var require_service = __commonJS({
           return exports2.EXIT.ok;
         }
         if (parsed.kind === "version") {
-          process.stdout.write(`${exports2.VERSION}
+          process.stdout.write(`${metrics_1.VERSION}
 `);
           return exports2.EXIT.ok;
         }
@@ -6253,11 +6632,19 @@ var require_service = __commonJS({
         maxConnections: config.maxConnections,
         idleTimeoutMs: config.idleTimeoutMs,
         writeHighWaterBytes: config.writeHighWaterBytes,
-        bufferBudgetBytes: config.bufferBudgetBytes
+        bufferBudgetBytes: config.bufferBudgetBytes,
+        keepAlive: config.keepAliveMs > 0,
+        keepAliveInitialDelay: config.keepAliveMs,
+        keepAliveInterval: config.keepAliveIntervalMs,
+        keepAliveCount: config.keepAliveProbes
       };
       const server = handler === "echo" ? (0, server_1.createServer)({ ...options, handler: "echo" }) : (0, server_1.createServer)({ ...options, handler: "js" }, handler);
       server.on("handlerError", (err, connection) => log.error("handler threw; connection destroyed", { err, connection: connection.id }));
-      server.on("acceptError", logAtMostEverySecond(log, "accept failed; the listener keeps going"));
+      if (log.level === "debug") {
+        logDetails(server, log);
+      } else {
+        server.on("acceptError", logAtMostEverySecond(log, "accept failed; the listener keeps going"));
+      }
       try {
         await server.listen({ host: config.host, port: config.port });
       } catch (err) {
@@ -6267,7 +6654,7 @@ var require_service = __commonJS({
       }
       const registry = new prom_client_1.Registry();
       (0, prom_client_1.collectDefaultMetrics)({ register: registry });
-      (0, metrics_1.registerMetrics)(registry, server, server.backend, exports2.VERSION);
+      (0, metrics_1.registerMetrics)(registry, server);
       const readiness = { ready: false };
       let metrics;
       try {
@@ -6286,7 +6673,7 @@ var require_service = __commonJS({
         backend: server.backend,
         handler: config.handler,
         ioThreads: config.ioThreads,
-        version: exports2.VERSION
+        version: metrics_1.VERSION
       });
       const drain = (signal) => {
         if (!readiness.ready) {
@@ -6324,6 +6711,14 @@ var require_service = __commonJS({
         last = now;
         skipped = 0;
       };
+    }
+    function logDetails(server, log) {
+      server.on("drop", (info) => log.debug("connection rejected", { ...info }));
+      server.on("disconnect", (cause, durationSeconds) => {
+        if (cause === "idle_timeout")
+          log.debug("connection closed: idle timeout", { durationSeconds });
+      });
+      server.on("acceptError", (err) => log.warn("accept failed; the listener keeps going", { code: err.code, errno: err.errno, retryInMs: err.retryInMs }));
     }
     async function stop(server, config, log) {
       await server.close({ drainTimeoutMs: config.drainTimeoutMs });

@@ -168,6 +168,30 @@ var require_config = __commonJS({
         description: "Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.",
         parse: integerIn(1 << 20, 2 ** 40)
       },
+      keepAliveMs: {
+        flag: "--keepalive-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_KEEPALIVE_MS",
+        ...fixed(0),
+        description: "Keepalive probes after this much silence, 0 to 32767000 ms; 0 = off.",
+        parse: integerIn(0, 32767e3)
+      },
+      keepAliveIntervalMs: {
+        flag: "--keepalive-interval-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_KEEPALIVE_INTERVAL_MS",
+        ...fixed(0),
+        description: "Between unanswered probes, 0 to 32767000 ms; 0 = system default.",
+        parse: integerIn(0, 32767e3)
+      },
+      keepAliveProbes: {
+        flag: "--keepalive-probes",
+        metavar: "<n>",
+        env: "IOCP_TCP_KEEPALIVE_PROBES",
+        ...fixed(0),
+        description: "Unanswered probes before a connection is dropped, 0 to 127; 0 = default.",
+        parse: integerIn(0, 127)
+      },
       drainTimeoutMs: {
         flag: "--drain-timeout-ms",
         metavar: "<ms>",
@@ -261,6 +285,11 @@ var require_config = __commonJS({
       const config = {};
       for (const key of KEYS) {
         setField(config, key, resolveSetting(key, flags.get(key), env, ctx));
+      }
+      for (const key of ["keepAliveIntervalMs", "keepAliveProbes"]) {
+        if (config[key] > 0 && config.keepAliveMs === 0) {
+          throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.keepAliveMs.flag}: keepalive is off`);
+        }
       }
       return { kind: "config", config };
     }

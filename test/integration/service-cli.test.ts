@@ -52,3 +52,31 @@ t.test(
     t.ok(svc.logLines().some((l) => l.msg === 'stop requested again: closing the remaining connections now'), 'it says so');
   },
 );
+
+t.test('--log-level debug logs each rejection and idle timeout that metrics only count', { skip: ownService }, async (t) => {
+  const svc = await spawnService(t, { args: ['--log-level', 'debug', '--max-connections', '1', '--idle-timeout-ms', '300'] });
+  const first = await Client.connect(svc.tcp, ms(10000));
+  t.teardown(() => first.destroy());
+  t.equal((await first.roundtrip('x', ms(5000))).toString(), 'x');
+  const second = await Client.connect(svc.tcp, ms(10000)).catch(() => undefined);  // reset at once: may fail its connect
+  second?.socket.on('error', () => {});
+  const deadline = Date.now() + ms(5000);
+  const find = (msg: string) => svc.logLines().find((line) => line.msg === msg);
+  while (!(find('connection rejected') && find('connection closed: idle timeout')) && Date.now() < deadline) await sleep(50);
+  const rejected = find('connection rejected');
+  t.match(rejected, { level: 'debug', reason: 'max_connections', remoteAddress: '127.0.0.1' }, 'the rejection, with the peer');
+  t.match(find('connection closed: idle timeout'), { level: 'debug', durationSeconds: Number }, 'the idle timeout');
+  second?.destroy();
+});
+
+t.test('at the default log level none of those lines appear', { skip: ownService }, async (t) => {
+  const svc = await spawnService(t, { args: ['--max-connections', '1', '--idle-timeout-ms', '300'] });
+  const first = await Client.connect(svc.tcp, ms(10000));
+  t.teardown(() => first.destroy());
+  const second = await Client.connect(svc.tcp, ms(10000)).catch(() => undefined);
+  second?.socket.on('error', () => {});
+  await first.waitPeerClose(ms(5000));
+  await sleep(200);
+  t.same(svc.logLines().filter((line) => line.level === 'debug'), [], 'no debug lines');
+  second?.destroy();
+});

@@ -2,7 +2,10 @@
 // resolves for a user): `npm run test:types`. Each line after an
 // expect-error directive must fail to compile and the rest must compile, so
 // a typing that lets a mistake through, or rejects correct code, fails it.
-import { createServer, registerMetrics, type CloseInfo, type Connection, type RunningBackend } from 'iocp-tcp';
+import {
+  createServer, registerMetrics, type CloseInfo, type Connection, type ConnectionClosedError, type DropInfo, type ReadyState,
+  type RunningBackend,
+} from 'iocp-tcp';
 import { Registry } from 'prom-client';
 
 const server = createServer((conn: Connection) => {
@@ -25,6 +28,24 @@ const server = createServer((conn: Connection) => {
   conn.bytesRead = read + 1;
   // @ts-expect-error: read-only
   conn.closed = true;
+
+  conn.setNoDelay(false).setKeepAlive(true, 30_000, { interval: 5_000, count: 4 }).setTimeout(60_000, () => conn.destroy());
+  conn.on('timeout', () => conn.end());
+  conn.write('hello', (err) => console.log((err as ConnectionClosedError | null | undefined)?.disconnectCause));
+  conn.write('hello', 'latin1', () => {});
+  conn.end(() => {});
+  const state: ReadyState = conn.readyState;
+  const family: 'IPv4' | 'IPv6' = conn.remoteFamily;
+  console.log(state, family, conn.localAddress, conn.localPort.toFixed());
+  // @ts-expect-error: 'timeout' listeners get no arguments
+  conn.on('timeout', (ms: number) => ms);
+  // @ts-expect-error: the keepalive probe settings are named
+  conn.setKeepAlive(true, 1000, 5);
+  // @ts-expect-error: read-only
+  conn.localPort = 1;
+  void (async () => {
+    for await (const chunk of conn) conn.write(chunk.subarray(1));
+  })();
 });
 
 server.on('disconnect', (cause, seconds) => console.log(cause.toUpperCase(), seconds.toFixed(3)));
@@ -43,6 +64,14 @@ void auto;
 void server.listen(8090);
 void server.listen(8090, '127.0.0.1');
 void server.listen({ port: 8090, host: '::1' });
+server.on('drop', (info: DropInfo) => console.log(info.reason, info.remoteAddress, info.remotePort));
+const open: number = server.getConnections();
+server.getConnections((err, count) => console.log(err, count + open));
+server.unref().ref();
 // @ts-expect-error: no such option
 createServer({ bogusOption: 1 });
+createServer({ noDelay: false, keepAlive: true, keepAliveInitialDelay: 10_000, keepAliveInterval: 1_000, keepAliveCount: 3 });
+registerMetrics(new Registry(), server);
+registerMetrics(new Registry(), server, { server: 'edge' });
+// @ts-expect-error: backend and version come from the server and the package
 registerMetrics(new Registry(), server, 'io_uring', '1.0.0');

@@ -63,6 +63,9 @@ const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: str
   idleTimeoutMs: ['30000', 30000, '0', 0],
   writeHighWaterBytes: ['1024', 1024, '1048576', 1048576],
   bufferBudgetBytes: ['1048576', 1048576, '1099511627776', 2 ** 40],
+  keepAliveMs: ['32767000', 32_767_000, '1', 1],
+  keepAliveIntervalMs: ['0', 0, '75000', 75000],
+  keepAliveProbes: ['127', 127, '9', 9],
   drainTimeoutMs: ['3600000', 3_600_000, '0', 0],
   logLevel: ['debug', 'debug', 'error', 'error'],
 };
@@ -80,30 +83,40 @@ t.test('every setting has its documented default when no flag or env var is set'
     idleTimeoutMs: 0,
     writeHighWaterBytes: 65536,
     bufferBudgetBytes: 268435456,
+    keepAliveMs: 0,
+    keepAliveIntervalMs: 0,
+    keepAliveProbes: 0,
     drainTimeoutMs: 10000,
     logLevel: 'info',
   });
 });
 
+/** Settings that only mean something beside another one: that one, on. */
+const NEEDS: Partial<Record<Key, string[]>> = {
+  keepAliveIntervalMs: ['--keepalive-ms', '1000'],
+  keepAliveProbes: ['--keepalive-ms', '1000'],
+};
+
 for (const key of KEYS) {
   const { flag, env } = SETTINGS[key];
   const [flagRaw, flagValue, envRaw, envValue] = SAMPLES[key];
+  const needs = NEEDS[key] ?? [];
 
   t.test(`${flag} sets ${key} in both "${flag} v" and "${flag}=v" form`, async (t) => {
-    t.equal(configOf([flag, flagRaw])[key], flagValue);
-    t.equal(configOf([`${flag}=${flagRaw}`])[key], flagValue);
+    t.equal(configOf([...needs, flag, flagRaw])[key], flagValue);
+    t.equal(configOf([...needs, `${flag}=${flagRaw}`])[key], flagValue);
   });
 
   t.test(`${env} sets ${key} when no flag is given`, async (t) => {
-    t.equal(configOf([], { [env]: envRaw })[key], envValue);
+    t.equal(configOf(needs, { [env]: envRaw })[key], envValue);
   });
 
   t.test(`${flag} wins over ${env}`, async (t) => {
-    t.equal(configOf([flag, flagRaw], { [env]: envRaw })[key], flagValue);
+    t.equal(configOf([...needs, flag, flagRaw], { [env]: envRaw })[key], flagValue);
   });
 
   t.test(`an empty ${env} counts as unset`, async (t) => {
-    t.equal(configOf([], { [env]: '' })[key], SETTINGS[key].defaultValue());
+    t.equal(configOf(needs, { [env]: '' })[key], SETTINGS[key].defaultValue());
   });
 }
 
@@ -133,13 +146,17 @@ t.test('integer settings reject values outside their range and accept its bounds
     ['ioThreads', 1, 64],
     ['drainTimeoutMs', 0, 3_600_000],
     ['bufferBudgetBytes', 1 << 20, 2 ** 40],
+    ['keepAliveMs', 0, 32_767_000],
+    ['keepAliveIntervalMs', 0, 32_767_000],
+    ['keepAliveProbes', 0, 127],
   ];
   for (const [key, min, max] of ranges) {
     const { flag } = SETTINGS[key];
-    t.equal(configOf([flag, String(min)])[key], min);
-    t.equal(configOf([flag, String(max)])[key], max);
-    if (min > 0) assertInvalid(t, key, [flag, String(min - 1)], {}, String(min - 1));
-    assertInvalid(t, key, [flag, String(max + 1)], {}, String(max + 1));
+    const needs = NEEDS[key] ?? [];
+    t.equal(configOf([...needs, flag, String(min)])[key], min);
+    t.equal(configOf([...needs, flag, String(max)])[key], max);
+    if (min > 0) assertInvalid(t, key, [...needs, flag, String(min - 1)], {}, String(min - 1));
+    assertInvalid(t, key, [...needs, flag, String(max + 1)], {}, String(max + 1));
   }
   assertConfigError(
     t,
@@ -249,4 +266,10 @@ t.test('every fixed default in the table is the text shown in --help', async (t)
     if (key === 'ioThreads') continue;
     t.equal(SETTINGS[key].defaultText, String(SETTINGS[key].defaultValue()), key);
   }
+});
+
+t.test('keepalive probe settings without --keepalive-ms are refused, not ignored', async (t) => {
+  assertConfigError(t, () => configOf(['--keepalive-interval-ms', '1000']), '--keepalive-interval-ms (IOCP_TCP_KEEPALIVE_INTERVAL_MS) needs --keepalive-ms');
+  assertConfigError(t, () => configOf([], { IOCP_TCP_KEEPALIVE_PROBES: '3' }), '--keepalive-probes (IOCP_TCP_KEEPALIVE_PROBES) needs --keepalive-ms');
+  t.equal(configOf(['--keepalive-ms', '1000', '--keepalive-probes', '3']).keepAliveProbes, 3);
 });

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import t from 'tap';
 
 import type { DisconnectCause } from '../../src/connection';
-import { DISCONNECT_CAUSES, METRIC_NAMES, registerMetrics } from '../../src/metrics';
+import { DISCONNECT_CAUSES, METRIC_NAMES, VERSION, registerMetrics } from '../../src/metrics';
 import type { ServerStats } from '../../src/server';
 
 /** A stand-in for a Server: settable native totals, counts how often they are read. */
@@ -12,6 +12,7 @@ class FakeSource extends EventEmitter {
   reads = 0;
   maxConnections = 0;
   draining = false;
+  backend: string | undefined = 'epoll';
   totals: ServerStats = {
     accepted: 0,
     acceptErrors: 0,
@@ -45,7 +46,7 @@ function parse(text: string): Map<string, number> {
 function setup() {
   const registry = new Registry();
   const source = new FakeSource();
-  registerMetrics(registry, source, 'epoll', '1.2.3');
+  registerMetrics(registry, source);
   const scrape = async () => parse(await registry.metrics());
   return { registry, source, scrape };
 }
@@ -58,7 +59,7 @@ t.test('a fresh registry shows every contract series at zero, and the info gauge
   for (const name of [METRIC_NAMES.accepted, METRIC_NAMES.acceptErrors, METRIC_NAMES.receivedBytes, METRIC_NAMES.sentBytes, METRIC_NAMES.active]) {
     t.equal(m.get(name), 0, name);
   }
-  t.equal(m.get(`${METRIC_NAMES.info}{backend="epoll",version="1.2.3"}`), 1);
+  t.equal(m.get(`${METRIC_NAMES.info}{backend="epoll",version="${VERSION}"}`), 1, 'backend from the server, version of the package');
   t.equal(m.get(`${METRIC_NAMES.duration}_count`), 0);
   t.equal(m.get(METRIC_NAMES.max), 0, 'no connection limit');
   t.equal(m.get(METRIC_NAMES.draining), 0, 'not draining');
@@ -127,7 +128,7 @@ t.test('each I/O thread has its accepted counter and open gauge, from the first 
 
 t.test('the engine is read once per scrape', async (t) => {
   const { source, scrape } = setup();
-  const before = source.reads;  // registration reads once, to show the known series at 0
+  const before = source.reads;
   await scrape();
   t.equal(source.reads, before + 1);
   await scrape();
@@ -143,4 +144,84 @@ t.test('each disconnect event is observed in the duration histogram', async (t) 
   t.equal(m.get(`${METRIC_NAMES.duration}_sum`), 20.5);
   t.equal(m.get(`${METRIC_NAMES.duration}_bucket{le="1"}`), 1);
   t.equal(m.get(`${METRIC_NAMES.duration}_bucket{le="60"}`), 2);
+});
+
+t.test('the info gauge says none until the server runs a backend, then names it', async (t) => {
+  const registry = new Registry();
+  const source = new FakeSource();
+  source.backend = undefined;
+  registerMetrics(registry, source);
+  let m = parse(await registry.metrics());
+  t.equal(m.get(`${METRIC_NAMES.info}{backend="none",version="${VERSION}"}`), 1);
+  source.backend = 'io_uring';
+  m = parse(await registry.metrics());
+  t.equal(m.get(`${METRIC_NAMES.info}{backend="io_uring",version="${VERSION}"}`), 1);
+  t.equal(m.get(`${METRIC_NAMES.info}{backend="none",version="${VERSION}"}`), undefined, 'the old series is gone');
+});
+
+t.test('several named servers share one registry, each series labelled with its server', async (t) => {
+  const registry = new Registry();
+  const edge = new FakeSource();
+  const admin = new FakeSource();
+  registerMetrics(registry, edge, { server: 'edge' });
+  registerMetrics(registry, admin, { server: 'admin' });
+  edge.totals.accepted = 7;
+  edge.totals.disconnects.peer_fin = 2;
+  admin.totals.accepted = 1;
+  admin.totals.threads = [{ accepted: 1, open: 1 }];
+  edge.emit('disconnect', 'peer_fin', 0.5);
+  let m = parse(await registry.metrics());
+  t.equal(m.get(`${METRIC_NAMES.accepted}{server="edge"}`), 7);
+  t.equal(m.get(`${METRIC_NAMES.accepted}{server="admin"}`), 1);
+  t.equal(m.get(`${METRIC_NAMES.active}{server="edge"}`), 5);
+  t.equal(m.get(`${METRIC_NAMES.disconnects}{server="edge",cause="peer_fin"}`), 2);
+  t.equal(m.get(`${METRIC_NAMES.disconnects}{server="admin",cause="peer_fin"}`), 0, 'every cause of every server from the start');
+  t.equal(m.get(`${METRIC_NAMES.threadActive}{server="admin",thread="0"}`), 1);
+  t.equal(m.get(`${METRIC_NAMES.duration}_count{server="edge"}`), 1);
+  t.equal(m.get(`${METRIC_NAMES.info}{server="admin",backend="epoll",version="${VERSION}"}`), 1);
+  admin.totals.accepted = 4;
+  m = parse(await registry.metrics());
+  t.equal(m.get(`${METRIC_NAMES.accepted}{server="admin"}`), 4, 'each server\'s counters follow its own totals');
+  t.equal(m.get(`${METRIC_NAMES.accepted}{server="edge"}`), 7);
+});
+
+t.test('a second server without a name, a repeated name or the same server twice is refused with the reason', async (t) => {
+  const registry = new Registry();
+  const first = new FakeSource();
+  registerMetrics(registry, first);
+  t.throws(() => registerMetrics(registry, new FakeSource()), { code: 'ERR_IOCP_TCP_INVALID_ARG', message: /give each \{ server: name \}/ });
+  t.throws(() => registerMetrics(registry, first), { message: /already on this registry/ });
+  const named = new Registry();
+  registerMetrics(named, new FakeSource(), { server: 'a' });
+  t.throws(() => registerMetrics(named, new FakeSource(), { server: 'a' }), { message: /a server named a is already/ });
+  t.throws(() => registerMetrics(named, new FakeSource()), { message: /give each/ });
+  t.throws(() => registerMetrics(new Registry(), new FakeSource(), { server: '' }), { message: /server must be a non-empty string/ });
+});
+
+t.test('a registry its owner cleared gets the metrics again', async (t) => {
+  const registry = new Registry();
+  registerMetrics(registry, new FakeSource());
+  registry.clear();
+  const source = new FakeSource();
+  source.totals.accepted = 2;
+  registerMetrics(registry, source);
+  t.equal(parse(await registry.metrics()).get(METRIC_NAMES.accepted), 2);
+});
+
+t.test('the function registerMetrics returns takes that server off; the old four-argument call is refused', async (t) => {
+  const registry = new Registry();
+  const edge = new FakeSource();
+  const admin = new FakeSource();
+  const unregisterEdge = registerMetrics(registry, edge, { server: 'edge' });
+  registerMetrics(registry, admin, { server: 'admin' });
+  edge.totals.accepted = 3;
+  let m = parse(await registry.metrics());
+  t.equal(m.get(`${METRIC_NAMES.accepted}{server="edge"}`), 3);
+  unregisterEdge();
+  m = parse(await registry.metrics());
+  t.equal([...m.keys()].filter((k) => k.includes('server="edge"')).length, 0, 'no edge series left');
+  t.equal(m.get(`${METRIC_NAMES.accepted}{server="admin"}`), 0, 'admin still there');
+  t.equal(edge.listenerCount('disconnect'), 0, 'the histogram stops listening');
+  registerMetrics(registry, new FakeSource(), { server: 'edge' });  // the name is free again
+  t.throws(() => registerMetrics(new Registry(), new FakeSource(), 'epoll' as never), { message: /backend and version now come from the server/ });
 });

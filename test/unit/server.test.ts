@@ -336,3 +336,384 @@ t.test('a closed server says so: listening false, address() null, listen() rejec
   t.equal(server.address(), null);
   await t.rejects(server.listen(0, '127.0.0.1'), { code: ERROR_CODES.SERVER_STATE, message: /closed/ });
 });
+
+t.test('a connection knows both ends and its readyState follows end() and the peer FIN', async (t) => {
+  const states: string[] = [];
+  let seen: Connection | undefined;
+  const { port } = await listening(t, { allowHalfOpen: true }, (c) => {
+    seen = c;
+    states.push(c.readyState);
+    c.on('end', () => {
+      states.push(c.readyState);
+      c.end('bye', () => states.push(c.readyState));
+    });
+    c.on('close', () => states.push(c.readyState));
+  });
+  const socket = await client(port);
+  const clientPort = socket.localPort;
+  socket.end();
+  await readAll(socket);
+  await new Promise((r) => setTimeout(r, 50));
+  t.same(states, ['open', 'writeOnly', 'closed', 'closed'], 'open, writeOnly after the peer FIN, closed after both');
+  t.equal(seen!.remoteFamily, 'IPv4');
+  t.equal(seen!.localAddress, '127.0.0.1');
+  t.equal(seen!.localPort, port);
+  t.equal(seen!.remotePort, clientPort);
+});
+
+t.test('readyState is readOnly after end() while the peer may still send', async (t) => {
+  let state: string | undefined;
+  const { port } = await listening(t, {}, (c) => {
+    c.end();
+    state = c.readyState;
+  });
+  await readAll(await client(port));
+  t.equal(state, 'readOnly');
+});
+
+t.test('write(data, callback) calls back once the bytes are sent, in order; end(callback) after the last', async (t) => {
+  const order: string[] = [];
+  const { port } = await listening(t, {}, (c) => {
+    c.write('one', (err) => order.push(`one ${err ?? 'ok'}`));
+    c.write('two', 'utf8', (err) => order.push(`two ${err ?? 'ok'}`));
+    c.end('three', () => order.push('end'));
+  });
+  t.equal((await readAll(await client(port))).toString(), 'onetwothree');
+  t.same(order, ['one ok', 'two ok', 'end']);
+});
+
+t.test('a write callback whose bytes never left gets ERR_IOCP_TCP_CONNECTION_CLOSED with the cause', async (t) => {
+  const result: { err?: Error & { code?: string; disconnectCause?: string }; afterClose?: Error & { code?: string } } = {};
+  const done = new Promise<void>((resolve) => {
+    void listening(t, { writeHighWaterBytes: 1024 }, (c) => {
+      // More than the socket buffers take from a peer that never reads.
+      c.write(Buffer.alloc(64 * 1024 * 1024), (err) => {
+        result.err = err ?? undefined;
+        c.write('x', (late) => {
+          result.afterClose = late ?? undefined;
+          resolve();
+        });
+      });
+      setTimeout(() => c.destroy(), 200);
+    }).then(({ port }) => client(port).then((s) => s.pause().on('error', () => {})));
+  });
+  await done;
+  t.equal(result.err?.code, ERROR_CODES.CONNECTION_CLOSED);
+  t.equal(result.err?.disconnectCause, 'local_abort');
+  t.equal(result.afterClose?.code, ERROR_CODES.CONNECTION_CLOSED, 'a write after the close calls back with the error too');
+});
+
+t.test('setTimeout emits timeout after the silence and keeps the connection; end() there counts as idle_timeout', async (t) => {
+  const events: string[] = [];
+  let firedAt = 0;
+  const { server, port } = await listening(t, {}, (c) => {
+    c.setTimeout(300);
+    t.equal(c.timeout, 300);
+    c.on('data', () => events.push('data'));
+    c.on('timeout', () => {
+      firedAt = Date.now();
+      events.push(`timeout ${c.readyState}`);
+      c.end();
+    });
+  });
+  const socket = await client(port);
+  const closed = nextClose(server);
+  // Traffic inside the timeout postpones it.
+  let lastWriteAt = 0;
+  for (let i = 0; i < 4; i++) {
+    socket.write('x');
+    lastWriteAt = Date.now();
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  const [cause] = await closed;
+  t.equal(cause, 'idle_timeout', 'an end() from the timeout listener counts as idle_timeout');
+  t.same(events, ['data', 'data', 'data', 'data', 'timeout open'], 'one timeout, after the last data, the connection still open');
+  t.ok(firedAt - lastWriteAt >= 290, `fired ${firedAt - lastWriteAt} ms after the last data`);
+  socket.destroy();
+});
+
+t.test('setTimeout(ms, callback) adds a once listener; setTimeout(0) turns it off; bad values throw', async (t) => {
+  let calls = 0;
+  let conn: Connection | undefined;
+  const { server, port } = await listening(t, {}, (c) => {
+    conn = c;
+    c.setTimeout(100, () => {
+      calls++;
+      c.setTimeout(0);
+    });
+    t.throws(() => c.setTimeout(-1), { code: ERROR_CODES.INVALID_ARG });
+    t.throws(() => c.setTimeout(Number.NaN), { code: ERROR_CODES.INVALID_ARG });
+  });
+  const socket = await client(port);
+  await new Promise((r) => setTimeout(r, 700));
+  t.equal(calls, 1, 'called once, then off');
+  t.equal(conn!.timeout, 0);
+  t.equal(server.getConnections(), 1, 'the connection stays open');
+  socket.destroy();
+});
+
+t.test('for await reads every chunk, pausing the connection while the reader is behind', async (t) => {
+  const size = 16 * 1024 * 1024;
+  // How far the engine's reads ran ahead of the loop: without the pause, most of the payload.
+  const seen = { total: 0, maxAhead: 0 };
+  // allowHalfOpen, as with node:net: without it the server's FIN follows the peer's, before the reply.
+  const { server, port } = await listening(t, { writeHighWaterBytes: 64 * 1024, allowHalfOpen: true }, (c) => {
+    void (async () => {
+      for await (const chunk of c) {
+        seen.total += chunk.length;
+        seen.maxAhead = Math.max(seen.maxAhead, server.stats().receivedBytes - seen.total);
+        await new Promise((r) => setTimeout(r, 1));
+      }
+      c.end(`${seen.total}`);
+    })();
+  });
+  const socket = await client(port);
+  socket.end(Buffer.alloc(size, 1));
+  t.equal((await readAll(socket)).toString(), String(size), 'every byte, then the loop ended at the FIN');
+  // Bounded by the high-water mark plus what the engine reads before it stops (io_uring: its 4 MiB buffer ring).
+  t.ok(seen.maxAhead < 6 * 1024 * 1024, `the engine read at most ${seen.maxAhead} bytes ahead of the loop`);
+});
+
+t.test('for await throws ERR_IOCP_TCP_CONNECTION_CLOSED on a reset; break destroys the connection', async (t) => {
+  const outcome: { code?: string; cause?: string } = {};
+  const reset = await listening(t, {}, (c) => {
+    void (async () => {
+      try {
+        for await (const _ of c) void _;
+      } catch (err) {
+        Object.assign(outcome, { code: (err as { code: string }).code, cause: (err as { disconnectCause: string }).disconnectCause });
+      }
+    })();
+  });
+  const first = await client(reset.port);
+  const closed = nextClose(reset.server);
+  first.write('x');
+  await new Promise((r) => setTimeout(r, 50));
+  first.resetAndDestroy();
+  await closed;
+  await new Promise((r) => setTimeout(r, 20));
+  t.same(outcome, { code: ERROR_CODES.CONNECTION_CLOSED, cause: 'peer_reset' });
+
+  const early = await listening(t, {}, (c) => {
+    void (async () => {
+      for await (const _ of c) break;  // eslint-disable-line no-unreachable-loop
+    })();
+  });
+  const second = (await client(early.port)).on('error', () => {});
+  const [cause] = await Promise.all([nextClose(early.server).then(([c]) => c), second.write('x')]);
+  t.equal(cause, 'local_abort', 'leaving the loop early destroys, as node:net');
+  second.destroy();
+});
+
+t.test('getConnections() counts open connections, also through a callback', async (t) => {
+  const { server, port } = await listening(t, { handler: 'echo' });
+  t.equal(server.getConnections(), 0);
+  const a = await client(port);
+  const b = await client(port);
+  await new Promise((r) => setTimeout(r, 50));
+  t.equal(server.getConnections(), 2);
+  const viaCallback = await new Promise<number>((resolve) => server.getConnections((err, n) => resolve(err ? -1 : n)));
+  t.equal(viaCallback, 2);
+  a.destroy();
+  b.destroy();
+});
+
+t.test('a connection over maxConnections emits drop with the peer', async (t) => {
+  const { server, port } = await listening(t, { handler: 'echo', maxConnections: 1 });
+  const first = await client(port);
+  const dropped = once(server, 'drop');
+  // The reset may come before node reports the connect: its port is known only if it does.
+  let secondPort: number | undefined;
+  const second = connect(port, '127.0.0.1').on('error', () => {}).on('connect', () => (secondPort = second.localPort));
+  const [info] = await dropped;
+  t.equal(info.reason, 'max_connections');
+  t.equal(info.remoteAddress, '127.0.0.1');
+  t.ok(info.remotePort > 0 && info.remotePort !== first.localPort, `the second client's port ${info.remotePort}`);
+  if (secondPort !== undefined) t.equal(info.remotePort, secondPort);
+  first.destroy();
+  second.destroy();
+});
+
+t.test('socket options: bad keepalive values are a TypeError; the setters chain', async (t) => {
+  t.throws(() => createServer({ keepAliveInitialDelay: -1 }), { code: ERROR_CODES.INVALID_ARG, message: /initial delay/ });
+  t.throws(() => createServer({ keepAliveCount: 128 }), { code: ERROR_CODES.INVALID_ARG, message: /count/ });
+  t.throws(() => createServer({ keepAlive: 'yes' as unknown as boolean }), { code: ERROR_CODES.INVALID_ARG, message: /keepAlive must be a boolean/ });
+  let chained = false;
+  const { port } = await listening(t, {}, (c) => {
+    chained = c.setNoDelay(false).setKeepAlive(true, 1000, { interval: 1000, count: 3 }) === c;
+    t.throws(() => c.setKeepAlive(true, 0, { interval: 40_000_000 }), { code: ERROR_CODES.INVALID_ARG });
+    c.end();
+  });
+  await readAll(await client(port));
+  t.ok(chained);
+});
+
+t.test('unref() lets the process exit while listening; ref() keeps it alive again', async (t) => {
+  const script = (call: string) => `
+    const { createServer } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist'))});
+    const server = createServer({ handler: 'echo', backend: ${JSON.stringify(backend)} });
+    server.listen(0, '127.0.0.1').then(() => { ${call}; setTimeout(() => { console.log('still running'); server.close(); }, 1500).unref(); });
+  `;
+  const run = (call: string) => promisify(execFile)(process.execPath, ['-e', script(call)], { timeout: 10_000 });
+  const unrefed = await run('server.unref()');
+  t.equal(unrefed.stdout, '', 'exited before the timer, with the server listening');
+  const refed = await run('server.unref().ref()');
+  t.equal(refed.stdout, 'still running\n', 'ref() kept it alive');
+});
+
+t.test('for await echoing each chunk: every write lands before the automatic end, as in node:net', async (t) => {
+  const size = 4 * 1024 * 1024;
+  const { port } = await listening(t, { writeHighWaterBytes: 16 * 1024 }, (c) => {
+    void (async () => {
+      for await (const chunk of c) {
+        c.write(chunk);
+        await new Promise((r) => setImmediate(r));
+      }
+    })();
+  });
+  const socket = await client(port);
+  socket.end(Buffer.alloc(size, 2));
+  const echoed = await readAll(socket);
+  t.equal(echoed.length, size, 'the whole payload came back, then EOF');
+});
+
+t.test('breaking out of for await after end(reply) sends the whole reply, no reset', async (t) => {
+  const size = 4 * 1024 * 1024;
+  const { server, port } = await listening(t, {}, (c) => {
+    void (async () => {
+      for await (const _ of c) {
+        c.end(Buffer.alloc(size, 3));
+        break;
+      }
+    })();
+  });
+  const socket = await client(port);
+  const closed = nextClose(server);
+  socket.write('go');
+  const reply = await readAll(socket);
+  t.equal(reply.length, size, 'every byte of the reply');
+  t.equal((await closed)[0], 'local_close');
+});
+
+t.test('for await started after the peer FIN or the close ends at once', async (t) => {
+  const finished: string[] = [];
+  const { port } = await listening(t, { allowHalfOpen: true }, (c) => {
+    const iterate = async (when: string): Promise<void> => {
+      for await (const _ of c) void _;
+      finished.push(when);
+    };
+    c.on('end', () => void iterate('after end').then(() => c.end()));
+    c.on('close', () => void iterate('after close'));
+  });
+  const socket = await client(port);
+  socket.end();
+  await readAll(socket);
+  await new Promise((r) => setTimeout(r, 50));
+  t.same(finished.sort(), ['after close', 'after end']);
+});
+
+t.test('a write callback that throws is a handler error; the other callbacks and close still run', async (t) => {
+  const seen: string[] = [];
+  const { server, port } = await listening(t, {}, (c) => {
+    c.write(Buffer.alloc(64 * 1024 * 1024), () => {
+      throw new Error('callback failed');
+    });
+    c.write('more', (err) => seen.push(`second ${(err as { code?: string } | null | undefined)?.code}`));
+    c.on('close', () => seen.push('close'));
+    setTimeout(() => c.destroy(), 100);
+  });
+  const errors: string[] = [];
+  server.on('handlerError', (err) => errors.push(err.message));
+  (await client(port)).pause().on('error', () => {});
+  await nextClose(server);
+  await new Promise((r) => setTimeout(r, 20));
+  t.same(seen, [`second ${ERROR_CODES.CONNECTION_CLOSED}`, 'close']);
+  t.same(errors, ['callback failed']);
+});
+
+t.test('setTimeout again in the timeout listener arms the next one a full timeout later', async (t) => {
+  const fired: number[] = [];
+  let start = 0;
+  const { port } = await listening(t, {}, (c) => {
+    start = Date.now();
+    const arm = (): void => {
+      c.setTimeout(300, () => {
+        fired.push(Date.now() - start);
+        if (fired.length < 3) arm();
+        else c.end();
+      });
+    };
+    arm();
+  });
+  await readAll(await client(port));
+  t.equal(fired.length, 3);
+  for (let i = 1; i < fired.length; i++) {
+    t.ok(fired[i] - fired[i - 1] >= 290, `timeout ${i + 1} came ${fired[i] - fired[i - 1]} ms after the one before`);
+  }
+});
+
+t.test('end(callback) after end(data) waits for the data; end(data) after end() throws; readyState after destroy() is closed', async (t) => {
+  const order: string[] = [];
+  const { port } = await listening(t, {}, (c) => {
+    c.end(Buffer.alloc(64 * 1024 * 1024), () => order.push('first'));
+    c.end(() => order.push(`second, ${c.writableLength} unsent`));
+    t.throws(() => c.end('more'), { code: ERROR_CODES.WRITE_AFTER_END });
+  });
+  const socket = await client(port);
+  socket.pause();
+  await new Promise((r) => setTimeout(r, 100));
+  t.same(order, [], 'no callback while the data waits');
+  socket.resume();
+  await readAll(socket);
+  t.same(order, ['first', 'second, 0 unsent']);
+
+  let state = '';
+  const other = await listening(t, {}, (c) => {
+    c.destroy();
+    state = c.readyState;
+  });
+  await readAll(connect(other.port, '127.0.0.1'));
+  t.equal(state, 'closed');
+});
+
+t.test('a throw inside a for await loop is a handler error, not local_abort', async (t) => {
+  const { server, port } = await listening(t, {}, async (c) => {
+    for await (const _ of c) throw new Error('loop failed');
+  });
+  const errors: string[] = [];
+  server.on('handlerError', (err) => errors.push(err.message));
+  const socket = (await client(port)).on('error', () => {});
+  const closed = nextClose(server);
+  socket.write('x');
+  t.equal((await closed)[0], 'handler_error');
+});
+
+t.test('pause() inside a for await loop holds until resume(), whatever the loop does', async (t) => {
+  const size = 32 * 1024 * 1024;
+  let total = 0;
+  let pausedAt = -1;
+  let conn: Connection | undefined;
+  const { server, port } = await listening(t, { writeHighWaterBytes: 16 * 1024 }, (c) => {
+    conn = c;
+    void (async () => {
+      for await (const chunk of c) {
+        total += chunk.length;
+        if (pausedAt < 0 && total >= 64 * 1024) {
+          c.pause();
+          pausedAt = server.stats().receivedBytes;
+        }
+      }
+    })();
+  });
+  const socket = await client(port);
+  socket.write(Buffer.alloc(size, 4));
+  await new Promise((r) => setTimeout(r, 300));
+  const received = server.stats().receivedBytes;
+  // What the kernel buffers and the engine had read before the pause is at most a few MiB.
+  t.ok(received < size / 2, `reading stayed paused: ${received} of ${size} bytes read`);
+  conn!.resume();
+  socket.end();
+  await new Promise((r) => setTimeout(r, 300));
+  t.equal(total, size, 'after resume() the rest arrives');
+  socket.destroy();
+});
