@@ -7,6 +7,10 @@
 //   loadgen churn HOST PORT WORKERS SECONDS
 //       each worker connects, makes 5 round trips of 8 bytes, half-closes,
 //       reads to EOF, and starts over; reports conversations per second
+//   loadgen idle HOST PORT CONNECTIONS SECONDS
+//       opens the connections, makes one 8-byte round trip on each (so the
+//       server holds whatever a served connection costs), prints a "ready"
+//       line, then keeps them open and silent for SECONDS
 //
 // An echo that differs from what was sent, or a connection that fails, counts
 // as an error; the run goes on and reports the count.
@@ -26,7 +30,7 @@
 #include <unistd.h>
 
 enum { kChurnRounds = 5, kChurnSize = 8, kMaxEvents = 512 };
-enum Phase { kConnecting, kSending, kReceiving, kDraining };
+enum Phase { kConnecting, kSending, kReceiving, kDraining, kIdle };
 
 struct Conn {
   int fd;
@@ -44,7 +48,8 @@ static char* scratch;
 static uint64_t* latencies;
 static size_t latency_count, latency_capacity;
 static uint64_t completed, errors;
-static int churn;
+static int churn, idle;
+static int connections, ready;
 
 static uint64_t now_ns(void) {
   struct timespec ts;
@@ -122,6 +127,15 @@ static void on_event(struct Conn* c, uint32_t events) {
     c->done += (size_t)n;
     if (c->done < message_size) return;
     record(now_ns() - c->started_ns);
+    if (idle) {
+      c->phase = kIdle;
+      watch(c, 0, EPOLL_CTL_MOD);
+      if (++ready == connections) {
+        printf("{\"mode\":\"idle\",\"ready\":%d}\n", ready);
+        fflush(stdout);
+      }
+      return;
+    }
     if (!churn) {
       completed++;
       return start_round(c);
@@ -151,14 +165,16 @@ static double percentile_us(double p) {
 
 int main(int argc, char** argv) {
   churn = argc == 6 && strcmp(argv[1], "churn") == 0;
-  if (!churn && !(argc == 7 && strcmp(argv[1], "pingpong") == 0)) {
+  idle = argc == 6 && strcmp(argv[1], "idle") == 0;
+  if (!churn && !idle && !(argc == 7 && strcmp(argv[1], "pingpong") == 0)) {
     fprintf(stderr, "usage: loadgen pingpong HOST PORT CONNECTIONS SIZE SECONDS\n"
-                    "       loadgen churn HOST PORT WORKERS SECONDS\n");
+                    "       loadgen churn HOST PORT WORKERS SECONDS\n"
+                    "       loadgen idle HOST PORT CONNECTIONS SECONDS\n");
     return 2;
   }
-  int connections = atoi(argv[4]);
-  message_size = churn ? kChurnSize : (size_t)atol(argv[5]);
-  double seconds = atof(argv[churn ? 5 : 6]);
+  connections = atoi(argv[4]);
+  message_size = churn || idle ? kChurnSize : (size_t)atol(argv[5]);
+  double seconds = atof(argv[churn || idle ? 5 : 6]);
   server.sin_family = AF_INET;
   server.sin_port = htons((uint16_t)atoi(argv[3]));
   if (connections <= 0 || message_size == 0 || seconds <= 0 || inet_pton(AF_INET, argv[2], &server.sin_addr) != 1) {
@@ -174,15 +190,21 @@ int main(int argc, char** argv) {
 
   uint64_t start = now_ns(), end = start + (uint64_t)(seconds * 1e9);
   struct epoll_event events[kMaxEvents];
+  // Idle: the hold starts once every connection is ready (at most 60 s of setting up).
+  if (idle) end = start + 60 * (uint64_t)1e9;
   while (now_ns() < end) {
     int n = epoll_wait(epoll_fd, events, kMaxEvents, 100);
     for (int i = 0; i < n; i++) on_event(events[i].data.ptr, events[i].events);
+    if (idle && ready == connections) {
+      usleep((useconds_t)(seconds * 1e6));
+      break;
+    }
   }
   double elapsed = (double)(now_ns() - start) / 1e9;
   qsort(latencies, latency_count, sizeof *latencies, compare);
   printf("{\"mode\":\"%s\",\"connections\":%d,\"size\":%zu,\"seconds\":%.3f,\"completed\":%llu,"
          "\"rate\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"errors\":%llu}\n",
-         churn ? "churn" : "pingpong", connections, message_size, elapsed, (unsigned long long)completed,
+         churn ? "churn" : idle ? "idle" : "pingpong", connections, message_size, elapsed, (unsigned long long)completed,
          (double)completed / elapsed, percentile_us(0.5), percentile_us(0.99), (unsigned long long)errors);
   return 0;
 }

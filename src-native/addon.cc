@@ -8,6 +8,9 @@
 // the whole process; with it the call just does nothing.
 #include <napi.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "console.h"
 #include "engine.h"
 
@@ -29,13 +32,45 @@ napi_value NewFloat64Array(napi_env env, size_t count, double** data) {
   return array;
 }
 
-// onEvents(records, extras) with one batch; false when a call failed.
-bool CallWithBatch(napi_env env, napi_value on_events, const std::vector<Event>& events) {
+void FreeBlock(napi_env env, void*, void* hint) {
+  auto* block = static_cast<ByteBlock*>(hint);
+  int64_t adjusted;
+  napi_adjust_external_memory(env, -static_cast<int64_t>(block->size()), &adjusted);
+  delete block;
+}
+
+// An ArrayBuffer over `block`'s bytes, which it takes over (freed when JS
+// collects it). Where external buffers are not allowed (V8's sandbox), a copy.
+napi_value BlockBuffer(napi_env env, ByteBlock&& bytes) {
+  napi_value buffer = nullptr;
+  auto* block = new ByteBlock(std::move(bytes));
+  napi_status status = napi_create_external_arraybuffer(env, block->data(), block->size(), FreeBlock, block, &buffer);
+  if (status == napi_ok) {
+    int64_t adjusted;  // tell the GC what it holds, or it would not hurry to free it
+    napi_adjust_external_memory(env, static_cast<int64_t>(block->size()), &adjusted);
+    return buffer;
+  }
+  void* copy = nullptr;
+  if (napi_create_arraybuffer(env, block->size(), &copy, &buffer) != napi_ok) buffer = nullptr;
+  if (buffer != nullptr) std::copy(block->begin(), block->end(), static_cast<char*>(copy));
+  delete block;
+  return buffer;
+}
+
+// onEvents(records, extras, blocks) with one delivery; false when a call failed.
+bool CallWithBatch(napi_env env, napi_value on_events, Delivery& delivery) {
+  const std::vector<Event>& events = delivery.events;
   double* numbers = nullptr;
   napi_value records = NewFloat64Array(env, events.size() * kRecordSize, &numbers);
-  napi_value extras, receiver;
-  if (records == nullptr || napi_create_array(env, &extras) != napi_ok || napi_get_undefined(env, &receiver) != napi_ok) {
+  napi_value extras, blocks, receiver;
+  if (records == nullptr || napi_create_array(env, &extras) != napi_ok ||
+      napi_create_array_with_length(env, delivery.blocks.size(), &blocks) != napi_ok ||
+      napi_get_undefined(env, &receiver) != napi_ok) {
     return false;
+  }
+  for (size_t i = 0; i < delivery.blocks.size(); ++i) {
+    napi_value block = BlockBuffer(env, std::move(delivery.blocks[i]));
+    if (block == nullptr || napi_set_element(env, blocks, static_cast<uint32_t>(i), block) != napi_ok) return false;
   }
   uint32_t extra_count = 0;
   for (size_t i = 0; i < events.size(); ++i) {
@@ -45,14 +80,12 @@ bool CallWithBatch(napi_env env, napi_value on_events, const std::vector<Event>&
     record[1] = static_cast<double>(event.id);
     record[2] = event.number;
     record[3] = event.number2;
-    record[4] = event.err;
+    record[4] = event.type == EventType::kData ? event.block : event.err;
     record[5] = static_cast<double>(event.bytes_sent);
     napi_value extra = nullptr;
     napi_status status = napi_ok;
     if (event.type == EventType::kOpen || event.type == EventType::kAcceptFailed || event.type == EventType::kRejected) {
       status = napi_create_string_utf8(env, event.text.data(), event.text.size(), &extra);
-    } else if (event.type == EventType::kData) {
-      status = napi_create_buffer_copy(env, event.data.size(), event.data.data(), nullptr, &extra);
     }
     if (status != napi_ok || (extra != nullptr && napi_set_element(env, extras, extra_count++, extra) != napi_ok)) {
       return false;
@@ -63,15 +96,15 @@ bool CallWithBatch(napi_env env, napi_value on_events, const std::vector<Event>&
       return false;
     }
   }
-  napi_value argv[] = {records, extras};
-  return napi_call_function(env, receiver, on_events, 2, argv, nullptr) == napi_ok;
+  napi_value argv[] = {records, extras, blocks};
+  return napi_call_function(env, receiver, on_events, 3, argv, nullptr) == napi_ok;
 }
 
-// Delivers every queued event in one call: onEvents(records, extras), where
-// records is a Float64Array of kRecordSize numbers per event and extras holds,
-// in order, the remote and local address of each open, the error name of each
-// failed accept, the remote address of each rejection and the Buffer of each
-// data event.
+// Delivers every queued event in one call: onEvents(records, extras, blocks),
+// where records is a Float64Array of kRecordSize numbers per event, extras
+// holds, in order, the remote and local address of each open, the error name
+// of each failed accept and the remote address of each rejection, and blocks
+// the ArrayBuffers the data events point into (record: offset, length, block).
 //
 // Plain N-API here, not node-addon-api: while a worker thread is being
 // terminated every call fails, and node-addon-api turns a failure into an
@@ -79,11 +112,12 @@ bool CallWithBatch(napi_env env, napi_value on_events, const std::vector<Event>&
 // whole process. A failed call means the environment is going: drop the batch.
 void DeliverEvents(Napi::Env env, Napi::Function on_events, Engine* engine, void*) {
   if (env == nullptr) return;  // torn down: nothing to deliver to
-  std::vector<Event> events = engine->events().TakeAll();
-  if (events.empty()) return;
+  Delivery delivery = engine->events().TakeAll();
+  if (delivery.events.empty()) return;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  CallWithBatch(env, on_events, events);
+  CallWithBatch(env, on_events, delivery);
+  engine->events().Recycle(std::move(delivery.events));
   napi_close_handle_scope(env, scope);
 }
 
@@ -96,17 +130,12 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(env, "Engine",
                        {InstanceMethod<&EngineWrap::Listen>("listen"),
-                        InstanceMethod<&EngineWrap::Write>("write"),
-                        InstanceMethod<&EngineWrap::End>("end"),
-                        InstanceMethod<&EngineWrap::Destroy>("destroy"),
-                        InstanceMethod<&EngineWrap::Pause>("pause"),
-                        InstanceMethod<&EngineWrap::Resume>("resume"),
+                        InstanceMethod<&EngineWrap::Submit>("submit"),
                         InstanceMethod<&EngineWrap::SetNoDelay>("setNoDelay"),
                         InstanceMethod<&EngineWrap::SetKeepAlive>("setKeepAlive"),
                         InstanceMethod<&EngineWrap::SetTimeout>("setTimeout"),
                         InstanceMethod<&EngineWrap::Ref>("ref"),
                         InstanceMethod<&EngineWrap::ReportRejections>("reportRejections"),
-                        InstanceMethod<&EngineWrap::Ack>("ack"),
                         InstanceMethod<&EngineWrap::Close>("close"),
                         InstanceMethod<&EngineWrap::Join>("join"),
                         InstanceMethod<&EngineWrap::Stats>("stats"),
@@ -236,45 +265,63 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return address;
   }
 
-  // Reads (id, buffer?) arguments; false after throwing a TypeError.
-  static bool ReadIdAndData(const Napi::CallbackInfo& info, uint64_t* id, std::vector<char>* data) {
-    if (!info[0].IsNumber() || !(info[1].IsUndefined() || info[1].IsBuffer())) {
-      Napi::TypeError::New(info.Env(), "expected a connection id and a Buffer").ThrowAsJavaScriptException();
-      return false;
+  // submit(commands, payloads, acks): what JS did in one tick, in order.
+  // commands: a Float64Array of (kind, id, flag, cause) quads, kind 0 write
+  // (flag: notify drain), 1 end (flag: notify drain; cause: local_close or
+  // idle_timeout), 2 destroy (cause: local_abort, handler_error or
+  // idle_timeout), 3 pause, 4 resume; payloads: the Buffer of each write and
+  // end (undefined for none), by command index; acks: (id, bytes) pairs of
+  // data JS has taken. A cause of -1 means the default.
+  Napi::Value Submit(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    if (!IsFloat64Array(info[0]) || !info[1].IsArray() || !IsFloat64Array(info[2])) {
+      Napi::TypeError::New(env, "submit(commands, payloads, acks): expected a Float64Array, an Array and a Float64Array")
+          .ThrowAsJavaScriptException();
+      return env.Undefined();
     }
-    *id = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
-    if (info[1].IsBuffer()) {
-      auto buffer = info[1].As<Napi::Buffer<char>>();
-      data->assign(buffer.Data(), buffer.Data() + buffer.Length());
+    if (!Running(env)) return env.Undefined();
+    auto quads = info[0].As<Napi::Float64Array>();
+    auto payloads = info[1].As<Napi::Array>();
+    static constexpr Command::Type kKinds[] = {Command::kWrite, Command::kEnd, Command::kDestroy, Command::kPause,
+                                              Command::kResume};
+    std::vector<Command> commands;
+    commands.reserve(quads.ElementLength() / 4);
+    for (size_t i = 0; i + 3 < quads.ElementLength(); i += 4) {
+      auto kind = static_cast<size_t>(quads[i]);
+      if (kind >= std::size(kKinds)) continue;
+      Command command{kKinds[kind], static_cast<uint64_t>(quads[i + 1])};
+      command.notify_drain = quads[i + 2] != 0;
+      command.cause = ReadCause(quads[i + 3], kind == 1 ? Cause::kLocalClose : Cause::kLocalAbort);
+      napi_value payload;
+      bool is_buffer = false;
+      // Plain N-API (no coercion, no exceptions): see DeliverEvents.
+      if ((kind == 0 || kind == 1) && napi_get_element(env, payloads, static_cast<uint32_t>(i / 4), &payload) == napi_ok &&
+          napi_is_buffer(env, payload, &is_buffer) == napi_ok && is_buffer) {
+        void* data = nullptr;
+        size_t length = 0;
+        if (napi_get_buffer_info(env, payload, &data, &length) == napi_ok && length > 0) {
+          // The one copy of a write: into the chunk the I/O thread will queue and send.
+          command.data.reset(Chunk::New(length));
+          std::copy_n(static_cast<const char*>(data), length, command.data->bytes());
+          command.data->end = length;
+        }
+      }
+      commands.push_back(std::move(command));
     }
-    return true;
+    auto pairs = info[2].As<Napi::Float64Array>();
+    std::vector<uint64_t> acks(pairs.Data(), pairs.Data() + pairs.ElementLength());
+    engine_->Submit(std::move(commands), acks);
+    return env.Undefined();
   }
 
-  Napi::Value Write(const Napi::CallbackInfo& info) {
-    uint64_t id;
-    std::vector<char> data;
-    if (ReadIdAndData(info, &id, &data) && Running(info.Env())) {
-      // Not ToBoolean(): coercion can run JS, and fails while a worker thread terminates.
-      engine_->Write(id, std::move(data), info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value());
-    }
-    return info.Env().Undefined();
-  }
-
-  // end(id, data?, notifyDrain, cause): cause local_close, or idle_timeout from a 'timeout' listener.
-  Napi::Value End(const Napi::CallbackInfo& info) {
-    uint64_t id;
-    std::vector<char> data;
-    if (ReadIdAndData(info, &id, &data) && Running(info.Env())) {
-      bool notify_drain = info[2].IsBoolean() && info[2].As<Napi::Boolean>().Value();
-      engine_->End(id, std::move(data), notify_drain, ReadCause(info[3], Cause::kLocalClose));
-    }
-    return info.Env().Undefined();
+  static bool IsFloat64Array(Napi::Value value) {
+    return value.IsTypedArray() && value.As<Napi::TypedArray>().TypedArrayType() == napi_float64_array;
   }
 
   // A cause index JS may give for its own close, else `otherwise`.
-  static Cause ReadCause(Napi::Value value, Cause otherwise) {
-    if (!value.IsNumber()) return otherwise;
-    auto cause = static_cast<Cause>(value.As<Napi::Number>().Int32Value());
+  static Cause ReadCause(double value, Cause otherwise) {
+    if (!(value >= 0 && value < static_cast<double>(Cause::kCount))) return otherwise;
+    auto cause = static_cast<Cause>(static_cast<int>(value));
     bool allowed = cause == Cause::kLocalClose || cause == Cause::kLocalAbort || cause == Cause::kHandlerError ||
                    cause == Cause::kIdleTimeout;
     return allowed ? cause : otherwise;
@@ -288,13 +335,6 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     }
     *id = static_cast<uint64_t>(info[0].As<Napi::Number>().Int64Value());
     return Running(info.Env());
-  }
-
-  // destroy(id, cause?): reset; cause local_abort unless handler_error or idle_timeout is given.
-  Napi::Value Destroy(const Napi::CallbackInfo& info) {
-    uint64_t id;
-    if (ReadId(info, &id)) engine_->Destroy(id, ReadCause(info[1], Cause::kLocalAbort));
-    return info.Env().Undefined();
   }
 
   // setNoDelay(id, on)
@@ -347,29 +387,6 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       }
     }
     return env.Undefined();
-  }
-
-  Napi::Value Pause(const Napi::CallbackInfo& info) {
-    uint64_t id;
-    if (ReadId(info, &id)) engine_->SetPaused(id, true);
-    return info.Env().Undefined();
-  }
-
-  // ack(Float64Array of id, bytes pairs): JS has taken these data bytes.
-  Napi::Value Ack(const Napi::CallbackInfo& info) {
-    if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
-      Napi::TypeError::New(info.Env(), "ack(pairs): expected a Float64Array").ThrowAsJavaScriptException();
-    } else if (Running(info.Env())) {
-      auto pairs = info[0].As<Napi::Float64Array>();
-      engine_->Acknowledge(pairs.Data(), pairs.ElementLength());
-    }
-    return info.Env().Undefined();
-  }
-
-  Napi::Value Resume(const Napi::CallbackInfo& info) {
-    uint64_t id;
-    if (ReadId(info, &id)) engine_->SetPaused(id, false);
-    return info.Env().Undefined();
   }
 
   // close(drainMs): stop accepting now; the 'stopped' event follows the drain.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <new>
 
 namespace iocptcp {
 
@@ -30,29 +31,103 @@ int64_t Engine::NowMs() {
   return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
 }
 
+// ---- ChunkPool ----
+
+namespace {
+int SizeClass(size_t size) {
+  int index = 0;
+  while ((Chunk::kMinSize << index) < size) ++index;
+  return index;
+}
+}  // namespace
+
+Chunk* Chunk::New(size_t capacity) {
+  Chunk* chunk = new (::operator new(sizeof(Chunk) + capacity)) Chunk();
+  chunk->capacity = capacity;
+  return chunk;
+}
+
+void Chunk::Delete(Chunk* chunk) {
+  chunk->~Chunk();
+  ::operator delete(chunk);
+}
+
+Chunk* ChunkPool::Take(size_t size) {
+  int index = SizeClass(std::clamp(size, Chunk::kMinSize, Chunk::kMaxSize));
+  size_t capacity = Chunk::kMinSize << index;
+  Chunk* chunk = free_[index];
+  if (chunk != nullptr) {
+    free_[index] = chunk->next;
+    kept_bytes_ -= capacity;
+  } else {
+    chunk = Chunk::New(capacity);
+  }
+  chunk->next = nullptr;
+  chunk->begin = chunk->end = 0;
+  return chunk;
+}
+
+void ChunkPool::Give(Chunk* chunk) {
+  int index = SizeClass(chunk->capacity);
+  // Only the pool's own sizes are kept (a write's chunk is sized to the write).
+  if (index >= kClasses || (Chunk::kMinSize << index) != chunk->capacity || kept_bytes_ + chunk->capacity > kKeepBytes) {
+    Chunk::Delete(chunk);
+    return;
+  }
+  chunk->next = free_[index];
+  free_[index] = chunk;
+  kept_bytes_ += chunk->capacity;
+}
+
+ChunkPool::~ChunkPool() {
+  for (Chunk*& head : free_) {
+    while (head != nullptr) {
+      Chunk* next = head->next;
+      Chunk::Delete(head);
+      head = next;
+    }
+  }
+}
+
 // ---- EventQueue ----
 
-void EventQueue::Push(std::vector<Event>&& batch) {
+void EventQueue::Push(std::vector<Event>&& batch, ByteBlock&& bytes) {
   if (batch.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (events_.empty()) {
-      events_ = std::move(batch);
+    if (!bytes.empty()) {
+      auto block = static_cast<uint32_t>(pending_.blocks.size());
+      for (Event& event : batch) event.block = block;
+      pending_.blocks.push_back(std::move(bytes));
+    }
+    std::vector<Event>& events = pending_.events;
+    if (events.empty()) {
+      events = std::move(batch);
     } else {
-      std::move(batch.begin(), batch.end(), std::back_inserter(events_));
+      std::move(batch.begin(), batch.end(), std::back_inserter(events));
+    }
+    batch.clear();
+    if (batch.capacity() == 0 && !spares_.empty()) {
+      batch = std::move(spares_.back());
+      spares_.pop_back();
     }
   }
-  batch.clear();
   // One wake-up per batch the JS thread has not picked up yet.
   if (!wake_pending_.exchange(true)) wake_();
 }
 
-std::vector<Event> EventQueue::TakeAll() {
+void EventQueue::Recycle(std::vector<Event>&& events) {
+  events.clear();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (spares_.size() < 64) spares_.push_back(std::move(events));
+}
+
+Delivery EventQueue::TakeAll() {
   // Clear the flag before taking, so a push after the take wakes JS again.
   wake_pending_.store(false);
   std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<Event> taken;
-  taken.swap(events_);
+  Delivery taken;
+  std::swap(taken, pending_);
   return taken;
 }
 
@@ -78,6 +153,18 @@ void Worker::Post(Command&& command) {
   {
     std::lock_guard<std::mutex> lock(commands_mutex_);
     commands_.push_back(std::move(command));
+  }
+  if (!wake_pending_.exchange(true)) backend_->Wake();
+}
+
+void Worker::PostAll(std::vector<Command>&& commands) {
+  {
+    std::lock_guard<std::mutex> lock(commands_mutex_);
+    if (commands_.empty()) {
+      commands_ = std::move(commands);
+    } else {
+      std::move(commands.begin(), commands.end(), std::back_inserter(commands_));
+    }
   }
   if (!wake_pending_.exchange(true)) backend_->Wake();
 }
@@ -138,12 +225,12 @@ void Worker::RunCommands() {
     switch (command.type) {
       case Command::kWrite:
         if (conn->fin_sent || conn->end_requested) break;
-        Append(conn, command.data.data(), command.data.size());
+        Append(conn, std::move(command.data));
         conn->notify_drain = conn->notify_drain || command.notify_drain;
         SendNext(conn);
         break;
       case Command::kEnd:
-        if (!conn->end_requested) Append(conn, command.data.data(), command.data.size());
+        if (!conn->end_requested) Append(conn, std::move(command.data));
         conn->notify_drain = conn->notify_drain || command.notify_drain;
         RequestEnd(conn, command.cause);
         break;
@@ -265,7 +352,12 @@ void Worker::Acknowledge(const std::vector<uint64_t>& acks) {
   }
 }
 
-void Worker::FlushEvents() { engine_->events().Push(std::move(pending_events_)); }
+void Worker::FlushEvents() {
+  if (pending_events_.empty()) return;
+  last_flush_bytes_ = pending_bytes_.size();
+  engine_->events().Push(std::move(pending_events_), std::move(pending_bytes_));
+  pending_bytes_.clear();
+}
 
 // ---- Worker: connection table ----
 
@@ -372,9 +464,12 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
     } else {
       conn->in_js += static_cast<size_t>(result);
       AddBuffered(result);
+      if (pending_bytes_.capacity() == 0) pending_bytes_.reserve(std::max<size_t>(last_flush_bytes_, 16 * 1024));
       Event event{EventType::kData, conn->id};
       event.bytes_sent = conn->bytes_sent;
-      event.data.assign(data, data + result);
+      event.number = static_cast<double>(pending_bytes_.size());
+      event.number2 = static_cast<double>(result);
+      pending_bytes_.insert(pending_bytes_.end(), data, data + result);
       Emit(std::move(event));
     }
     if (!MayRead(conn)) SetReading(conn, false);  // a peer that does not read stops being read
@@ -406,29 +501,47 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
 
 void Worker::Append(Conn* conn, const char* data, size_t len) {
   while (len > 0) {
-    if (conn->out.empty() || conn->out.back().end == conn->out.back().capacity) {
+    Chunk* tail = conn->out_tail;
+    if (tail == nullptr || tail->end == tail->capacity) {
       // As large as what waits (a backlog gets big chunks, so big sends), as
       // small as the write when nothing does.
-      size_t size = std::clamp(std::max(len, conn->unsent), Chunk::kMinSize, Chunk::kMaxSize);
-      conn->out.emplace_back(size);
-      AddBuffered(static_cast<int64_t>(size));
+      tail = chunks_.Take(std::max(len, conn->unsent));
+      AddBuffered(static_cast<int64_t>(tail->capacity));
+      (conn->out_tail != nullptr ? conn->out_tail->next : conn->out_head) = tail;
+      conn->out_tail = tail;
     }
-    Chunk& tail = conn->out.back();
-    size_t n = std::min(len, tail.capacity - tail.end);
-    std::copy(data, data + n, tail.bytes.get() + tail.end);
-    tail.end += n;
+    size_t n = std::min(len, tail->capacity - tail->end);
+    std::copy(data, data + n, tail->bytes() + tail->end);
+    tail->end += n;
     conn->unsent += n;
     data += n;
     len -= n;
   }
 }
 
+void Worker::Append(Conn* conn, ChunkPtr&& chunk) {
+  if (chunk == nullptr || chunk->end == 0) return;
+  Chunk* tail = conn->out_tail;
+  // Small writes coalesce into the tail (fewer, larger sends); larger ones are
+  // queued as JS's copy of them, without a second copy here.
+  if (chunk->end < Chunk::kMinSize && tail != nullptr && tail->capacity - tail->end >= chunk->end) {
+    Append(conn, chunk->bytes(), chunk->end);
+    return;
+  }
+  AddBuffered(static_cast<int64_t>(chunk->capacity));
+  conn->unsent += chunk->end;
+  Chunk* queued = chunk.release();
+  (tail != nullptr ? tail->next : conn->out_head) = queued;
+  conn->out_tail = queued;
+}
+
+void Worker::Release(Chunk* chunk) { chunks_.Give(chunk); }
+
 void Worker::SendNext(Conn* conn) {
   if (conn->send_in_flight || conn->finished) return;
-  if (!conn->out.empty()) {
-    Chunk& head = conn->out.front();
+  if (Chunk* head = conn->out_head) {
     conn->send_in_flight = true;
-    backend_->StartSend(conn, head.bytes.get() + head.begin, head.end - head.begin);
+    backend_->StartSend(conn, head->bytes() + head->begin, head->end - head->begin);
     return;
   }
   if (conn->notify_drain) {
@@ -463,12 +576,14 @@ void Worker::OnSend(Conn* conn, long result) {
   if (sent > 0) conn->active_ms = now_ms_;
   conn->bytes_sent += sent;
   conn->unsent -= sent;
-  Chunk& head = conn->out.front();
-  head.begin += sent;
-  // A drained chunk is freed, so an idle connection pins no send buffer.
-  if (head.begin == head.end) {
-    AddBuffered(-static_cast<int64_t>(head.capacity));
-    conn->out.pop_front();
+  Chunk* head = conn->out_head;
+  head->begin += sent;
+  // A drained chunk goes back to the pool, so an idle connection pins no send buffer.
+  if (head->begin == head->end) {
+    AddBuffered(-static_cast<int64_t>(head->capacity));
+    conn->out_head = head->next;
+    if (conn->out_head == nullptr) conn->out_tail = nullptr;
+    Release(head);
   }
   SendNext(conn);
 }
@@ -497,7 +612,7 @@ void Worker::Finish(Conn* conn, Cause cause, bool abort, int error) {
   // Its buffers go with it (the chunks when the connection is freed; what
   // JS holds is JS's to collect).
   int64_t held = static_cast<int64_t>(conn->in_js);
-  for (const Chunk& chunk : conn->out) held += static_cast<int64_t>(chunk.capacity);
+  for (Chunk* chunk = conn->out_head; chunk != nullptr; chunk = chunk->next) held += static_cast<int64_t>(chunk->capacity);
   AddBuffered(-held);
   conn->finished = true;
   engine_->ReleaseConnection();
@@ -528,6 +643,11 @@ void Worker::FreeReleased() {
     if (!backend_->Forget(conn)) {
       later.push_back(conn);
       continue;
+    }
+    // No operation refers to the connection any more: its unsent chunks can go back.
+    while (Chunk* chunk = conn->out_head) {
+      conn->out_head = chunk->next;
+      Release(chunk);
     }
     delete conn;
     --live_;
@@ -599,46 +719,29 @@ Worker* Engine::WorkerOf(uint64_t id) {
   return index < workers_.size() ? workers_[index].get() : nullptr;
 }
 
-void Engine::Write(uint64_t id, std::vector<char>&& data, bool notify_drain) {
-  Command command{Command::kWrite, 0, std::move(data)};
-  command.notify_drain = notify_drain;
-  Post(id, std::move(command));
-}
-
-void Engine::End(uint64_t id, std::vector<char>&& data, bool notify_drain, Cause cause) {
-  Command command{Command::kEnd, 0, std::move(data)};
-  command.notify_drain = notify_drain;
-  command.cause = cause;
-  Post(id, std::move(command));
-}
-
-void Engine::Destroy(uint64_t id, Cause cause) {
-  Command command{Command::kDestroy};
-  command.cause = cause;
-  Post(id, std::move(command));
-}
-
-void Engine::SetPaused(uint64_t id, bool paused) { Post(id, Command{paused ? Command::kPause : Command::kResume}); }
-
 void Engine::Post(uint64_t id, Command&& command) {
   command.id = id;
   if (Worker* worker = WorkerOf(id)) worker->Post(std::move(command));
 }
 
-void Engine::Acknowledge(const double* pairs, size_t count) {
-  std::vector<std::vector<uint64_t>> by_worker(workers_.size());
-  for (size_t i = 0; i + 1 < count; i += 2) {
-    uint64_t id = static_cast<uint64_t>(pairs[i]);
-    uint64_t index = (id >> kSlotBits) & kWorkerMask;
+void Engine::Submit(std::vector<Command>&& commands, const std::vector<uint64_t>& acks) {
+  // Per worker, in order; the acks of each worker gathered into one command.
+  std::vector<std::vector<Command>> by_worker(workers_.size());
+  std::vector<Command> worker_acks(workers_.size());
+  for (Command& command : worker_acks) command.type = Command::kAck;
+  for (Command& command : commands) {
+    uint64_t index = (command.id >> kSlotBits) & kWorkerMask;
+    if (index < workers_.size()) by_worker[index].push_back(std::move(command));
+  }
+  for (size_t i = 0; i + 1 < acks.size(); i += 2) {
+    uint64_t index = (acks[i] >> kSlotBits) & kWorkerMask;
     if (index >= workers_.size()) continue;
-    by_worker[index].push_back(id);
-    by_worker[index].push_back(static_cast<uint64_t>(pairs[i + 1]));
+    worker_acks[index].acks.push_back(acks[i]);
+    worker_acks[index].acks.push_back(acks[i + 1]);
   }
   for (size_t w = 0; w < workers_.size(); ++w) {
-    if (by_worker[w].empty()) continue;
-    Command command{Command::kAck};
-    command.acks = std::move(by_worker[w]);
-    workers_[w]->Post(std::move(command));
+    if (!worker_acks[w].acks.empty()) by_worker[w].push_back(std::move(worker_acks[w]));
+    if (!by_worker[w].empty()) workers_[w]->PostAll(std::move(by_worker[w]));
   }
 }
 
@@ -671,11 +774,11 @@ bool Engine::ReserveConnection() {
 
 void Engine::Close(uint32_t drain_ms) {
   if (!started_) return;  // nothing runs: Join() is all there is to do
-  Command command{Command::kStopListening};
-  command.deadline_ms = NowMs() + drain_ms;
+  int64_t deadline_ms = NowMs() + drain_ms;
   for (auto& worker : workers_) {
-    Command copy = command;
-    worker->Post(std::move(copy));
+    Command command{Command::kStopListening};
+    command.deadline_ms = deadline_ms;
+    worker->Post(std::move(command));
   }
 }
 

@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -57,7 +56,7 @@ enum class EventType : uint8_t {
   kOpen,     // id, text = remote address, number = remote port, text2 = local address, number2 = local port
   // bytes_sent = what the kernel has taken so far on kData, kEnd, kDrain and
   // kClose: JS learns what left its write queue with the batches it gets anyway.
-  kData,     // id, data
+  kData,     // id, block: bytes [number, number + number2) of that block of the batch
   kEnd,      // id: the peer sent FIN
   kDrain,    // id: the send queue became empty and JS asked to hear it
   kClose,    // id, number = cause, number2 = duration in seconds, err = errno or 0
@@ -74,9 +73,22 @@ struct Event {
   double number2 = 0;
   int err = 0;
   uint64_t bytes_sent = 0;
+  uint32_t block = 0;  // kData: which of the delivery's byte blocks holds its bytes
   std::string text;
   std::string text2;
-  std::vector<char> data;
+};
+
+// The bytes of the data events a worker flushed at once: JS sees each block
+// as one ArrayBuffer and each data event as a view into it, so the bytes are
+// copied once, from the socket's buffer into the block, and nothing is
+// allocated per message.
+using ByteBlock = std::vector<char>;
+
+// What the JS thread takes in one go: events in order, and the byte blocks
+// their data events point into.
+struct Delivery {
+  std::vector<Event> events;
+  std::vector<ByteBlock> blocks;
 };
 
 // Per-thread counters, written by one I/O thread, read by the scrape.
@@ -110,27 +122,64 @@ struct CounterSnapshot {
 class EventQueue {
  public:
   explicit EventQueue(std::function<void()> wake) : wake_(std::move(wake)) {}
-  void Push(std::vector<Event>&& batch);
-  std::vector<Event> TakeAll();  // JS thread
+  // `bytes` holds what the batch's data events refer to (their `block` is set
+  // here). Leaves `batch` empty, with the capacity of an event vector JS
+  // handed back when there is one: a worker's steady flow allocates none.
+  void Push(std::vector<Event>&& batch, ByteBlock&& bytes = ByteBlock());
+  Delivery TakeAll();  // JS thread
+  // JS thread: a delivered event vector, for Push to hand out again.
+  void Recycle(std::vector<Event>&& events);
 
  private:
   std::mutex mutex_;
-  std::vector<Event> events_;
+  Delivery pending_;
+  std::vector<std::vector<Event>> spares_;  // emptied event vectors, capacity kept
   std::atomic<bool> wake_pending_{false};
   std::function<void()> wake_;
 };
 
 class Worker;
 
-// A buffer chunk of a connection's send queue, sized to what is queued (a
-// few unsent bytes must not pin 64 KiB). Appending into the free tail never
-// moves bytes already handed to the kernel.
+// A buffer of a connection's send queue: a header and its bytes in one block,
+// linked into the queue. Sized to what is queued (a few unsent bytes must not
+// pin 64 KiB). Appending into the free tail never moves bytes already handed
+// to the kernel.
 struct Chunk {
   static constexpr size_t kMinSize = 1024, kMaxSize = 64 * 1024;
-  explicit Chunk(size_t size) : bytes(new char[size]), capacity(size) {}
-  std::unique_ptr<char[]> bytes;
-  size_t capacity;
+  Chunk* next = nullptr;
+  size_t capacity = 0;
   size_t begin = 0, end = 0;
+  char* bytes() { return reinterpret_cast<char*>(this + 1); }
+  // A chunk of exactly `capacity` bytes, in one block with its header.
+  static Chunk* New(size_t capacity);
+  static void Delete(Chunk* chunk);
+};
+
+struct ChunkDeleter {
+  void operator()(Chunk* chunk) const { Chunk::Delete(chunk); }
+};
+// A chunk owned by whoever holds it: a write's bytes on their way from JS,
+// copied there once, and then queued as they are.
+using ChunkPtr = std::unique_ptr<Chunk, ChunkDeleter>;
+
+// The send-queue chunks of one worker, in powers of two from 1 KiB to 64 KiB.
+// Drained chunks are kept for the next message (up to kKeepBytes), so a
+// steady stream allocates nothing, while an idle connection holds none.
+class ChunkPool {
+ public:
+  ChunkPool() = default;
+  ChunkPool(const ChunkPool&) = delete;
+  ChunkPool& operator=(const ChunkPool&) = delete;
+  ~ChunkPool();
+  // A cleared chunk of at least `size` bytes (clamped to kMinSize..kMaxSize).
+  Chunk* Take(size_t size);
+  void Give(Chunk* chunk);
+
+ private:
+  static constexpr int kClasses = 7;  // 1 KiB << 0 .. 1 KiB << 6
+  static constexpr size_t kKeepBytes = 1 << 20;
+  Chunk* free_[kClasses] = {};
+  size_t kept_bytes_ = 0;
 };
 
 // Operation heads. A backend finds the operation (and so the connection) again
@@ -152,8 +201,9 @@ struct Conn {
   Op recv_op{OpKind::kRecv};
   Op send_op{OpKind::kSend};
 
-  std::deque<Chunk> out;       // unsent bytes, front is being sent
-  size_t unsent = 0;           // bytes in `out`
+  Chunk* out_head = nullptr;   // unsent bytes, in chunks from the worker's pool; the head is being sent
+  Chunk* out_tail = nullptr;
+  size_t unsent = 0;           // bytes in the queue
   size_t in_js = 0;            // bytes sent to JS in data events, not yet acknowledged
   uint64_t bytes_sent = 0;
   bool send_in_flight = false;
@@ -231,11 +281,11 @@ struct Command {
     kWrite, kEnd, kDestroy, kPause, kResume, kAck, kStopListening, kAdopt, kNoDelay, kKeepAlive, kTimeout
   } type;
   uint64_t id = 0;
-  std::vector<char> data;
+  ChunkPtr data;  // kWrite, kEnd: the bytes, or none
   bool notify_drain = false;
   int64_t deadline_ms = 0;  // kStopListening: when to close what is left
   Socket socket = kInvalidSocket;  // kAdopt: a connection accepted by another thread
-  std::vector<uint64_t> acks;      // kAck: (id, bytes) pairs JS has taken
+  std::vector<uint64_t> acks;      // kAck: (id, bytes) pairs JS has taken, any connections of the worker
   Cause cause = Cause::kLocalAbort;  // kDestroy, kEnd: why
   bool flag = false;                 // kNoDelay: on
   KeepAlive keep_alive;              // kKeepAlive
@@ -250,6 +300,7 @@ class Worker {
   void Start(Socket listener);
   void Join();
   void Post(Command&& command);  // any thread
+  void PostAll(std::vector<Command>&& commands);  // any thread
   void Wake() { backend_->Wake(); }  // any thread
   const char* BackendName() const { return backend_->Name(); }
   Counters& counters() { return counters_; }
@@ -277,6 +328,10 @@ class Worker {
   Conn* Find(uint64_t id);
   void Adopt(Socket fd);
   void Append(Conn* conn, const char* data, size_t len);
+  // Queues a write's chunk as it is (a small one is copied into the tail).
+  void Append(Conn* conn, ChunkPtr&& chunk);
+  // Returns a drained (or abandoned) chunk to the pool.
+  void Release(Chunk* chunk);
   void SendNext(Conn* conn);
   void RequestEnd(Conn* conn, Cause cause);
   void Finish(Conn* conn, Cause cause, bool abort, int error = 0);
@@ -309,6 +364,7 @@ class Worker {
   std::vector<uint32_t> free_slots_;
   size_t live_ = 0;  // connections not yet freed
   std::vector<Conn*> to_release_;
+  ChunkPool chunks_;
   int64_t buffered_ = 0;            // this thread's part of Engine::AddBuffered
   int64_t buffered_published_ = 0;  // ... and what the engine has been told of it
   uint64_t budget_epoch_seen_ = 0;
@@ -318,6 +374,8 @@ class Worker {
   std::vector<Command> commands_;
   std::atomic<bool> wake_pending_{false};
   std::vector<Event> pending_events_;
+  ByteBlock pending_bytes_;   // the bytes of pending_events_' data events
+  size_t last_flush_bytes_ = 0;  // reserve as much for the next batch: no regrowth copies
 };
 
 // The engine: one listener, io_threads workers, one event queue.
@@ -337,20 +395,13 @@ class Engine {
   const char* BackendName() const;
   const EngineOptions& options() const { return options_; }
 
-  // JS thread: commands by connection id. Ids of closed connections are ignored.
-  void Write(uint64_t id, std::vector<char>&& data, bool notify_drain);
-  // Sends `data` and FIN; `cause` (kLocalClose, or kIdleTimeout from a
-  // 'timeout' listener) counts unless the peer's FIN came first.
-  void End(uint64_t id, std::vector<char>&& data, bool notify_drain, Cause cause);
-  // Resets the connection; `cause` is kLocalAbort, kHandlerError or kIdleTimeout.
-  void Destroy(uint64_t id, Cause cause);
-  // Per-connection socket options and timeout; one command each, not per message.
+  // JS thread: what JS did in one tick — writes, ends (kLocalClose, or
+  // kIdleTimeout from a 'timeout' listener; the peer's FIN first wins),
+  // resets, pauses and the (id, bytes) acks of data it has taken — in order,
+  // one post and one wake-up per worker. Ids of closed connections are ignored.
+  void Submit(std::vector<Command>&& commands, const std::vector<uint64_t>& acks);
+  // One command, for the rare ones: socket options, timeouts.
   void Post(uint64_t id, Command&& command);
-  // Stops or restarts reading a connection (JS backpressure).
-  void SetPaused(uint64_t id, bool paused);
-  // JS has taken `bytes` of data events of each connection: (id, bytes) pairs.
-  // Reading pauses while more than the high-water mark waits in JS.
-  void Acknowledge(const double* pairs, size_t count);
   // Stop accepting now; close what is still open after drain_ms; kStopped follows.
   void Close(uint32_t drain_ms);
   // Joins the threads after kStopped (or at once after Close(0) on teardown).

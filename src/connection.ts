@@ -3,6 +3,7 @@
  * 'drain' and 'close' events; write() returns false above the high-water mark.
  */
 import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
+import type { CommandQueue } from './commands';
 import type { KeepAliveSeconds, NativeEngine } from './native';
 import { TypedEventEmitter } from './typed-emitter';
 
@@ -27,6 +28,9 @@ export interface CloseInfo {
 
 /** What a Connection needs from its server. */
 export interface ConnectionContext {
+  /** Writes, ends, resets and pauses, gathered per tick. */
+  commands: CommandQueue;
+  /** Socket options and timeouts, which go at once. */
   engine: NativeEngine;
   allowHalfOpen: boolean;
   writeHighWaterBytes: number;
@@ -188,7 +192,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
     const full = this.writableLength >= this.#context.writeHighWaterBytes;
     if (full) this.#needDrain = true;
     if (callback) this.#callbacks.push({ offset: this.#bytesWritten, callback });
-    this.#context.engine.write(this.id, bytes, full || callback !== undefined);
+    this.#context.commands.write(this.id, bytes, full || callback !== undefined);
     return !full;
   }
 
@@ -222,7 +226,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
       if (bytes !== undefined && bytes.length > 0) throw new IocpTcpError(ERROR_CODES.WRITE_AFTER_END, 'end(data) after end()');
       if (callback) {
         this.#callbacks.push({ offset: this.#bytesWritten, callback });
-        this.#context.engine.end(this.id, undefined, true);  // a drain event when all has left
+        this.#context.commands.end(this.id, undefined, true);  // a drain event when all has left
       }
       return;
     }
@@ -230,7 +234,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
     if (bytes !== undefined) this.#bytesWritten += bytes.length;
     if (callback) this.#callbacks.push({ offset: this.#bytesWritten, callback });
     const cause = this.#inTimeout ? this.#context.causeIndex('idle_timeout') : undefined;
-    this.#context.engine.end(this.id, bytes, callback !== undefined, cause);
+    this.#context.commands.end(this.id, bytes, callback !== undefined, cause);
   }
 
   /** Stops reading from the peer (its sends then back up in TCP) until resume(). */
@@ -249,9 +253,9 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
   #followPause(): void {
     if (this.#closed) return;
     if (this.#userPaused || this.#reader?.paused) {
-      this.#context.engine.pause(this.id);
+      this.#context.commands.pause(this.id);
     } else {
-      this.#context.engine.resume(this.id);
+      this.#context.commands.resume(this.id);
     }
   }
 
@@ -272,7 +276,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
     if (this.#closed || this.#destroyed) return;
     this.#ended = true;
     this.#destroyed = true;
-    this.#context.engine.destroy(this.id, this.#context.causeIndex(cause));
+    this.#context.commands.destroy(this.id, this.#context.causeIndex(cause));
   }
 
   /**
@@ -509,6 +513,7 @@ function checkCallback(callback: unknown): void {
 
 function toBuffer(data: string | Uint8Array, encoding?: BufferEncoding): Buffer {
   if (typeof data === 'string') return Buffer.from(data, encoding);
+  if (Buffer.isBuffer(data)) return data;
   if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   throw invalidArg('data must be a string, Buffer or Uint8Array');
 }

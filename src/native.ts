@@ -7,7 +7,11 @@ import { join } from 'node:path';
 /** Event types in the records the engine delivers, as numbered in engine.h. */
 export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8 } as const;
 
-/** Numbers per event record: type, id, number, number2, errno, bytes sent (data, end, drain, close). */
+/**
+ * Numbers per event record: type, id, number, number2, errno, bytes sent
+ * (data, end, drain, close). A data record's bytes are bytes [number,
+ * number + number2) of the block whose index is in the errno slot.
+ */
 export const RECORD_SIZE = 6;
 
 /**
@@ -46,11 +50,13 @@ export type KeepAliveSeconds = [enable: number, idleS: number, intervalS: number
 export interface NativeEngine {
   readonly backend: string;
   listen(host: string, port: number): { address: string; port: number; family: string };
-  write(id: number, data: Buffer, notifyDrain: boolean): void;
-  /** Sends data and FIN; `cause` (an index of `causes`): local_close (default) or idle_timeout. */
-  end(id: number, data: Buffer | undefined, notifyDrain: boolean, cause?: number): void;
-  /** Resets; `cause`: local_abort (default), handler_error or idle_timeout. */
-  destroy(id: number, cause?: number): void;
+  /**
+   * What JS did in one tick, in order: (kind, id, flag, cause) quads — kind 0
+   * write, 1 end, 2 destroy, 3 pause, 4 resume; flag: notify drain; cause: an
+   * index of `causes` or -1 — the Buffer of each write and end by command
+   * index, and (id, bytes) pairs of data JS has taken (see CommandQueue).
+   */
+  submit(commands: Float64Array, payloads: Array<Buffer | undefined>, acks: Float64Array): void;
   setNoDelay(id: number, on: boolean): void;
   setKeepAlive(id: number, ...keepAlive: KeepAliveSeconds): void;
   /** A timeout event after `ms` without traffic; 0 = off. */
@@ -59,10 +65,6 @@ export interface NativeEngine {
   ref(on: boolean): void;
   /** Whether each connection reset for maxConnections is reported (off by default). */
   reportRejections(on: boolean): void;
-  pause(id: number): void;
-  /** (id, bytes) pairs of data JS has taken; reading pauses while too much waits in JS. */
-  ack(pairs: Float64Array): void;
-  resume(id: number): void;
   close(drainMs: number): void;
   join(): void;
   stats(): Float64Array;
@@ -72,7 +74,7 @@ export interface NativeEngine {
 export interface NativeBinding {
   Engine: new (
     options: NativeEngineOptions,
-    onEvents: (records: Float64Array, extras: Array<string | Buffer>) => void,
+    onEvents: (records: Float64Array, extras: string[], blocks: ArrayBuffer[]) => void,
   ) => NativeEngine;
   /** Disconnect cause names, indexed as in the close records and stats. */
   causes: string[];

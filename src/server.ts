@@ -9,6 +9,7 @@ import type { BackendName } from './config';
 import { CloseInfo, Connection, ConnectionContext, DisconnectCause, keepAliveSeconds } from './connection';
 import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
 import type { RejectReason } from './metrics';
+import { CommandQueue } from './commands';
 import { EVENT, NativeEngine, RECORD_SIZE, STATS, loadNative } from './native';
 import { TypedEventEmitter } from './typed-emitter';
 
@@ -137,6 +138,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   #starting = false;  // listen() is resolving its host
   #drainDeadline = Infinity;  // when close() closes what is still open
   #refed = true;
+  #commands = new CommandQueue();
   #context: ConnectionContext;
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
@@ -145,6 +147,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     this.#options = validateOptions(options, onConnection !== undefined);
     this.#causes = loadNative().causes as DisconnectCause[];
     this.#context = {
+      commands: this.#commands,
       engine: undefined as unknown as NativeEngine,  // set by listen(), before any connection exists
       allowHalfOpen: this.#options.allowHalfOpen,
       writeHighWaterBytes: this.#options.writeHighWaterBytes,
@@ -209,7 +212,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
         backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, noDelay,
         keepAlive: keepAliveSeconds(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount),
       },
-      (records, extras) => this.#dispatch(records, extras),
+      (records, extras, blocks) => this.#dispatch(records, extras, blocks),
     );
     if (!this.#refed) engine.ref(false);
     engine.reportRejections(this.listenerCount('drop') > 0);
@@ -221,6 +224,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     }
     this.#engine = engine;
     this.#context.engine = engine;
+    this.#commands.attach(engine);
     return this.#address;
   }
 
@@ -263,6 +267,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     if (this.#joined || deadline >= this.#drainDeadline) return this.#stopped!;
     this.#drainDeadline = deadline;
     this.#stopped ??= new Promise<void>((resolve) => (this.#onStopped = resolve));
+    this.#commands.flush();  // what was asked before the close comes first
     this.#engine.close(drainTimeoutMs);
     return this.#stopped;
   }
@@ -291,32 +296,29 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     };
   }
 
-  // One call per batch of engine events; extras hold addresses and data in order.
-  #dispatch(records: Float64Array, extras: Array<string | Buffer>): void {
-    const taken = new Map<number, number>();
-    try {
-      this.#dispatchRecords(records, extras, taken);
-    } finally {
-      // Tell the engine what JS has taken, once per batch: it stops reading a
-      // connection while more than the high-water mark waits here.
-      if (taken.size > 0 && !this.#joined) this.#engine!.ack(Float64Array.from([...taken].flat()));
-    }
+  // One call per batch of engine events; extras hold addresses and data in
+  // order. What the listeners ask, and the acks of the data they took (the
+  // engine stops reading a connection while more than the high-water mark
+  // waits here), go back in one call at the end of the batch.
+  #dispatch(records: Float64Array, extras: string[], blocks: ArrayBuffer[]): void {
+    this.#commands.hold(() => this.#dispatchRecords(records, extras, blocks));
   }
 
-  #dispatchRecords(records: Float64Array, extras: Array<string | Buffer>, taken: Map<number, number>): void {
+  #dispatchRecords(records: Float64Array, extras: string[], blocks: ArrayBuffer[]): void {
     let extra = 0;
     for (let i = 0; i < records.length; i += RECORD_SIZE) {
       const type = records[i];
       const id = records[i + 1];
       if (type === EVENT.open) {
-        const remote = { address: extras[extra++] as string, port: records[i + 2] };
-        const local = { address: extras[extra++] as string, port: records[i + 3] };
+        const remote = { address: extras[extra++], port: records[i + 2] };
+        const local = { address: extras[extra++], port: records[i + 3] };
         const connection = new Connection(this.#context, id, remote, local);
         this.#connections.set(id, connection);
         this.#guard(connection, () => this.emit('connection', connection));
       } else if (type === EVENT.data) {
-        const data = extras[extra++] as Buffer;
-        taken.set(id, (taken.get(id) ?? 0) + data.length);
+        // A view of the delivery's block: the bytes are not copied again.
+        const data = Buffer.from(blocks[records[i + 4]], records[i + 2], records[i + 3]);
+        this.#commands.ack(id, data.length);
         const connection = this.#connections.get(id);
         if (connection && !connection.closed) this.#guard(connection, () => connection.handleData(data, records[i + 5]));
       } else if (type === EVENT.end) {
@@ -329,13 +331,13 @@ export class Server extends TypedEventEmitter<ServerEvents> {
         const connection = this.#connections.get(id);
         if (connection) this.#guard(connection, () => connection.handleTimeout());
       } else if (type === EVENT.rejected) {
-        this.#emitSafely('drop', { reason: 'max_connections', remoteAddress: extras[extra++] as string, remotePort: records[i + 2] });
+        this.#emitSafely('drop', { reason: 'max_connections', remoteAddress: extras[extra++], remotePort: records[i + 2] });
       } else if (type === EVENT.close) {
         this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4], records[i + 5]);
       } else if (type === EVENT.stopped) {
         this.#finishClose();
       } else if (type === EVENT.acceptFailed) {
-        const code = extras[extra++] as string;
+        const code = extras[extra++];
         const failure = Object.assign(new Error(`accept ${code}`), { code, errno: records[i + 4], syscall: 'accept', retryInMs: records[i + 2] });
         this.#emitSafely('acceptError', failure);
       }
@@ -353,6 +355,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   #finishClose(): void {
     this.#engine!.join();
     this.#joined = true;  // stats() still answers; nothing else may reach the engine
+    this.#commands.attach(undefined);
     this.#connections.clear();
     this.#onStopped?.();
     this.#emitSafely('close');

@@ -5687,7 +5687,7 @@ var require_connection = __commonJS({
           this.#needDrain = true;
         if (callback)
           this.#callbacks.push({ offset: this.#bytesWritten, callback });
-        this.#context.engine.write(this.id, bytes, full || callback !== void 0);
+        this.#context.commands.write(this.id, bytes, full || callback !== void 0);
         return !full;
       }
       end(data, encoding, callback) {
@@ -5712,7 +5712,7 @@ var require_connection = __commonJS({
             throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.WRITE_AFTER_END, "end(data) after end()");
           if (callback) {
             this.#callbacks.push({ offset: this.#bytesWritten, callback });
-            this.#context.engine.end(this.id, void 0, true);
+            this.#context.commands.end(this.id, void 0, true);
           }
           return;
         }
@@ -5722,7 +5722,7 @@ var require_connection = __commonJS({
         if (callback)
           this.#callbacks.push({ offset: this.#bytesWritten, callback });
         const cause = this.#inTimeout ? this.#context.causeIndex("idle_timeout") : void 0;
-        this.#context.engine.end(this.id, bytes, callback !== void 0, cause);
+        this.#context.commands.end(this.id, bytes, callback !== void 0, cause);
       }
       /** Stops reading from the peer (its sends then back up in TCP) until resume(). */
       pause() {
@@ -5739,9 +5739,9 @@ var require_connection = __commonJS({
         if (this.#closed)
           return;
         if (this.#userPaused || this.#reader?.paused) {
-          this.#context.engine.pause(this.id);
+          this.#context.commands.pause(this.id);
         } else {
-          this.#context.engine.resume(this.id);
+          this.#context.commands.resume(this.id);
         }
       }
       /**
@@ -5760,7 +5760,7 @@ var require_connection = __commonJS({
           return;
         this.#ended = true;
         this.#destroyed = true;
-        this.#context.engine.destroy(this.id, this.#context.causeIndex(cause));
+        this.#context.commands.destroy(this.id, this.#context.causeIndex(cause));
       }
       /**
        * TCP_NODELAY: true (the server's default, see the `noDelay` option) sends
@@ -5974,10 +5974,104 @@ var require_connection = __commonJS({
     function toBuffer(data, encoding) {
       if (typeof data === "string")
         return Buffer.from(data, encoding);
+      if (Buffer.isBuffer(data))
+        return data;
       if (data instanceof Uint8Array)
         return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       throw (0, errors_1.invalidArg)("data must be a string, Buffer or Uint8Array");
     }
+  }
+});
+
+// dist/commands.js
+var require_commands = __commonJS({
+  "dist/commands.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.CommandQueue = void 0;
+    var FLUSH_BYTES = 64 * 1024;
+    var KIND = { write: 0, end: 1, destroy: 2, pause: 3, resume: 4 };
+    var CommandQueue = class {
+      #engine;
+      #commands = [];
+      // (kind, id, flag, cause) quads
+      #payloads = [];
+      #acks = [];
+      // (id, bytes) pairs
+      #bytes = 0;
+      // of the writes queued
+      #scheduled = false;
+      #holding = false;
+      // an event batch is being dispatched: it flushes at its end
+      /** The engine to submit to; until it is set (and after detach()) commands are dropped. */
+      attach(engine) {
+        this.#engine = engine;
+      }
+      write(id, data, notifyDrain) {
+        this.#push(KIND.write, id, notifyDrain, -1, data);
+      }
+      /** `cause`: the engine's index of local_close (or idle_timeout); -1 for the default. */
+      end(id, data, notifyDrain, cause = -1) {
+        this.#push(KIND.end, id, notifyDrain, cause, data);
+      }
+      destroy(id, cause = -1) {
+        this.#push(KIND.destroy, id, false, cause, void 0);
+      }
+      pause(id) {
+        this.#push(KIND.pause, id, false, -1, void 0);
+      }
+      resume(id) {
+        this.#push(KIND.resume, id, false, -1, void 0);
+      }
+      /** JS has taken `bytes` of the connection's data events: reading may go on. */
+      ack(id, bytes) {
+        this.#acks.push(id, bytes);
+        this.#schedule();
+      }
+      /** Runs `dispatch` with the queue held: what it asks goes to the engine in one call at its end. */
+      hold(dispatch) {
+        this.#holding = true;
+        try {
+          dispatch();
+        } finally {
+          this.#holding = false;
+          this.flush();
+        }
+      }
+      /** Hands everything gathered to the engine now. */
+      flush() {
+        this.#scheduled = false;
+        if (this.#commands.length === 0 && this.#acks.length === 0)
+          return;
+        const commands = Float64Array.from(this.#commands);
+        const acks = Float64Array.from(this.#acks);
+        const payloads = this.#payloads;
+        this.#commands = [];
+        this.#payloads = [];
+        this.#acks = [];
+        this.#bytes = 0;
+        this.#engine?.submit(commands, payloads, acks);
+      }
+      #push(kind, id, flag, cause, payload) {
+        this.#commands.push(kind, id, flag ? 1 : 0, cause);
+        this.#payloads.push(payload);
+        this.#bytes += payload?.length ?? 0;
+        if (this.#bytes >= FLUSH_BYTES)
+          this.flush();
+        else
+          this.#schedule();
+      }
+      #schedule() {
+        if (this.#holding || this.#scheduled)
+          return;
+        this.#scheduled = true;
+        queueMicrotask(() => {
+          if (this.#scheduled)
+            this.flush();
+        });
+      }
+    };
+    exports2.CommandQueue = CommandQueue;
   }
 });
 
@@ -6202,6 +6296,7 @@ var require_server = __commonJS({
     var promises_1 = require("node:dns/promises");
     var connection_1 = require_connection();
     var errors_1 = require_errors();
+    var commands_1 = require_commands();
     var native_1 = require_native();
     var typed_emitter_1 = require_typed_emitter();
     var Server = class extends typed_emitter_1.TypedEventEmitter {
@@ -6218,12 +6313,14 @@ var require_server = __commonJS({
       #drainDeadline = Infinity;
       // when close() closes what is still open
       #refed = true;
+      #commands = new commands_1.CommandQueue();
       #context;
       constructor(options = {}, onConnection) {
         super({ captureRejections: true });
         this.#options = validateOptions(options, onConnection !== void 0);
         this.#causes = (0, native_1.loadNative)().causes;
         this.#context = {
+          commands: this.#commands,
           engine: void 0,
           // set by listen(), before any connection exists
           allowHalfOpen: this.#options.allowHalfOpen,
@@ -6291,7 +6388,7 @@ var require_server = __commonJS({
           bufferBudgetBytes,
           noDelay,
           keepAlive: (0, connection_1.keepAliveSeconds)(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount)
-        }, (records, extras) => this.#dispatch(records, extras));
+        }, (records, extras, blocks) => this.#dispatch(records, extras, blocks));
         if (!this.#refed)
           engine.ref(false);
         engine.reportRejections(this.listenerCount("drop") > 0);
@@ -6303,6 +6400,7 @@ var require_server = __commonJS({
         }
         this.#engine = engine;
         this.#context.engine = engine;
+        this.#commands.attach(engine);
         return this.#address;
       }
       /** Open connections now (any handler); `callback`, if given, gets the count as node:net's does. */
@@ -6344,6 +6442,7 @@ var require_server = __commonJS({
           return this.#stopped;
         this.#drainDeadline = deadline;
         this.#stopped ??= new Promise((resolve) => this.#onStopped = resolve);
+        this.#commands.flush();
         this.#engine.close(drainTimeoutMs);
         return this.#stopped;
       }
@@ -6370,17 +6469,14 @@ var require_server = __commonJS({
           threads
         };
       }
-      // One call per batch of engine events; extras hold addresses and data in order.
-      #dispatch(records, extras) {
-        const taken = /* @__PURE__ */ new Map();
-        try {
-          this.#dispatchRecords(records, extras, taken);
-        } finally {
-          if (taken.size > 0 && !this.#joined)
-            this.#engine.ack(Float64Array.from([...taken].flat()));
-        }
+      // One call per batch of engine events; extras hold addresses and data in
+      // order. What the listeners ask, and the acks of the data they took (the
+      // engine stops reading a connection while more than the high-water mark
+      // waits here), go back in one call at the end of the batch.
+      #dispatch(records, extras, blocks) {
+        this.#commands.hold(() => this.#dispatchRecords(records, extras, blocks));
       }
-      #dispatchRecords(records, extras, taken) {
+      #dispatchRecords(records, extras, blocks) {
         let extra = 0;
         for (let i = 0; i < records.length; i += native_1.RECORD_SIZE) {
           const type = records[i];
@@ -6392,8 +6488,8 @@ var require_server = __commonJS({
             this.#connections.set(id, connection);
             this.#guard(connection, () => this.emit("connection", connection));
           } else if (type === native_1.EVENT.data) {
-            const data = extras[extra++];
-            taken.set(id, (taken.get(id) ?? 0) + data.length);
+            const data = Buffer.from(blocks[records[i + 4]], records[i + 2], records[i + 3]);
+            this.#commands.ack(id, data.length);
             const connection = this.#connections.get(id);
             if (connection && !connection.closed)
               this.#guard(connection, () => connection.handleData(data, records[i + 5]));
@@ -6433,6 +6529,7 @@ var require_server = __commonJS({
       #finishClose() {
         this.#engine.join();
         this.#joined = true;
+        this.#commands.attach(void 0);
         this.#connections.clear();
         this.#onStopped?.();
         this.#emitSafely("close");

@@ -1,0 +1,101 @@
+/**
+ * What JS asks of its connections in one tick — writes, ends, resets, pauses,
+ * and the acks of data it took — gathered and handed to the engine in one
+ * native call, instead of one call (and one wake-up of an I/O thread) each.
+ * Order is kept: the engine applies them as they were asked.
+ */
+import type { NativeEngine } from './native';
+
+/**
+ * Bytes of writes after which the queue goes to the engine at once, batch or
+ * no batch: the I/O threads start sending while JS carries on, which keeps
+ * the latency of large replies down.
+ */
+const FLUSH_BYTES = 64 * 1024;
+
+/** Command kinds, as the engine's submit() numbers them. */
+const KIND = { write: 0, end: 1, destroy: 2, pause: 3, resume: 4 } as const;
+
+/** Gathers connection commands until the end of the tick (or of an event batch). */
+export class CommandQueue {
+  #engine: NativeEngine | undefined;
+  #commands: number[] = [];  // (kind, id, flag, cause) quads
+  #payloads: Array<Buffer | undefined> = [];
+  #acks: number[] = [];  // (id, bytes) pairs
+  #bytes = 0;  // of the writes queued
+  #scheduled = false;
+  #holding = false;  // an event batch is being dispatched: it flushes at its end
+
+  /** The engine to submit to; until it is set (and after detach()) commands are dropped. */
+  attach(engine: NativeEngine | undefined): void {
+    this.#engine = engine;
+  }
+
+  write(id: number, data: Buffer, notifyDrain: boolean): void {
+    this.#push(KIND.write, id, notifyDrain, -1, data);
+  }
+
+  /** `cause`: the engine's index of local_close (or idle_timeout); -1 for the default. */
+  end(id: number, data: Buffer | undefined, notifyDrain: boolean, cause = -1): void {
+    this.#push(KIND.end, id, notifyDrain, cause, data);
+  }
+
+  destroy(id: number, cause = -1): void {
+    this.#push(KIND.destroy, id, false, cause, undefined);
+  }
+
+  pause(id: number): void {
+    this.#push(KIND.pause, id, false, -1, undefined);
+  }
+
+  resume(id: number): void {
+    this.#push(KIND.resume, id, false, -1, undefined);
+  }
+
+  /** JS has taken `bytes` of the connection's data events: reading may go on. */
+  ack(id: number, bytes: number): void {
+    this.#acks.push(id, bytes);
+    this.#schedule();
+  }
+
+  /** Runs `dispatch` with the queue held: what it asks goes to the engine in one call at its end. */
+  hold(dispatch: () => void): void {
+    this.#holding = true;
+    try {
+      dispatch();
+    } finally {
+      this.#holding = false;
+      this.flush();
+    }
+  }
+
+  /** Hands everything gathered to the engine now. */
+  flush(): void {
+    this.#scheduled = false;
+    if (this.#commands.length === 0 && this.#acks.length === 0) return;
+    const commands = Float64Array.from(this.#commands);
+    const acks = Float64Array.from(this.#acks);
+    const payloads = this.#payloads;
+    this.#commands = [];
+    this.#payloads = [];
+    this.#acks = [];
+    this.#bytes = 0;
+    this.#engine?.submit(commands, payloads, acks);
+  }
+
+  #push(kind: number, id: number, flag: boolean, cause: number, payload: Buffer | undefined): void {
+    this.#commands.push(kind, id, flag ? 1 : 0, cause);
+    this.#payloads.push(payload);
+    this.#bytes += payload?.length ?? 0;
+    if (this.#bytes >= FLUSH_BYTES) this.flush();
+    else this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#holding || this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => {
+      if (this.#scheduled) this.flush();
+    });
+  }
+}
