@@ -181,6 +181,7 @@ void Worker::Run() {
   while (!(draining_ && engine_->ListenerClosed() && live_ == 0 && engine_->handovers() == 0)) {
     // Connections closed outside Poll (by a command or the tick) are freed after the next one.
     backend_->Poll(to_release_.empty() ? static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_)) : 0);
+    SendSoon();
     FreeReleased();
     now_ms_ = Engine::NowMs();
     RunCommands();
@@ -460,7 +461,13 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
     if (conn->fin_sent && engine_->options().handler == HandlerKind::kEcho) return;
     if (engine_->options().handler == HandlerKind::kEcho) {
       Append(conn, data, static_cast<size_t>(result));
-      SendNext(conn);
+      // Sent once this batch of completions is dispatched: a message that
+      // came in pieces (io_uring consumes its buffers incrementally) then
+      // goes out in one send.
+      if (!conn->send_soon) {
+        conn->send_soon = true;
+        send_soon_.push_back(conn);
+      }
     } else {
       conn->in_js += static_cast<size_t>(result);
       AddBuffered(result);
@@ -537,8 +544,40 @@ void Worker::Append(Conn* conn, ChunkPtr&& chunk) {
 
 void Worker::Release(Chunk* chunk) { chunks_.Give(chunk); }
 
+void Worker::SendSoon() {
+  // Connections are freed only in FreeReleased, after this: each is still here.
+  for (Conn* conn : send_soon_) {
+    conn->send_soon = false;
+    SendNext(conn);
+  }
+  send_soon_.clear();
+}
+
+// A head chunk with more chunks behind it is filled from them first (one
+// copy), so that a queue of pieces goes out in one send, not one per piece.
+void Worker::Compact(Conn* conn) {
+  Chunk* head = conn->out_head;
+  if (head->next == nullptr || head->end - head->begin >= Chunk::kMaxSize / 2) return;
+  Chunk* merged = chunks_.Take(std::min(conn->unsent, Chunk::kMaxSize));
+  AddBuffered(static_cast<int64_t>(merged->capacity));
+  while (Chunk* from = conn->out_head) {
+    size_t n = std::min(from->end - from->begin, merged->capacity - merged->end);
+    std::copy_n(from->bytes() + from->begin, n, merged->bytes() + merged->end);
+    merged->end += n;
+    from->begin += n;
+    if (from->begin < from->end) break;  // merged is full
+    conn->out_head = from->next;
+    AddBuffered(-static_cast<int64_t>(from->capacity));
+    Release(from);
+  }
+  merged->next = conn->out_head;
+  if (conn->out_head == nullptr) conn->out_tail = merged;
+  conn->out_head = merged;
+}
+
 void Worker::SendNext(Conn* conn) {
   if (conn->send_in_flight || conn->finished) return;
+  if (conn->out_head != nullptr) Compact(conn);
   if (Chunk* head = conn->out_head) {
     conn->send_in_flight = true;
     backend_->StartSend(conn, head->bytes() + head->begin, head->end - head->begin);

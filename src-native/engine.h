@@ -207,6 +207,7 @@ struct Conn {
   size_t in_js = 0;            // bytes sent to JS in data events, not yet acknowledged
   uint64_t bytes_sent = 0;
   bool send_in_flight = false;
+  bool send_soon = false;      // in the worker's send_soon_ list
 
   bool reading = false;        // the backend delivers reads
   bool paused = false;         // the JS handler paused reading
@@ -333,6 +334,9 @@ class Worker {
   // Returns a drained (or abandoned) chunk to the pool.
   void Release(Chunk* chunk);
   void SendNext(Conn* conn);
+  // Starts the sends the last batch of completions made due (see send_soon_).
+  void SendSoon();
+  void Compact(Conn* conn);
   void RequestEnd(Conn* conn, Cause cause);
   void Finish(Conn* conn, Cause cause, bool abort, int error = 0);
   void SetCause(Conn* conn, Cause cause, int error = 0);
@@ -364,6 +368,7 @@ class Worker {
   std::vector<uint32_t> free_slots_;
   size_t live_ = 0;  // connections not yet freed
   std::vector<Conn*> to_release_;
+  std::vector<Conn*> send_soon_;  // echo: data appended during Poll, sent once it returns
   ChunkPool chunks_;
   int64_t buffered_ = 0;            // this thread's part of Engine::AddBuffered
   int64_t buffered_published_ = 0;  // ... and what the engine has been told of it
