@@ -183,7 +183,6 @@ void Worker::Run() {
     backend_->Poll(to_release_.empty() ? static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_)) : 0);
     SendSoon();
     FreeReleased();
-    now_ms_ = Engine::NowMs();
     RunCommands();
     if (now_ms_ >= next_tick_ms_) {
       Tick(now_ms_);
@@ -542,7 +541,6 @@ void Worker::Append(Conn* conn, ChunkPtr&& chunk) {
   conn->out_tail = queued;
 }
 
-void Worker::Release(Chunk* chunk) { chunks_.Give(chunk); }
 
 void Worker::SendSoon() {
   // Connections are freed only in FreeReleased, after this: each is still here.
@@ -568,7 +566,7 @@ void Worker::Compact(Conn* conn) {
     if (from->begin < from->end) break;  // merged is full
     conn->out_head = from->next;
     AddBuffered(-static_cast<int64_t>(from->capacity));
-    Release(from);
+    chunks_.Give(from);
   }
   merged->next = conn->out_head;
   if (conn->out_head == nullptr) conn->out_tail = merged;
@@ -622,7 +620,7 @@ void Worker::OnSend(Conn* conn, long result) {
     AddBuffered(-static_cast<int64_t>(head->capacity));
     conn->out_head = head->next;
     if (conn->out_head == nullptr) conn->out_tail = nullptr;
-    Release(head);
+    chunks_.Give(head);
   }
   SendNext(conn);
 }
@@ -686,7 +684,7 @@ void Worker::FreeReleased() {
     // No operation refers to the connection any more: its unsent chunks can go back.
     while (Chunk* chunk = conn->out_head) {
       conn->out_head = chunk->next;
-      Release(chunk);
+      chunks_.Give(chunk);
     }
     delete conn;
     --live_;
@@ -730,11 +728,12 @@ const char* Engine::BackendName() const {
 int Engine::Listen(const std::string& host, int port, std::string* syscall) {
   int error = OpenListener(host, port, &listener_, syscall);
   if (error != 0) return error;
+  SocketAddress(listener_, false, &address_, &port_, &family_);
   // Try the keepalive settings on a spare socket of the listener's family: an
   // option this system lacks fails listen() with its name instead of going
   // unnoticed on every connection.
   if (options_.keep_alive.enable) {
-    Socket spare = NewSocket(SocketFamily(listener_));
+    Socket spare = NewSocket(family_ == 6 ? AF_INET6 : AF_INET);
     const char* option = "socket";
     error = spare == kInvalidSocket ? LastSocketError() : SetKeepAlive(spare, options_.keep_alive, &option);
     if (spare != kInvalidSocket) CloseSocket(spare);
@@ -745,7 +744,6 @@ int Engine::Listen(const std::string& host, int port, std::string* syscall) {
       return error;
     }
   }
-  SocketAddress(listener_, false, &address_, &port_, &family_);
   listener_open_ = true;
   running_workers_ = static_cast<int>(workers_.size());
   for (auto& worker : workers_) worker->Start(listener_);

@@ -331,8 +331,6 @@ class Worker {
   void Append(Conn* conn, const char* data, size_t len);
   // Queues a write's chunk as it is (a small one is copied into the tail).
   void Append(Conn* conn, ChunkPtr&& chunk);
-  // Returns a drained (or abandoned) chunk to the pool.
-  void Release(Chunk* chunk);
   void SendNext(Conn* conn);
   // Starts the sends the last batch of completions made due (see send_soon_).
   void SendSoon();
@@ -358,7 +356,7 @@ class Worker {
   bool draining_ = false;
   int64_t drain_deadline_ms_ = 0;
   int64_t next_tick_ms_ = 0;
-  int64_t now_ms_ = 0;  // read once per loop turn: activity stamps need no precision
+  int64_t now_ms_ = 0;  // read once per loop turn, when the wait returns (OnWoken)
 
   struct Slot {
     Conn* conn = nullptr;

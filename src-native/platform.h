@@ -49,8 +49,6 @@ struct KeepAlive {
 // Applies `keep_alive`; 0, or the first error with `option` (if given)
 // naming what failed (e.g. TCP_KEEPCNT, which Windows before 10 1703 and Wine lack).
 int SetKeepAlive(Socket s, const KeepAlive& keep_alive, const char** option = nullptr);
-// AF_INET or AF_INET6 of a bound socket.
-int SocketFamily(Socket s);
 // The peer reset the connection (ECONNRESET, EPIPE; WSAECONNRESET, ERROR_NETNAME_DELETED).
 bool IsResetError(int error);
 // Accept failed for lack of descriptors or memory: back off, keep the listener.

@@ -127,13 +127,6 @@ bool SocketAddress(Socket s, bool remote, std::string* address, int* port, int* 
   return true;
 }
 
-int SocketFamily(Socket s) {
-  sockaddr_storage storage{};
-  socklen_t len = sizeof storage;
-  getsockname(s, reinterpret_cast<sockaddr*>(&storage), &len);
-  return storage.ss_family == AF_INET6 ? AF_INET6 : AF_INET;
-}
-
 void SetAbortiveClose(Socket s) {
   linger option{1, 0};
   setsockopt(s, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&option), sizeof option);
