@@ -45,8 +45,8 @@ if (process.argv.length === 2) {
   // RST that races its echo is sometimes seen as a FIN and its last send's
   // byte count is lost (Wine's sockets, not the engine: see the robustness
   // test); disconnect-peer-reset checks resets under Wine strictly.
-  const soak = [join(root, 'scripts', 'soak.mjs'), '--seconds', '15', '--idle', '200', '--without', 'reset',
+  const soak = ['run', '-s', 'soak', '--', '--seconds', '15', '--idle', '200', '--without', 'reset',
     '--timeout-scale', '4', '--stop-signal', 'SIGINT', '--launch', env.IOCP_TCP_TEST_LAUNCH];
-  lanes.push(await runLane('soak, 15 s, under Wine', process.execPath, soak, env));
+  lanes.push(await runLane('soak, 15 s, under Wine', 'npm', soak, env));
 }
 finish(lanes);

@@ -17,7 +17,9 @@ const build = await runLane('compile TypeScript', process.execPath, [tsc, '-p', 
 const typecheck = await runLane('type-check the tests', process.execPath, [tsc, '-p', 'test/tsconfig.json']);
 // The published typings, as a user's strict project sees them (test/types).
 const typeTests = await runLane('type tests of dist/index.d.ts', process.execPath, [tsc, '-p', 'test/types/tsconfig.json']);
-if (build.code !== 0 || typecheck.code !== 0 || typeTests.code !== 0) process.exit(1);
+// The toolkit, the soak and the bench (compiled when they run).
+const tools = await runLane('type-check the toolkit, soak and bench', process.execPath, [tsc, '-p', 'tsconfig.tools.json', '--noEmit']);
+if ([build, typecheck, typeTests, tools].some((lane) => lane.code !== 0)) process.exit(1);
 
 const lanes = [await runLane('unit tests', process.execPath, [tap, 'test/unit'])];
 for (const backend of backends) {

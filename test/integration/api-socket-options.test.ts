@@ -3,7 +3,7 @@
 // Keepalive is read back from the kernel: /proc/net/tcp shows the timer of
 // the server's end of each connection (Wine's sockets are host sockets).
 import t from 'tap';
-import { Client } from './fixtures/client';
+import { Client } from '../../toolkit/client';
 import { fixturePath, ms, needsOwnService, sleep, spawnService } from './fixtures/harness';
 import { expectDelta, scrape } from './fixtures/metrics';
 

@@ -12,7 +12,7 @@
 // prefix the server had accepted before pausing (and proves nothing was
 // dropped when reading resumed).
 import t from 'tap';
-import { Client, firstDifference, patternedBytes } from './fixtures/client';
+import { Client, firstDifference, patternedBytes } from '../../toolkit/client';
 import { config, echoHandlers, echoService, ms, skipHandler, sleep, type Service } from './fixtures/harness';
 import { expectDelta, M, scrape, value } from './fixtures/metrics';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Client, patternedBytes } from './fixtures/client';
+import { Client, patternedBytes } from '../../toolkit/client';
 import { echoService, fixturePath, ms, needsOwnService, spawnService } from './fixtures/harness';
 import { expectDelta, scrape, settle } from './fixtures/metrics';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Client } from './fixtures/client';
+import { Client } from '../../toolkit/client';
 import { echoService, ms } from './fixtures/harness';
 import { expectDelta, scrape } from './fixtures/metrics';
 

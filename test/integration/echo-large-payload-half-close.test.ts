@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Client, firstDifference, patternedBytes } from './fixtures/client';
+import { Client, firstDifference, patternedBytes } from '../../toolkit/client';
 import { echoHandlers, echoService, ms, skipHandler } from './fixtures/harness';
 import { expectDelta, scrape } from './fixtures/metrics';
 

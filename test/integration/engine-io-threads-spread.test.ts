@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 
 import t from 'tap';
-import { Client } from './fixtures/client';
+import { Client } from '../../toolkit/client';
 import { config, echoHandlers, ms, needsOwnService, skipHandler, spawnService } from './fixtures/harness';
 import { M, settle, value } from './fixtures/metrics';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Client } from './fixtures/client';
+import { Client } from '../../toolkit/client';
 import { config, echoService, ms } from './fixtures/harness';
 import { M, scrape, value } from './fixtures/metrics';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Client, firstDifference, patternedBytes } from './fixtures/client';
+import { Client, firstDifference, patternedBytes } from '../../toolkit/client';
 import { ms, needsOwnService, spawnService } from './fixtures/harness';
 import { M, scrape, settle, value } from './fixtures/metrics';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Client } from './fixtures/client';
+import { Client } from '../../toolkit/client';
 import { ms, needsOwnService, sleep, spawnService } from './fixtures/harness';
 import { expectDelta, scrape } from './fixtures/metrics';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Client } from './fixtures/client';
+import { Client } from '../../toolkit/client';
 import { ms, needsOwnService, sleep, spawnService, type Endpoint } from './fixtures/harness';
 import { assertInvariant, delta, expectDelta, M, scrape, settle, value, type Snapshot } from './fixtures/metrics';
 

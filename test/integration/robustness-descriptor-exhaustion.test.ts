@@ -5,7 +5,7 @@
 // the metrics server's own accepts fail then too, and must not take the
 // process down (Node reports them as an 'error' event on Windows).
 import t from 'tap';
-import { Client } from './fixtures/client';
+import { Client } from '../../toolkit/client';
 import { config, ms, needsOwnService, sleep, spawnService, within, type Endpoint } from './fixtures/harness';
 import { assertInvariant, delta, httpGet, invariantGap, scrape, settle } from './fixtures/metrics';
 

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { Client, firstDifference, patternedBytes } from './fixtures/client';
+import { Client, firstDifference, patternedBytes } from '../../toolkit/client';
 import { config, echoService, ms } from './fixtures/harness';
 import { assertInvariant, CAUSES, delta, invariantGap, scrape, settle, totalDisconnects } from './fixtures/metrics';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import t from 'tap';
-import { Client } from './fixtures/client';
+import { Client } from '../../toolkit/client';
 import { config, fixturePath, ms, needsOwnService, repoRoot, runCli, sleep, spawnService, within } from './fixtures/harness';
 
 const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version as string;

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap';
-import { Client, patternedBytes, probeConnect } from './fixtures/client';
+import { Client, patternedBytes, probeConnect } from '../../toolkit/client';
 import { config, echoHandlers, ms, needsOwnService, skipHandler, sleep, spawnService, within, type Service } from './fixtures/harness';
 import { CAUSES, delta, httpGet, M, parseExposition, scrape, settle, value, type Snapshot } from './fixtures/metrics';
 

@@ -1,0 +1,300 @@
+#!/usr/bin/env node
+// `npm run bench`: the service's native echo and js-echo side by side with a
+// node:net echo, Bun and Deno echoes, and a C epoll echo, under one load
+// generator on this machine. Interleaved rounds, medians, ratios within the
+// run (this machine is shared and noisy: absolute rates mean little).
+// Writes bench/results.json and bench/results.svg and prints a table.
+//
+//   npm run bench -- [--seconds S] [--rounds N] [--idle N] [--only name,name]
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, homedir, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { findListening, repoRoot as root, startProcess, type RunningProcess } from '../toolkit/service';
+
+const bench = join(root, 'bench');
+const { values: flags } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    idle: { type: 'string', default: '10000' },
+    only: { type: 'string' },
+  },
+});
+const SECONDS = Number(flags.seconds);
+const ROUNDS = Number(flags.rounds);
+const IDLE = Number(flags.idle);
+for (const [flag, value] of [['--seconds', SECONDS], ['--rounds', ROUNDS], ['--idle', IDLE]] as const) {
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`bench: ${flag} must be a positive integer`);
+    process.exit(2);
+  }
+}
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { config: { benchBun: string; benchDeno: string } };
+
+interface Scenario {
+  name: string;
+  /** The load generator's mode and its arguments after HOST PORT (SECONDS is appended). */
+  mode: 'pingpong' | 'churn';
+  args: number[];
+}
+const SCENARIOS: Scenario[] = [
+  { name: 'pingpong 100 x 64 B', mode: 'pingpong', args: [100, 64] },
+  { name: 'churn, 50 workers', mode: 'churn', args: [50] },
+  { name: 'pingpong 20 x 16 KiB', mode: 'pingpong', args: [20, 16384] },
+  { name: 'pingpong 2000 x 64 B', mode: 'pingpong', args: [2000, 64] },
+];
+
+// ---- tools: the C programs, Bun and Deno ----
+
+const build = join(tmpdir(), 'iocp-tcp-bench');
+mkdirSync(build, { recursive: true });
+for (const program of ['loadgen', 'echo']) {
+  execFileSync('gcc', ['-O2', '-std=gnu11', '-o', join(build, program), join(bench, `${program}.c`)]);
+}
+const loadgen = join(build, 'loadgen');
+
+// Official binaries from the npm registry (npm checks their integrity), pinned
+// in package.json like the Windows lane's node.exe, cached across runs.
+function fetchBinary(name: string, spec: string, inside: string): string | undefined {
+  const cache = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'iocp-tcp', `bench-${name}-${spec.split('@').pop()}`);
+  const binary = join(cache, inside);
+  if (existsSync(binary)) return binary;
+  try {
+    mkdirSync(cache, { recursive: true });
+    const tarball = execFileSync('npm', ['pack', spec, '--pack-destination', cache, '--silent'], { encoding: 'utf8' }).trim().split('\n').pop()!;
+    execFileSync('tar', ['xzf', join(cache, tarball), '-C', cache, '--strip-components', '1']);
+    execFileSync(binary, ['--version']);
+    return binary;
+  } catch (err) {
+    console.log(`note: ${name} (${spec}) cannot run here, left out: ${(err as Error).message.split('\n')[0]}`);
+    return undefined;
+  }
+}
+const bun = fetchBinary('bun', `@oven/bun-linux-x64@${pkg.config.benchBun}`, 'bin/bun');
+const deno = fetchBinary('deno', `@deno/linux-x64-glibc@${pkg.config.benchDeno}`, 'deno');
+
+// ---- servers ----
+
+interface Server {
+  name: string;
+  command: string[];
+  /** The scenarios it runs in (default: all). */
+  only?: string[];
+}
+const service = (handler: string, extra: string[]) => [process.execPath, join(root, 'dist', 'cli.js'), '--host', '127.0.0.1', '--port', '0',
+  '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--max-connections', '0', '--handler', handler, '--log-level', 'info', ...extra];
+const SERVERS = ([
+  { name: 'echo', command: service('echo', ['--io-threads', '2']) },
+  { name: 'echo, 1 I/O thread', command: service('echo', ['--io-threads', '1']) },
+  { name: 'echo, epoll', command: service('echo', ['--io-threads', '2', '--backend', 'epoll']), only: ['pingpong 2000 x 64 B'] },
+  { name: 'js-echo', command: service('js-echo', ['--io-threads', '2']) },
+  { name: 'node:net', command: [process.execPath, join(bench, 'servers', 'node-net-echo.mjs'), '127.0.0.1', '0'] },
+  bun ? { name: 'Bun', command: [bun, join(bench, 'servers', 'bun-echo.js'), '127.0.0.1', '0'] } : undefined,
+  deno ? { name: 'Deno', command: [deno, 'run', '--allow-net', join(bench, 'servers', 'deno-echo.js'), '127.0.0.1', '0'] } : undefined,
+  { name: 'C epoll echo', command: [join(build, 'echo'), '127.0.0.1', '0'] },
+] satisfies (Server | undefined)[]).filter((server): server is Server => !!server && (!flags.only || flags.only.split(',').includes(server.name)));
+
+type Running = Server & { process: RunningProcess<number> };
+
+/** The port a server listens on: the service's `listening` log line, or the others' "listening PORT". */
+const listeningPort = (stdout: string) => findListening(stdout)?.port ?? (Number(/^listening (\d+)$/m.exec(stdout)?.[1]) || undefined);
+
+/** The load generator's result line, and the server's CPU time per completed round trip or conversation. */
+interface LoadResult {
+  completed: number;
+  rate: number;
+  p99_us: number;
+  errors: number;
+  cpu_us: number;
+}
+
+/** CPU time (user + system, all threads) `pid` has used, in µs; /proc counts in clock ticks of 10 ms. */
+const cpuMicros = (pid: number) => {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;  // utime, stime (fields 14 and 15 of stat(5))
+};
+
+function run(mode: string, server: Running, args: number[]): LoadResult {
+  const pid = server.process.child.pid!;
+  const cpuBefore = cpuMicros(pid);
+  const out = execFileSync(loadgen, [mode, '127.0.0.1', server.process.ready, ...args, SECONDS].map(String), { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const result = JSON.parse(out.trim().split('\n').pop()!) as Omit<LoadResult, 'cpu_us'>;
+  return { ...result, cpu_us: (cpuMicros(pid) - cpuBefore) / Math.max(1, result.completed) };
+}
+
+const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+// User-space memory per idle connection: the server's resident memory with
+// IDLE connections held (each after one round trip), minus before, per connection.
+async function idleBytesPerConnection(server: Running): Promise<number | undefined> {
+  const pid = server.process.child.pid!;
+  const before = rssBytes(pid);
+  const child = spawn(loadgen, ['idle', '127.0.0.1', server.process.ready, IDLE, 3].map(String), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  let text = '';
+  const readyRss = await new Promise<number | undefined>((resolve) => {
+    const onData = (chunk: Buffer) => {
+      text += chunk;
+      if (!text.includes('"ready"')) return;
+      child.stdout.off('data', onData).resume();
+      setTimeout(() => resolve(rssBytes(pid)), 1000);  // the hold lasts 3 s
+    };
+    child.stdout.on('data', onData);
+    void exited.then(() => resolve(undefined));
+  });
+  await exited;
+  return readyRss === undefined ? undefined : Math.max(0, (readyRss - before) / IDLE);
+}
+
+// ---- the run ----
+
+const median = (values: (number | undefined)[]) => {
+  const sorted = values.filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+  return sorted.length === 0 ? undefined : sorted[Math.floor((sorted.length - 1) / 2)];
+};
+
+type Samples = Record<string, Record<string, LoadResult[]>>;  // scenario -> server -> one per round
+
+async function measure(running: Running[]): Promise<{ samples: Samples; idle: Record<string, number | undefined> }> {
+  const samples: Samples = {};
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const scenario of SCENARIOS) {
+      // A different server first in each round: no server always gets the warm (or the noisy) slot.
+      const order = running.map((_, i) => running[(i + round) % running.length]);
+      for (const server of order) {
+        if (server.only && !server.only.includes(scenario.name)) continue;
+        const result = run(scenario.mode, server, scenario.args);
+        ((samples[scenario.name] ??= {})[server.name] ??= []).push(result);
+        process.stdout.write(`round ${round + 1}/${ROUNDS} ${scenario.name} ${server.name}: ${result.rate.toFixed(0)}/s ` +
+          `p99 ${result.p99_us.toFixed(0)} us, server CPU ${result.cpu_us.toFixed(1)} us each${result.errors ? ` ERRORS ${result.errors}` : ''}\n`);
+      }
+    }
+  }
+  const idle: Record<string, number | undefined> = {};
+  for (const server of running) {
+    if (server.only) continue;
+    const bytes = (idle[server.name] = await idleBytesPerConnection(server));
+    process.stdout.write(`idle ${IDLE} connections ${server.name}: ${bytes === undefined ? 'failed' : `${bytes.toFixed(0)} B each`}\n`);
+  }
+  return { samples, idle };
+}
+
+// ---- results ----
+
+interface Row {
+  rate?: number;
+  p99_us?: number;
+  /** Server CPU time per round trip (or conversation), µs. */
+  cpu_us?: number;
+  errors: number;
+}
+interface Results {
+  machine: ReturnType<typeof machine>;
+  seconds: number;
+  rounds: number;
+  idleConnections: number;
+  scenarios: Record<string, Record<string, Row>>;
+  idleBytesPerConnection: Record<string, number | undefined>;
+}
+
+function summarize({ samples, idle }: Awaited<ReturnType<typeof measure>>): Results {
+  const scenarios: Results['scenarios'] = {};
+  for (const scenario of SCENARIOS) {
+    scenarios[scenario.name] = Object.fromEntries(Object.entries(samples[scenario.name] ?? {}).map(([name, list]) => [name, {
+      rate: median(list.map((s) => s.rate)),
+      p99_us: median(list.map((s) => s.p99_us)),
+      cpu_us: median(list.map((s) => s.cpu_us)),
+      errors: list.reduce((n, s) => n + s.errors, 0),
+    }]));
+  }
+  return { machine: machine(), seconds: SECONDS, rounds: ROUNDS, idleConnections: IDLE, scenarios, idleBytesPerConnection: idle };
+}
+
+async function main() {
+  const running: Running[] = [];
+  try {
+    for (const server of SERVERS) {
+      running.push({ ...server, process: await startProcess(server.command, listeningPort, { env: process.env }) });
+    }
+    const results = summarize(await measure(running));
+    writeFileSync(join(bench, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    writeFileSync(join(bench, 'results.svg'), chart(results));
+    console.log(`\n${table(results)}\nwritten: bench/results.json, bench/results.svg`);
+  } finally {
+    for (const server of running) {
+      await server.process.stop('SIGKILL', 5000);
+      server.process.cleanup();
+    }
+  }
+}
+
+function machine() {
+  const cpu = cpus();
+  return { cpu: cpu[0]?.model, cores: cpu.length, kernel: release(), node: process.version, bun: bun ? pkg.config.benchBun : null,
+    deno: deno ? pkg.config.benchDeno : null, date: new Date().toISOString().slice(0, 10) };
+}
+
+/** `name`'s rate as a multiple of `base` (a rate), when both are known. */
+const ratio = (row: Record<string, Row>, name: string, base: number | undefined) => {
+  const rate = row[name]?.rate;
+  return rate !== undefined && base ? rate / base : undefined;
+};
+
+// Ratios of each server's rate to node:net's and to the faster of Bun and Deno, as a Markdown table.
+function table({ scenarios, idleBytesPerConnection }: Results): string {
+  const names = [...new Set(Object.values(scenarios).flatMap((row) => Object.keys(row)))];
+  const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '–' : x.toFixed(digits));
+  const lines = [
+    `| scenario | ${names.join(' | ')} |`,
+    `|---|${names.map(() => '---').join('|')}|`,
+  ];
+  for (const [scenario, row] of Object.entries(scenarios)) {
+    const net = row['node:net']?.rate;
+    const peer = Math.max(row.Bun?.rate ?? 0, row.Deno?.rate ?? 0) || undefined;
+    lines.push(`| ${scenario}: rate/s | ${names.map((n) => fmt(row[n]?.rate, 0)).join(' | ')} |`);
+    lines.push(`| ${scenario}: p99 µs | ${names.map((n) => fmt(row[n]?.p99_us, 0)).join(' | ')} |`);
+    lines.push(`| ${scenario}: server CPU µs each | ${names.map((n) => fmt(row[n]?.cpu_us, 1)).join(' | ')} |`);
+    lines.push(`| ${scenario}: × node:net | ${names.map((n) => fmt(ratio(row, n, net))).join(' | ')} |`);
+    lines.push(`| ${scenario}: × best of Bun/Deno | ${names.map((n) => fmt(ratio(row, n, peer))).join(' | ')} |`);
+  }
+  lines.push(`| idle memory per connection, B | ${names.map((n) => fmt(idleBytesPerConnection[n], 0)).join(' | ')} |`);
+  return lines.join('\n');
+}
+
+// One group of bars per scenario: each server's rate as a multiple of node:net's.
+function chart({ scenarios, machine: m }: Results): string {
+  const names = [...new Set(Object.values(scenarios).flatMap((row) => Object.keys(row)))].filter((n) => n !== 'node:net');
+  const colors = ['#1f77b4', '#aec7e8', '#9edae5', '#ff7f0e', '#2ca02c', '#d62728', '#7f7f7f', '#8c564b'];
+  const entries = Object.entries(scenarios);
+  const max = Math.max(1, ...entries.flatMap(([, row]) => names.map((n) => ratio(row, n, row['node:net']?.rate) ?? 0)));
+  const width = 760, height = 340, left = 50, bottom = 250, top = 40;
+  const groupWidth = (width - left - 20) / entries.length;
+  const barWidth = (groupWidth - 20) / names.length;
+  const y = (multiple: number) => bottom - ((bottom - top) * multiple) / max;
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
+    `<text x="${left}" y="20" font-size="13">Rate as a multiple of node:net (same run; ${m.cores} cores, ${m.date})</text>`,
+    `<line x1="${left}" x2="${width - 10}" y1="${y(1)}" y2="${y(1)}" stroke="#444" stroke-dasharray="4 3"/>`,
+    `<text x="${left - 6}" y="${y(1) + 4}" text-anchor="end">1×</text>`];
+  entries.forEach(([scenario, row], g) => {
+    const x0 = left + g * groupWidth + 10;
+    names.forEach((name, i) => {
+      const multiple = ratio(row, name, row['node:net']?.rate);
+      if (multiple === undefined) return;
+      parts.push(`<rect x="${(x0 + i * barWidth).toFixed(1)}" y="${y(multiple).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(bottom - y(multiple)).toFixed(1)}" fill="${colors[i % colors.length]}"><title>${name}: ${multiple.toFixed(2)}×</title></rect>`);
+    });
+    parts.push(`<text x="${x0 + (groupWidth - 20) / 2}" y="${bottom + 16}" text-anchor="middle">${scenario}</text>`);
+  });
+  names.forEach((name, i) => {
+    const x = left + (i % 4) * 180, yy = bottom + 40 + Math.floor(i / 4) * 18;
+    parts.push(`<rect x="${x}" y="${yy - 9}" width="10" height="10" fill="${colors[i % colors.length]}"/><text x="${x + 14}" y="${yy}">${name}</text>`);
+  });
+  parts.push('</svg>\n');
+  return parts.join('\n');
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
