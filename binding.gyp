@@ -23,7 +23,7 @@
         }],
         ["OS=='win'", {
           "defines": ["_WIN32_WINNT=0x0A00", "WIN32_LEAN_AND_MEAN", "NOMINMAX"],
-          "libraries": ["ws2_32.lib", "mswsock.lib"],
+          "libraries": ["ws2_32.lib", "mswsock.lib", "advapi32.lib"],
           "msvs_settings": {
             "VCCLCompilerTool": {
               "AdditionalOptions": ["/std:c++17"],

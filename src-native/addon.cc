@@ -10,6 +10,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <string>
+#include <thread>
 
 #include "console.h"
 #include "engine.h"
@@ -480,6 +482,44 @@ Napi::Value WatchConsoleStopJs(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(env, watching);
 }
 
+// consoleStopLimits(): { close, logoff, shutdown } in ms (see console.h); null where there are none.
+Napi::Value ConsoleStopLimitsJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  ConsoleStopLimits limits = ReadConsoleStopLimits();
+  if (limits.close_ms == 0 && limits.logoff_ms == 0 && limits.shutdown_ms == 0) return env.Null();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("close", static_cast<double>(limits.close_ms));
+  out.Set("logoff", static_cast<double>(limits.logoff_ms));
+  out.Set("shutdown", static_cast<double>(limits.shutdown_ms));
+  return out;
+}
+
+// Tests only, and only with IOCP_TCP_TEST_CONSOLE_EVENTS=1 (see Init):
+// testCallConsoleHandler(eventName, onReturn) calls the console handler from a
+// new thread, as Windows does, and onReturn(result) if that call returns.
+Napi::Value TestCallConsoleHandlerJs(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!info[0].IsString() || !info[1].IsFunction()) {
+    Napi::TypeError::New(env, "testCallConsoleHandler(eventName, onReturn): expected a string and a function")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  auto on_return = Napi::ThreadSafeFunction::New(env, info[1].As<Napi::Function>(), "iocp-tcp console test", 0, 1);
+  on_return.Unref(env);  // a handler that never returns must not keep the process alive
+  std::thread([name = info[0].As<Napi::String>().Utf8Value(), on_return]() mutable {
+    bool result = CallConsoleHandlerForTest(name.c_str());
+    on_return.BlockingCall([result](Napi::Env js_env, Napi::Function callback) {
+      // Plain N-API, for the reason given at DeliverEvents.
+      napi_value receiver, returned;
+      if (napi_get_undefined(js_env, &receiver) == napi_ok && napi_get_boolean(js_env, result, &returned) == napi_ok) {
+        napi_call_function(js_env, receiver, callback, 1, &returned, nullptr);
+      }
+    });
+    on_return.Release();
+  }).detach();
+  return env.Undefined();
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -488,6 +528,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   for (int i = 0; i < static_cast<int>(Cause::kCount); ++i) causes.Set(i, CauseName(static_cast<Cause>(i)));
   exports.Set("causes", causes);
   exports.Set("watchConsoleStop", Napi::Function::New(env, WatchConsoleStopJs, "watchConsoleStop"));
+  exports.Set("consoleStopLimits", Napi::Function::New(env, ConsoleStopLimitsJs, "consoleStopLimits"));
+  if (ConsoleTestEntryEnabled()) {
+    exports.Set("testCallConsoleHandler", Napi::Function::New(env, TestCallConsoleHandlerJs, "testCallConsoleHandler"));
+  }
   return exports;
 }
 

@@ -80,6 +80,14 @@ export interface NativeBinding {
   causes: string[];
   /** Windows: calls back with the console control event's name; false elsewhere. */
   watchConsoleStop(callback: (event: string) => void): boolean;
+  /** Windows: how long it lets a console handler block per event, in ms; null elsewhere. */
+  consoleStopLimits(): { close: number; logoff: number; shutdown: number } | null;
+  /**
+   * Tests only, present only when the process started with
+   * IOCP_TCP_TEST_CONSOLE_EVENTS=1: calls the console handler from a new
+   * thread, as Windows does, and `onReturn` with its result if it returns.
+   */
+  testCallConsoleHandler?(event: string, onReturn: (result: boolean) => void): void;
 }
 
 let binding: NativeBinding | undefined;

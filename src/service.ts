@@ -12,7 +12,7 @@ import { Logger, createLogger } from './log';
 import { VERSION, registerMetrics } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { Server, createServer } from './server';
-import { onStopRequest } from './stop-signals';
+import { consoleStopsCutShort, onStopRequest } from './stop-signals';
 
 /** Exit codes of the service. */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
@@ -127,6 +127,13 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     ioThreads: config.ioThreads,
     version: VERSION,
   });
+  const cutShort = consoleStopsCutShort(config.drainTimeoutMs);
+  if (Object.keys(cutShort).length > 0) {
+    log.warn('Windows ends the process before the drain timeout after these console events (limits in ms)', {
+      drainTimeoutMs: config.drainTimeoutMs,
+      ...cutShort,
+    });
+  }
   const drain = (signal: string): void => {
     // A second request while draining means "now": what is left is reset (cause shutdown).
     if (!readiness.ready) {

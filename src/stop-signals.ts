@@ -12,3 +12,15 @@ export function onStopRequest(onStop: (name: string) => void): void {
   process.on('SIGTERM', () => onStop('SIGTERM'));
   if (process.platform === 'win32') loadNative().watchConsoleStop(onStop);
 }
+
+/**
+ * The console events whose wait Windows ends before `drainTimeoutMs`: for
+ * CLOSE, LOGOFF and SHUTDOWN it ends the process once its limit has passed,
+ * drained or not. Empty elsewhere.
+ */
+export function consoleStopsCutShort(drainTimeoutMs: number): Record<string, number> {
+  const limits = loadNative().consoleStopLimits();
+  if (!limits) return {};
+  const byEvent = { CTRL_CLOSE: limits.close, CTRL_LOGOFF: limits.logoff, CTRL_SHUTDOWN: limits.shutdown };
+  return Object.fromEntries(Object.entries(byEvent).filter(([, limitMs]) => limitMs < drainTimeoutMs));
+}

@@ -6641,12 +6641,20 @@ var require_stop_signals = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.onStopRequest = onStopRequest;
+    exports2.consoleStopsCutShort = consoleStopsCutShort;
     var native_1 = require_native();
     function onStopRequest(onStop) {
       process.on("SIGINT", () => onStop("SIGINT"));
       process.on("SIGTERM", () => onStop("SIGTERM"));
       if (process.platform === "win32")
         (0, native_1.loadNative)().watchConsoleStop(onStop);
+    }
+    function consoleStopsCutShort(drainTimeoutMs) {
+      const limits = (0, native_1.loadNative)().consoleStopLimits();
+      if (!limits)
+        return {};
+      const byEvent = { CTRL_CLOSE: limits.close, CTRL_LOGOFF: limits.logoff, CTRL_SHUTDOWN: limits.shutdown };
+      return Object.fromEntries(Object.entries(byEvent).filter(([, limitMs]) => limitMs < drainTimeoutMs));
     }
   }
 });
@@ -6772,6 +6780,13 @@ var require_service = __commonJS({
         ioThreads: config.ioThreads,
         version: metrics_1.VERSION
       });
+      const cutShort = (0, stop_signals_1.consoleStopsCutShort)(config.drainTimeoutMs);
+      if (Object.keys(cutShort).length > 0) {
+        log.warn("Windows ends the process before the drain timeout after these console events (limits in ms)", {
+          drainTimeoutMs: config.drainTimeoutMs,
+          ...cutShort
+        });
+      }
       const drain = (signal) => {
         if (!readiness.ready) {
           log.warn("stop requested again: closing the remaining connections now", { signal });
