@@ -2,6 +2,7 @@
   "targets": [
     {
       "target_name": "iocp_tcp",
+      "variables": {"has_liburing": "<!(node src-native/probe-liburing.js)"},
       "sources": [
         "src-native/addon.cc",
         "src-native/backend_epoll.cc",
@@ -15,10 +16,13 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "conditions": [
+        ["OS=='linux' and has_liburing==1", {
+          "defines": ["IOCP_TCP_HAVE_LIBURING"],
+          "libraries": ["-Wl,-Bstatic", "-luring", "-Wl,-Bdynamic"]
+        }],
         ["OS=='linux'", {
           "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-missing-field-initializers", "-O2"],
           "cflags_cc!": ["-fno-exceptions", "-std=gnu++1y", "-std=gnu++17"],
-          "libraries": ["-Wl,-Bstatic", "-luring", "-Wl,-Bdynamic"],
           "ldflags": ["-static-libstdc++", "-static-libgcc"]
         }],
         ["OS=='win'", {

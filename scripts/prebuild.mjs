@@ -2,7 +2,9 @@
 // Builds the prebuilds and keeps prebuilds/manifest.json: the hashes of the
 // sources they were built from and the hash of each file.
 //
-//   node scripts/prebuild.mjs linux     build prebuilds/linux-x64 with prebuildify
+//   node scripts/prebuild.mjs linux     build prebuilds/linux-x64 and linux-arm64 in a
+//                                       Debian bullseye root (glibc 2.31; see
+//                                       linux-build-root.mjs)
 //   node scripts/prebuild.mjs win32     cross-build prebuilds/win32-x64 with mingw-w64
 //   node scripts/prebuild.mjs service   bundle the service (dist/ and its production
 //                                       dependencies) into prebuilds/service, the
@@ -19,6 +21,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 
+import { checkLinuxImports } from './elf-imports.mjs';
+import { LINUX_ARCHES, buildInRoot, ensureBuildRoot, linuxPrebuild } from './linux-build-root.mjs';
 import { ensureDebianPackages } from './windows-tools.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -68,12 +72,26 @@ function record() {
   console.log(`prebuilds/manifest.json: sources ${manifest.sources.slice(0, 12)}, ${Object.keys(files).length} files`);
 }
 
+/** Builds prebuilds/linux-x64 and linux-arm64 in the bullseye build root and checks what they need of the system. */
 function buildLinux(dir) {
-  // Build against the running node's own headers; node-gyp would download them.
-  const nodeDir = dirname(dirname(process.execPath));
-  const env = { ...process.env };
-  if (!env.npm_config_nodedir && existsSync(join(nodeDir, 'include', 'node', 'node_api.h'))) env.npm_config_nodedir = nodeDir;
-  execFileSync(join(root, 'node_modules', '.bin', 'prebuildify'), ['--napi', '--strip'], { cwd: dir, stdio: 'inherit', env });
+  const target = JSON.parse(readFileSync(join(dir, 'binding.gyp'), 'utf8')).targets[0];
+  const withLiburing = target.conditions.find(([condition]) => condition.includes('has_liburing==1'))[1];
+  const buildRoot = ensureBuildRoot();
+  for (const arch of Object.keys(LINUX_ARCHES)) {
+    const output = join(dir, 'prebuilds', linuxPrebuild(arch));
+    buildInRoot(buildRoot, arch, dir, {
+      files: nativeSources().filter((file) => file.startsWith('src-native/')),
+      compile: target.sources,
+      defines: [...target.defines, ...withLiburing.defines],
+    }, output);
+    reportLinuxImports(output, arch);
+  }
+}
+
+function reportLinuxImports(file, arch) {
+  const { needed, versions, problems } = checkLinuxImports(file, arch);
+  if (problems.length > 0) throw new Error(`${relative(root, file)}: ${problems.join('; ')}`);
+  console.log(`${relative(root, file)} imports only ${needed.join(', ')}; newest symbol version ${versions.at(-1)}`);
 }
 
 // Windows DLLs the addon may import: node.exe's N-API and system libraries,
@@ -183,7 +201,9 @@ async function check(rebuild) {
     buildLinux(dir);
     buildWin32(dir);
     await buildService(dir);
-    const rebuiltFiles = ['linux-x64/iocp-tcp.node', 'win32-x64/iocp-tcp.node', ...listFiles(join(dir, 'prebuilds'), 'service')];
+    const rebuiltFiles = [
+      ...Object.keys(LINUX_ARCHES).map(linuxPrebuild), 'win32-x64/iocp-tcp.node', ...listFiles(join(dir, 'prebuilds'), 'service'),
+    ];
     for (const file of rebuiltFiles) {
       const rebuilt = sha256(readFileSync(join(dir, 'prebuilds', file)));
       if (rebuilt !== manifest.files[file]) {
@@ -196,6 +216,7 @@ async function check(rebuild) {
     rmSync(dir, { recursive: true, force: true });
   }
   checkImports(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node'));
+  for (const arch of Object.keys(LINUX_ARCHES)) reportLinuxImports(join(root, 'prebuilds', linuxPrebuild(arch)), arch);
   for (const problem of problems) console.error(`prebuild check: ${problem}`);
   if (problems.length > 0) process.exit(1);
   console.log(`prebuild check: manifest matches ${relative(root, manifestPath)} sources and ${listed.length} files`);

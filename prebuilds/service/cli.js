@@ -5277,7 +5277,8 @@ var require_errors = __commonJS({
       WRITE_AFTER_END: "ERR_IOCP_TCP_WRITE_AFTER_END",
       CONNECTION_CLOSED: "ERR_IOCP_TCP_CONNECTION_CLOSED",
       SERVER_STATE: "ERR_IOCP_TCP_SERVER_STATE",
-      HANDLER: "ERR_IOCP_TCP_HANDLER"
+      HANDLER: "ERR_IOCP_TCP_HANDLER",
+      ADDON: "ERR_IOCP_TCP_ADDON"
     };
     var IocpTcpError = class extends Error {
       /** Stable error code. */
@@ -6075,6 +6076,49 @@ var require_commands = __commonJS({
   }
 });
 
+// dist/platforms.js
+var require_platforms = __commonJS({
+  "dist/platforms.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.PREBUILDS = void 0;
+    exports2.currentHost = currentHost;
+    exports2.describeLoadFailure = describeLoadFailure;
+    exports2.PREBUILDS = [
+      { folder: "linux-x64", libcFloor: "glibc 2.31", backends: ["io_uring", "epoll"] },
+      { folder: "linux-arm64", libcFloor: "glibc 2.31", backends: ["io_uring", "epoll"] },
+      { folder: "win32-x64", libcFloor: "Windows 10 / Server 2016", backends: ["iocp"] }
+    ];
+    function currentHost() {
+      const arch = process.env.npm_config_arch || process.arch;
+      if (process.platform !== "linux")
+        return { platform: process.platform, arch };
+      const header = process.report?.getReport()?.header;
+      const glibc = header?.glibcVersionRuntime;
+      return { platform: process.platform, arch, libc: glibc ? `glibc ${glibc}` : "musl" };
+    }
+    function buildRequirements(host) {
+      if (host.platform === "win32") {
+        return 'Visual Studio Build Tools with the "Desktop development with C++" workload and Python 3';
+      }
+      if (host.platform === "linux") {
+        return "a C++ compiler, make, Python 3 and, for io_uring, liburing 2.3 or newer: Debian/Ubuntu `apt-get install g++ make python3 liburing-dev`, Fedora/RHEL `dnf install gcc-c++ make python3 liburing-devel`, Alpine `apk add g++ make python3 linux-headers liburing-dev` (without liburing the build has the epoll backend only)";
+      }
+      return "a C++ compiler, make and Python 3 (no backend exists for this platform yet: Linux and Windows only)";
+    }
+    function describeLoadFailure(host, cause) {
+      const system = [host.platform, host.arch, host.libc].filter(Boolean).join(" ");
+      const prebuilds = exports2.PREBUILDS.map((p) => `${p.folder} (${p.libcFloor} or newer)`).join(", ");
+      return [
+        `no build of the native addon loads on this system (${system}).`,
+        `Prebuilt: ${prebuilds}. Elsewhere the addon is built from source when the package is installed, and that build failed or did not run.`,
+        `To build it: install ${buildRequirements(host)}; then run \`npm rebuild iocp-tcp\`.`,
+        `The loader said: ${cause.trim().split("\n")[0]}`
+      ].join("\n");
+    }
+  }
+});
+
 // node_modules/node-gyp-build/node-gyp-build.js
 var require_node_gyp_build = __commonJS({
   "node_modules/node-gyp-build/node-gyp-build.js"(exports2, module2) {
@@ -6264,6 +6308,8 @@ var require_native = __commonJS({
     exports2.STATS = exports2.RECORD_SIZE = exports2.EVENT = void 0;
     exports2.loadNative = loadNative;
     var node_path_1 = require("node:path");
+    var errors_1 = require_errors();
+    var platforms_1 = require_platforms();
     exports2.EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8 };
     exports2.RECORD_SIZE = 6;
     exports2.STATS = {
@@ -6280,7 +6326,11 @@ var require_native = __commonJS({
     var binding;
     function loadNative() {
       const override = process.env.IOCP_TCP_ADDON;
-      binding ??= override ? require(override) : require_node_gyp_build2()((0, node_path_1.join)(__dirname, ".."));
+      try {
+        binding ??= override ? require(override) : require_node_gyp_build2()((0, node_path_1.join)(__dirname, ".."));
+      } catch (err) {
+        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.ADDON, (0, platforms_1.describeLoadFailure)((0, platforms_1.currentHost)(), err.message));
+      }
       return binding;
     }
   }
@@ -6743,7 +6793,16 @@ var require_service = __commonJS({
         keepAliveInterval: config.keepAliveIntervalMs,
         keepAliveCount: config.keepAliveProbes
       };
-      const server = handler === "echo" ? (0, server_1.createServer)({ ...options, handler: "echo" }) : (0, server_1.createServer)({ ...options, handler: "js" }, handler);
+      let server;
+      try {
+        server = handler === "echo" ? (0, server_1.createServer)({ ...options, handler: "echo" }) : (0, server_1.createServer)({ ...options, handler: "js" }, handler);
+      } catch (err) {
+        if (err.code !== errors_1.ERROR_CODES.ADDON)
+          throw err;
+        process.stderr.write(`iocp-tcp: ${err.message}
+`);
+        return exports2.EXIT.failure;
+      }
       server.on("handlerError", (err, connection) => log.error("handler threw; connection destroyed", { err, connection: connection.id }));
       if (log.level === "debug") {
         logDetails(server, log);

@@ -1,0 +1,86 @@
+// The install-time source build on a system without liburing (Alpine/musl,
+// minimal images): it must not fail but build the epoll backend alone, say so
+// once, and make --backend io_uring a clear startup error. The headers are
+// hidden from the compiler with bind mounts in a private mount namespace
+// (unshare: needs root, as CI has), the build runs as npm runs the install
+// script, forced to build from source, in a temporary copy of the package.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import t from 'tap';
+
+const root = join(__dirname, '..', '..');
+const HEADERS = ['/usr/include/liburing.h', '/usr/include/liburing'];
+
+if (process.getuid?.() !== 0) {
+  t.fail('this lane hides the liburing headers with bind mounts in a mount namespace: run it as root');
+  t.end();
+} else {
+  const copy = mkdtempSync(join(tmpdir(), 'iocp-tcp-no-liburing-'));
+  t.teardown(() => rmSync(copy, { recursive: true, force: true }));
+  for (const file of ['package.json', 'binding.gyp', 'src-native', 'dist']) cpSync(join(root, file), join(copy, file), { recursive: true });
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+  const empty = join(copy, 'empty');
+  mkdirSync(empty);
+
+  /** Runs `command` with the liburing headers hidden: an empty folder and an empty file bound over them. */
+  const withoutLiburing = (command: string) => {
+    const hide = HEADERS.map((path) => `mount --bind ${path.endsWith('.h') ? '/dev/null' : empty} ${path}`).join(' && ');
+    return spawnSync('unshare', ['--mount', 'sh', '-ec', `${hide}\n${command}`], {
+      cwd: copy,
+      env: { ...process.env, npm_config_build_from_source: 'true' },
+      encoding: 'utf8',
+    });
+  };
+
+  t.test('the headers are there outside the namespace and gone inside it (else this file tests nothing)', async (t) => {
+    t.equal(execFileSync('node', ['src-native/probe-liburing.js'], { cwd: copy, encoding: 'utf8' }), '1', 'found normally');
+    const hidden = withoutLiburing('node src-native/probe-liburing.js');
+    t.equal(hidden.stdout, '0', 'not found with the headers hidden');
+    t.match(hidden.stderr, 'liburing 2.3 or newer was not found', 'and the probe says why');
+  });
+
+  const loopback = ['--host', '127.0.0.1', '--port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0'];
+
+  t.test('npm install builds the epoll-only addon, says so once, and io_uring is refused at start', async (t) => {
+    const build = withoutLiburing('npm run-script install');
+    t.equal(build.status, 0, `the install build succeeds\n${build.stderr.slice(-2000)}`);
+    const said = `${build.stdout}${build.stderr}`;
+    t.equal(said.split('liburing 2.3 or newer was not found').length - 1, 1, 'the missing liburing is reported exactly once');
+    t.match(said, 'install liburing-dev', 'with what to install');
+
+    const addon = join(copy, 'build', 'Release', 'iocp_tcp.node');
+    const env = { ...process.env, IOCP_TCP_ADDON: addon };
+    const refused = spawnSync(process.execPath, [join(copy, 'dist', 'cli.js'), '--backend', 'io_uring', ...loopback], {
+      env, encoding: 'utf8', timeout: 30_000,
+    });
+    t.equal(refused.status, 2, '--backend io_uring exits 2');
+    t.match(refused.stdout + refused.stderr, /no io_uring backend: liburing .* was not found when it was built from source/, 'naming the missing piece');
+    t.notMatch(refused.stdout + refused.stderr, '"listening"', 'before listening');
+
+    // auto picks epoll, and it serves.
+    const service = spawn(process.execPath, [join(copy, 'dist', 'cli.js'), ...loopback], { env });
+    t.teardown(() => service.kill('SIGKILL'));
+    let output = '';
+    const listening = await new Promise<{ backend: string; port: number }>((resolve, reject) => {
+      service.stdout.on('data', (chunk: Buffer) => {
+        output += chunk;
+        const line = output.split('\n').find((l) => l.includes('"listening"'));
+        if (line) resolve(JSON.parse(line));
+      });
+      service.on('exit', (code) => reject(new Error(`service exited ${code}: ${output}`)));
+    });
+    t.equal(listening.backend, 'epoll', 'auto picks epoll');
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const socket = connect(listening.port, '127.0.0.1', () => socket.end('no liburing, still echoing'));
+      let got = '';
+      socket.on('data', (chunk) => (got += chunk));
+      socket.on('end', () => resolve(got));
+      socket.on('error', reject);
+    });
+    t.equal(echoed, 'no liburing, still echoing', 'the epoll build echoes');
+  });
+}
