@@ -55,7 +55,7 @@ function buildRequirements(host: Host): string {
 
 /**
  * The message for an addon that would not load: what this system is, which
- * prebuilds exist, what a source build needs, and the loader's own words.
+ * prebuilds exist, what a source build needs, and why it failed.
  */
 export function describeLoadFailure(host: Host, cause: string): string {
   const system = [host.platform, host.arch, host.libc].filter(Boolean).join(' ');
@@ -65,6 +65,6 @@ export function describeLoadFailure(host: Host, cause: string): string {
     `Prebuilt: ${prebuilds}. Elsewhere the addon is built from source when the package is installed, ` +
       'and that build failed or did not run.',
     `To build it: install ${buildRequirements(host)}; then run \`npm rebuild iocp-tcp\`.`,
-    `The loader said: ${cause.trim().split('\n')[0]}`,
+    `Why: ${cause.trim().split('\n')[0]}`,
   ].join('\n');
 }

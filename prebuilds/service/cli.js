@@ -6113,7 +6113,7 @@ var require_platforms = __commonJS({
         `no build of the native addon loads on this system (${system}).`,
         `Prebuilt: ${prebuilds}. Elsewhere the addon is built from source when the package is installed, and that build failed or did not run.`,
         `To build it: install ${buildRequirements(host)}; then run \`npm rebuild iocp-tcp\`.`,
-        `The loader said: ${cause.trim().split("\n")[0]}`
+        `Why: ${cause.trim().split("\n")[0]}`
       ].join("\n");
     }
   }

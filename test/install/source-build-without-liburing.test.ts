@@ -1,28 +1,55 @@
-// The install-time source build on a system without liburing (Alpine/musl,
-// minimal images): it must not fail but build the epoll backend alone, say so
-// once, and make --backend io_uring a clear startup error. The headers are
-// hidden from the compiler with bind mounts in a private mount namespace
-// (unshare: needs root, as CI has), the build runs as npm runs the install
-// script, forced to build from source, in a temporary copy of the package.
+// The install-time source build, run as npm runs the install script (forced
+// to build from source) in a temporary copy of the package:
+// - on a system without liburing (Alpine/musl, minimal images) it must not
+//   fail but build the epoll backend alone, say so once, and make --backend
+//   io_uring a clear startup error. The headers are hidden from the compiler
+//   with bind mounts in a private mount namespace (unshare: needs root, as CI
+//   has);
+// - when the build fails, the install ends with what the system is, which
+//   prebuilds exist and what to install.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import t from 'tap';
+import t, { Test } from 'tap';
 
 const root = join(__dirname, '..', '..');
 const HEADERS = ['/usr/include/liburing.h', '/usr/include/liburing'];
+
+/** A temporary copy of what the package publishes, with this checkout's node_modules. */
+function packageCopy(t: Test): string {
+  const copy = mkdtempSync(join(tmpdir(), 'iocp-tcp-install-'));
+  t.teardown(() => rmSync(copy, { recursive: true, force: true }));
+  for (const file of ['package.json', 'binding.gyp', 'install.js', 'src-native', 'dist']) {
+    cpSync(join(root, file), join(copy, file), { recursive: true });
+  }
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+  return copy;
+}
+
+t.test('a failed source build ends the install with what this system is and what to install', async (t) => {
+  const copy = packageCopy(t);
+  // CXX=false: every compile fails, as on a machine without a working compiler.
+  const install = spawnSync('npm', ['run-script', 'install'], {
+    cwd: copy,
+    env: { ...process.env, npm_config_build_from_source: 'true', CXX: 'false' },
+    encoding: 'utf8',
+  });
+  t.not(install.status, 0, 'the install fails');
+  const tail = install.stderr.slice(install.stderr.lastIndexOf('iocp-tcp: '));
+  t.match(tail, /^iocp-tcp: no build of the native addon loads on this system \(linux x64 glibc [\d.]+\)/, 'names the system, last');
+  t.match(tail, 'Prebuilt: linux-x64 (glibc 2.31 or newer), linux-arm64', 'the prebuilds that exist');
+  t.match(tail, 'apt-get install g++ make python3 liburing-dev', 'what to install');
+  t.match(tail, 'no prebuild matched and the source build above failed', 'and why');
+});
 
 if (process.getuid?.() !== 0) {
   t.fail('this lane hides the liburing headers with bind mounts in a mount namespace: run it as root');
   t.end();
 } else {
-  const copy = mkdtempSync(join(tmpdir(), 'iocp-tcp-no-liburing-'));
-  t.teardown(() => rmSync(copy, { recursive: true, force: true }));
-  for (const file of ['package.json', 'binding.gyp', 'src-native', 'dist']) cpSync(join(root, file), join(copy, file), { recursive: true });
-  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
+  const copy = packageCopy(t);
   const empty = join(copy, 'empty');
   mkdirSync(empty);
 

@@ -37,7 +37,7 @@ t.test('the error for an addon that does not load says what the system is and wh
   t.match(message, 'apk add g++ make python3 linux-headers liburing-dev', 'Alpine packages');
   t.match(message, 'apt-get install g++ make python3 liburing-dev', 'Debian packages');
   t.match(message, 'npm rebuild iocp-tcp', 'what to run then');
-  t.match(message, 'The loader said: No native build was found', 'the loader\'s own words');
+  t.match(message, 'Why: No native build was found', 'the loader\'s own words');
   t.match(describeLoadFailure({ platform: 'win32', arch: 'arm64' }, 'x'), 'Visual Studio Build Tools', 'Windows: the build tools');
 });
 
