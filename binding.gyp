@@ -16,9 +16,13 @@
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
       "conditions": [
-        ["OS=='linux' and has_liburing==1", {
+        ["OS=='linux' and has_liburing=='static'", {
           "defines": ["IOCP_TCP_HAVE_LIBURING"],
           "libraries": ["-Wl,-Bstatic", "-luring", "-Wl,-Bdynamic"]
+        }],
+        ["OS=='linux' and has_liburing=='shared'", {
+          "defines": ["IOCP_TCP_HAVE_LIBURING"],
+          "libraries": ["-luring"]
         }],
         ["OS=='linux'", {
           "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-missing-field-initializers", "-O2"],

@@ -21,25 +21,32 @@ export function compareVersions(a, b) {
 
 /**
  * Reads `file` with readelf (which reads any architecture) and returns the
- * libraries it needs, its symbol versions (sorted, e.g. GLIBC_2.17) and what
+ * libraries it needs, the versions it needs of them (sorted, e.g. GLIBC_2.17;
+ * from the version-needs section, which is what the loader checks) and what
  * is wrong with them for a prebuild of `arch`.
  */
 export function checkLinuxImports(file, arch) {
   const readelf = (flag) => execFileSync('readelf', [flag, '-W', file]).toString();
+  const { machine, loader } = LINUX_ARCHES[arch];
+  const actualMachine = /Machine:\s+(.+)/.exec(readelf('--file-header'))?.[1].trim();
   const needed = [...readelf('--dynamic').matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)].map((m) => m[1]);
-  const found = new Set([...readelf('--dyn-syms').matchAll(/@@?((GLIBC|GLIBCXX|CXXABI|GCC)_[0-9.]+)/g)].map((m) => m[1]));
+  const found = new Set([...readelf('--version-info').matchAll(/^\s+0x[0-9a-f]+:\s+Name: (\S+)/gm)].map((m) => m[1]));
   const versions = [...found].sort((a, b) => {
     const [nameA, versionA] = a.split('_');
     const [nameB, versionB] = b.split('_');
-    return nameA === nameB ? compareVersions(versionA, versionB) : nameA.localeCompare(nameB);
+    return nameA === nameB ? compareVersions(versionA ?? '', versionB ?? '') : nameA.localeCompare(nameB);
   });
-  const allowed = [...GLIBC_LIBRARIES, LINUX_ARCHES[arch].loader];
+  const allowed = [...GLIBC_LIBRARIES, loader];
+  const numbered = (v) => /^GLIBC_[0-9.]+$/.test(v);
   const problems = [
+    ...(actualMachine === machine ? [] : [`is built for ${actualMachine}, not ${arch} (${machine})`]),
     ...needed.filter((lib) => !allowed.includes(lib)).map((lib) => `needs ${lib} (only ${allowed.join(', ')} may be)`),
-    ...versions.filter((v) => !v.startsWith('GLIBC_')).map((v) => `binds to ${v}: the C++ runtime and libgcc must be linked in`),
+    ...versions.filter((v) => /^(GLIBCXX|CXXABI|GCC)_/.test(v)).map((v) => `needs ${v}: the C++ runtime and libgcc must be linked in`),
+    // GLIBC_PRIVATE, GLIBC_ABI_DT_RELR (2.36) and the like: not a release number, so no floor vouches for them.
+    ...versions.filter((v) => !numbered(v) && !/^(GLIBCXX|CXXABI|GCC)_/.test(v)).map((v) => `needs ${v}, which glibc ${GLIBC_FLOOR} does not promise`),
     ...versions
-      .filter((v) => v.startsWith('GLIBC_') && compareVersions(v.slice('GLIBC_'.length), GLIBC_FLOOR) > 0)
-      .map((v) => `binds to ${v}, newer than the glibc floor ${GLIBC_FLOOR}`),
+      .filter((v) => numbered(v) && compareVersions(v.slice('GLIBC_'.length), GLIBC_FLOOR) > 0)
+      .map((v) => `needs ${v}, newer than the glibc floor ${GLIBC_FLOOR}`),
   ];
-  return { needed, versions, problems };
+  return { machine: actualMachine, needed, versions, problems };
 }

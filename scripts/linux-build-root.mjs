@@ -1,6 +1,6 @@
 // The Linux prebuilds are built in a Debian bullseye root (glibc 2.31) with
 // bullseye's own compilers, so they load on every glibc from 2.31 on (Debian
-// 11, Ubuntu 20.04, RHEL 9 and newer), for x64 and, cross-compiled, arm64.
+// 11, Ubuntu 20.04 and newer; RHEL 9 has 2.34), for x64 and, cross-compiled, arm64.
 // bullseye's liburing (0.7) predates multishot receive and buffer rings, so
 // the root gets liburing 2.3 built from Debian's source tarball, per arch.
 //
@@ -8,7 +8,7 @@
 // builds run in it with chroot, which is why they need root (as CI has).
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { cacheDir, ensureDebianPackages } from './windows-tools.mjs';
@@ -26,10 +26,10 @@ const LIBURING = {
   sha256: '2eac26f880125d83f75ba8641fde5d88226dd352d3cee95d45a9128758a8f1be',
 };
 
-/** The Linux architectures with a prebuild, by Node's name: the compilers in the root and the loader's name. */
+/** The Linux architectures with a prebuild, by Node's name: the compilers in the root, the loader's name, the ELF machine readelf names. */
 export const LINUX_ARCHES = {
-  x64: { cc: 'gcc', cxx: 'g++', loader: 'ld-linux-x86-64.so.2' },
-  arm64: { cc: 'aarch64-linux-gnu-gcc', cxx: 'aarch64-linux-gnu-g++', loader: 'ld-linux-aarch64.so.1' },
+  x64: { cc: 'gcc', cxx: 'g++', loader: 'ld-linux-x86-64.so.2', machine: 'Advanced Micro Devices X86-64' },
+  arm64: { cc: 'aarch64-linux-gnu-gcc', cxx: 'aarch64-linux-gnu-g++', loader: 'ld-linux-aarch64.so.1', machine: 'AArch64' },
 };
 
 /** The prebuild of the addon for linux-<arch> in prebuilds/, named the prebuildify way (N-API, glibc). */
@@ -38,43 +38,73 @@ export const linuxPrebuild = (arch) => `linux-${arch}/iocp-tcp.napi.glibc.node`;
 const run = (command, args, options = {}) => execFileSync(command, args, { stdio: 'inherit', ...options });
 const inRoot = (buildRoot, script) => run('chroot', [buildRoot, 'sh', '-ec', script]);
 
-/** The build root, made (debootstrap, liburing for each arch) if it is missing or was made for other packages. */
-export function ensureBuildRoot() {
-  const buildRoot = join(cacheDir, `debian-${SUITE}-root`);
-  const stamp = join(buildRoot, '.iocp-tcp-ready');
-  const recipe = JSON.stringify({ PACKAGES, LIBURING, arches: Object.keys(LINUX_ARCHES) });
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === recipe) return buildRoot;
+function requireRoot() {
   if (process.getuid?.() !== 0) {
     throw new Error('the Linux prebuilds are built in a Debian root with debootstrap and chroot: run as root');
   }
+}
+
+/** Builds liburing.a for `arch` in the root (the recipe names this line, so changing it remakes the root). */
+const LIBURING_BUILD = (arch, { cc, cxx }) =>
+  `cd /opt/liburing-${arch} && ./configure --cc=${cc} --cxx=${cxx} >/dev/null && make -s -C src -j2 liburing.a >/dev/null`;
+
+/**
+ * Removes `dir`, first unmounting what an interrupted debootstrap may have
+ * left mounted in it (/proc, /sys): removing through those would fail.
+ */
+function removeTree(dir) {
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((line) => line.split(' ')[1]);
+  for (const mount of mounts.filter((m) => m === dir || m?.startsWith(`${dir}/`)).reverse()) run('umount', ['--lazy', mount]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The build root, made (debootstrap, liburing for each arch) if it is missing
+ * or was made by another recipe. It is made under another name and renamed
+ * when complete, so an interrupted run leaves no root that looks ready.
+ */
+export function ensureBuildRoot() {
+  const buildRoot = join(cacheDir, `debian-${SUITE}-root`);
+  const stampName = '.iocp-tcp-ready';
+  const arches = Object.entries(LINUX_ARCHES).map(([arch, tools]) => LIBURING_BUILD(arch, tools));
+  const recipe = JSON.stringify({ SUITE, MIRROR, PACKAGES, LIBURING, arches });
+  const stamp = join(buildRoot, stampName);
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === recipe) return buildRoot;
+  requireRoot();
   ensureDebianPackages(['debootstrap', 'debian-archive-keyring', 'curl']);
-  rmSync(buildRoot, { recursive: true, force: true });
+  const partial = `${buildRoot}.partial`;
+  removeTree(partial);
   mkdirSync(cacheDir, { recursive: true });
   console.log(`making the ${SUITE} build root in ${buildRoot} (once)`);
   // With the keyring named, a Release file whose signature does not check out stops debootstrap.
   const keyring = '/usr/share/keyrings/debian-archive-keyring.gpg';
-  run('debootstrap', ['--variant=minbase', `--keyring=${keyring}`, `--include=${PACKAGES.join(',')}`, SUITE, buildRoot, MIRROR], {
+  run('debootstrap', ['--variant=minbase', `--keyring=${keyring}`, `--include=${PACKAGES.join(',')}`, SUITE, partial, MIRROR], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  buildLiburing(buildRoot);
-  writeFileSync(stamp, recipe);
+  buildLiburing(partial);
+  writeFileSync(join(partial, stampName), recipe);
+  removeTree(buildRoot);
+  renameSync(partial, buildRoot);
   return buildRoot;
 }
 
 /** Builds liburing.a for each arch into <root>/opt/liburing-<arch>, from the pinned tarball. */
 function buildLiburing(buildRoot) {
   const tarball = join(cacheDir, LIBURING.url.split('/').pop());
-  if (!existsSync(tarball)) run('curl', ['-fsSL', '-o', tarball, LIBURING.url]);
+  if (!existsSync(tarball)) {
+    run('curl', ['-fsSL', '-o', `${tarball}.partial`, LIBURING.url]);
+    renameSync(`${tarball}.partial`, tarball);
+  }
   const digest = createHash('sha256').update(readFileSync(tarball)).digest('hex');
   if (digest !== LIBURING.sha256) {
     rmSync(tarball);
     throw new Error(`${LIBURING.url}: sha256 ${digest}, expected ${LIBURING.sha256}`);
   }
-  for (const [arch, { cc, cxx }] of Object.entries(LINUX_ARCHES)) {
+  for (const [arch, tools] of Object.entries(LINUX_ARCHES)) {
     const dir = join(buildRoot, 'opt', `liburing-${arch}`);
     mkdirSync(dir, { recursive: true });
     run('tar', ['xzf', tarball, '-C', dir, '--strip-components=1']);
-    inRoot(buildRoot, `cd /opt/liburing-${arch} && ./configure --cc=${cc} --cxx=${cxx} >/dev/null && make -s -C src -j2 liburing.a >/dev/null`);
+    inRoot(buildRoot, LIBURING_BUILD(arch, tools));
   }
 }
 
@@ -85,6 +115,7 @@ function buildLiburing(buildRoot) {
  * the result does not depend on where the sources are.
  */
 export function buildInRoot(buildRoot, arch, dir, { files, compile, defines }, output) {
+  requireRoot();
   const { cxx } = LINUX_ARCHES[arch];
   const work = join(buildRoot, 'build', `addon-${arch}`);
   rmSync(work, { recursive: true, force: true });

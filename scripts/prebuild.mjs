@@ -75,7 +75,7 @@ function record() {
 /** Builds prebuilds/linux-x64 and linux-arm64 in the bullseye build root and checks what they need of the system. */
 function buildLinux(dir) {
   const target = JSON.parse(readFileSync(join(dir, 'binding.gyp'), 'utf8')).targets[0];
-  const withLiburing = target.conditions.find(([condition]) => condition.includes('has_liburing==1'))[1];
+  const withLiburing = target.conditions.find(([condition]) => condition.includes("has_liburing=='static'"))[1];
   const buildRoot = ensureBuildRoot();
   for (const arch of Object.keys(LINUX_ARCHES)) {
     const output = join(dir, 'prebuilds', linuxPrebuild(arch));
@@ -91,7 +91,7 @@ function buildLinux(dir) {
 function reportLinuxImports(file, arch) {
   const { needed, versions, problems } = checkLinuxImports(file, arch);
   if (problems.length > 0) throw new Error(`${relative(root, file)}: ${problems.join('; ')}`);
-  console.log(`${relative(root, file)} imports only ${needed.join(', ')}; newest symbol version ${versions.at(-1)}`);
+  console.log(`${relative(root, file)} imports only ${needed.join(', ')}; newest version needed ${versions.at(-1)}`);
 }
 
 // Windows DLLs the addon may import: node.exe's N-API and system libraries,

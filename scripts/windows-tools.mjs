@@ -3,7 +3,7 @@
 // the Debian packages and the cache folder serve the Linux lanes as well.
 // Each is installed or fetched once and then found in place.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,14 +47,19 @@ export function ensureNodeFromNpm(name, version, binary) {
   const dir = join(cacheDir, `${name}-${version}`);
   const exe = join(dir, 'bin', binary);
   if (existsSync(exe)) return exe;
-  mkdirSync(dir, { recursive: true });
+  // Unpacked beside and renamed when complete: an interrupted unpack leaves no half a node at `exe`.
+  const partial = `${dir}.partial`;
+  rmSync(partial, { recursive: true, force: true });
+  mkdirSync(partial, { recursive: true });
   const tarball = execFileSync('npm', ['pack', '--silent', `${name}@${version}`], { cwd: cacheDir })
     .toString()
     .trim()
     .split('\n')
     .pop();
-  run('tar', ['xzf', join(cacheDir, tarball), '-C', dir, '--strip-components=1']);
+  run('tar', ['xzf', join(cacheDir, tarball), '-C', partial, '--strip-components=1']);
   rmSync(join(cacheDir, tarball));
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(partial, dir);
   return exe;
 }
 

@@ -30,9 +30,9 @@ std::unique_ptr<Backend> CreateBackend(const std::string& name, Worker* worker, 
   if (name == "io_uring") return CreateUringBackend(worker, error);
 #elif defined(__linux__)
   if (name == "io_uring") {
-    *error = "this build of the addon has no io_uring backend: liburing (2.3 or newer, headers and liburing.a) "
-             "was not found when it was built from source. Install liburing-dev (Debian, Ubuntu, Alpine) or "
-             "liburing-devel (Fedora, RHEL) and reinstall iocp-tcp, or use the epoll backend";
+    *error = "this build of the addon has no io_uring backend: liburing (2.3 or newer, headers and library) "
+             "was not found when it was built from source. Install it (liburing-dev on Debian 12, Ubuntu 23.04 and "
+             "Alpine; liburing-devel on Fedora and RHEL) and reinstall iocp-tcp, or use the epoll backend";
     return nullptr;
   }
 #endif

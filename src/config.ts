@@ -192,7 +192,7 @@ export const SETTINGS: SettingsTable = {
   },
   backend: {
     flag: '--backend', metavar: '<name>', env: 'IOCP_TCP_BACKEND', ...fixed<BackendName>('auto'),
-    description: 'auto, iocp (win32), io_uring or epoll (linux).',
+    description: 'auto (io_uring if the kernel and build have it), io_uring, epoll, iocp.',
     parse: parseBackend,
   },
   ioThreads: {

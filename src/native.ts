@@ -105,7 +105,9 @@ export function loadNative(): NativeBinding {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     binding ??= (override ? require(override) : require('node-gyp-build')(join(__dirname, '..'))) as NativeBinding;
   } catch (err) {
-    throw new IocpTcpError(ERROR_CODES.ADDON, describeLoadFailure(currentHost(), (err as Error).message));
+    const reason = (err as Error).message;
+    if (override) throw new IocpTcpError(ERROR_CODES.ADDON, `IOCP_TCP_ADDON=${override} does not load: ${reason}`);
+    throw new IocpTcpError(ERROR_CODES.ADDON, describeLoadFailure(currentHost(), reason));
   }
   return binding;
 }

@@ -5080,7 +5080,7 @@ var require_config = __commonJS({
         metavar: "<name>",
         env: "IOCP_TCP_BACKEND",
         ...fixed("auto"),
-        description: "auto, iocp (win32), io_uring or epoll (linux).",
+        description: "auto (io_uring if the kernel and build have it), io_uring, epoll, iocp.",
         parse: parseBackend
       },
       ioThreads: {
@@ -6329,7 +6329,10 @@ var require_native = __commonJS({
       try {
         binding ??= override ? require(override) : require_node_gyp_build2()((0, node_path_1.join)(__dirname, ".."));
       } catch (err) {
-        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.ADDON, (0, platforms_1.describeLoadFailure)((0, platforms_1.currentHost)(), err.message));
+        const reason = err.message;
+        if (override)
+          throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.ADDON, `IOCP_TCP_ADDON=${override} does not load: ${reason}`);
+        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.ADDON, (0, platforms_1.describeLoadFailure)((0, platforms_1.currentHost)(), reason));
       }
       return binding;
     }

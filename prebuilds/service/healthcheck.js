@@ -116,7 +116,7 @@ var require_config = __commonJS({
         metavar: "<name>",
         env: "IOCP_TCP_BACKEND",
         ...fixed("auto"),
-        description: "auto, iocp (win32), io_uring or epoll (linux).",
+        description: "auto (io_uring if the kernel and build have it), io_uring, epoll, iocp.",
         parse: parseBackend
       },
       ioThreads: {

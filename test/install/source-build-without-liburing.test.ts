@@ -5,6 +5,8 @@
 //   io_uring a clear startup error. The headers are hidden from the compiler
 //   with bind mounts in a private mount namespace (unshare: needs root, as CI
 //   has);
+// - with liburing.so but no liburing.a (Fedora and RHEL ship none) it links
+//   liburing.so, and io_uring serves;
 // - when the build fails, the install ends with what the system is, which
 //   prebuilds exist and what to install.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import t, { Test } from 'tap';
 
 const root = join(__dirname, '..', '..');
 const HEADERS = ['/usr/include/liburing.h', '/usr/include/liburing'];
+const STATIC_LIBRARY = execFileSync('c++', ['-print-file-name=liburing.a'], { encoding: 'utf8' }).trim();
 
 /** A temporary copy of what the package publishes, with this checkout's node_modules. */
 function packageCopy(t: Test): string {
@@ -53,9 +56,9 @@ if (process.getuid?.() !== 0) {
   const empty = join(copy, 'empty');
   mkdirSync(empty);
 
-  /** Runs `command` with the liburing headers hidden: an empty folder and an empty file bound over them. */
-  const withoutLiburing = (command: string) => {
-    const hide = HEADERS.map((path) => `mount --bind ${path.endsWith('.h') ? '/dev/null' : empty} ${path}`).join(' && ');
+  /** Runs `command` with `paths` hidden (the liburing headers by default): an empty folder or file bound over each. */
+  const withoutLiburing = (command: string, paths = HEADERS) => {
+    const hide = paths.map((path) => `mount --bind ${/\.[ah]$/.test(path) ? '/dev/null' : empty} ${path}`).join(' && ');
     return spawnSync('unshare', ['--mount', 'sh', '-ec', `${hide}\n${command}`], {
       cwd: copy,
       env: { ...process.env, npm_config_build_from_source: 'true' },
@@ -64,20 +67,36 @@ if (process.getuid?.() !== 0) {
   };
 
   t.test('the headers are there outside the namespace and gone inside it (else this file tests nothing)', async (t) => {
-    t.equal(execFileSync('node', ['src-native/probe-liburing.js'], { cwd: copy, encoding: 'utf8' }), '1', 'found normally');
+    t.equal(execFileSync('node', ['src-native/probe-liburing.js'], { cwd: copy, encoding: 'utf8' }), 'static', 'found normally');
+    t.equal(withoutLiburing('node src-native/probe-liburing.js', [STATIC_LIBRARY]).stdout, 'shared', 'liburing.so when liburing.a is hidden');
     const hidden = withoutLiburing('node src-native/probe-liburing.js');
-    t.equal(hidden.stdout, '0', 'not found with the headers hidden');
+    t.equal(hidden.stdout, 'none', 'not found with the headers hidden');
     t.match(hidden.stderr, 'liburing 2.3 or newer was not found', 'and the probe says why');
   });
 
   const loopback = ['--host', '127.0.0.1', '--port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0'];
 
+  /** Starts the copy's service with `args` (killed at the end of `t`) and resolves with its `listening` line. */
+  const listen = (t: Test, env: NodeJS.ProcessEnv, args: string[]) => {
+    const service = spawn(process.execPath, [join(copy, 'dist', 'cli.js'), ...args], { env });
+    t.teardown(() => service.kill('SIGKILL'));
+    let output = '';
+    return new Promise<{ backend: string; port: number }>((resolve, reject) => {
+      service.stdout.on('data', (chunk: Buffer) => {
+        output += chunk;
+        const line = output.split('\n').find((l) => l.includes('"listening"'));
+        if (line) resolve(JSON.parse(line));
+      });
+      service.on('exit', (code) => reject(new Error(`service exited ${code}: ${output}`)));
+    });
+  };
+
   t.test('npm install builds the epoll-only addon, says so once, and io_uring is refused at start', async (t) => {
     const build = withoutLiburing('npm run-script install');
-    t.equal(build.status, 0, `the install build succeeds\n${build.stderr.slice(-2000)}`);
+    t.equal(build.status, 0, 'the install build succeeds', { stderr: build.stderr.slice(-2000) });
     const said = `${build.stdout}${build.stderr}`;
     t.equal(said.split('liburing 2.3 or newer was not found').length - 1, 1, 'the missing liburing is reported exactly once');
-    t.match(said, 'install liburing-dev', 'with what to install');
+    t.match(said, 'liburing-dev on Debian 12', 'with what to install');
 
     const addon = join(copy, 'build', 'Release', 'iocp_tcp.node');
     const env = { ...process.env, IOCP_TCP_ADDON: addon };
@@ -88,18 +107,7 @@ if (process.getuid?.() !== 0) {
     t.match(refused.stdout + refused.stderr, /no io_uring backend: liburing .* was not found when it was built from source/, 'naming the missing piece');
     t.notMatch(refused.stdout + refused.stderr, '"listening"', 'before listening');
 
-    // auto picks epoll, and it serves.
-    const service = spawn(process.execPath, [join(copy, 'dist', 'cli.js'), ...loopback], { env });
-    t.teardown(() => service.kill('SIGKILL'));
-    let output = '';
-    const listening = await new Promise<{ backend: string; port: number }>((resolve, reject) => {
-      service.stdout.on('data', (chunk: Buffer) => {
-        output += chunk;
-        const line = output.split('\n').find((l) => l.includes('"listening"'));
-        if (line) resolve(JSON.parse(line));
-      });
-      service.on('exit', (code) => reject(new Error(`service exited ${code}: ${output}`)));
-    });
+    const listening = await listen(t, env, loopback);
     t.equal(listening.backend, 'epoll', 'auto picks epoll');
     const echoed = await new Promise<string>((resolve, reject) => {
       const socket = connect(listening.port, '127.0.0.1', () => socket.end('no liburing, still echoing'));
@@ -109,5 +117,15 @@ if (process.getuid?.() !== 0) {
       socket.on('error', reject);
     });
     t.equal(echoed, 'no liburing, still echoing', 'the epoll build echoes');
+  });
+
+  t.test('with liburing.so and no liburing.a the build links liburing.so, and io_uring serves', async (t) => {
+    const build = withoutLiburing('npm run-script install', [STATIC_LIBRARY]);
+    t.equal(build.status, 0, 'the install build succeeds', { stderr: build.stderr.slice(-2000) });
+    t.notMatch(`${build.stdout}${build.stderr}`, 'liburing 2.3 or newer was not found', 'nothing reported missing');
+    const addon = join(copy, 'build', 'Release', 'iocp_tcp.node');
+    t.match(execFileSync('readelf', ['--dynamic', addon], { encoding: 'utf8' }), /NEEDED.*\[liburing\.so\.\d+\]/, 'the addon needs liburing.so');
+    const listening = await listen(t, { ...process.env, IOCP_TCP_ADDON: addon }, ['--backend', 'io_uring', ...loopback]);
+    t.equal(listening.backend, 'io_uring', 'and serves on io_uring');
   });
 }
