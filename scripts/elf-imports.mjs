@@ -37,16 +37,17 @@ export function checkLinuxImports(file, arch) {
     return nameA === nameB ? compareVersions(versionA ?? '', versionB ?? '') : nameA.localeCompare(nameB);
   });
   const allowed = [...GLIBC_LIBRARIES, loader];
-  const numbered = (v) => /^GLIBC_[0-9.]+$/.test(v);
+  const problem = (v) => {
+    if (/^(GLIBCXX|CXXABI|GCC)_/.test(v)) return `needs ${v}: the C++ runtime and libgcc must be linked in`;
+    const release = /^GLIBC_([0-9.]+)$/.exec(v)?.[1];
+    // GLIBC_PRIVATE, GLIBC_ABI_DT_RELR (2.36) and the like: not a release number, so no floor vouches for them.
+    if (release === undefined) return `needs ${v}, which glibc ${GLIBC_FLOOR} does not promise`;
+    return compareVersions(release, GLIBC_FLOOR) > 0 ? `needs ${v}, newer than the glibc floor ${GLIBC_FLOOR}` : undefined;
+  };
   const problems = [
     ...(actualMachine === machine ? [] : [`is built for ${actualMachine}, not ${arch} (${machine})`]),
     ...needed.filter((lib) => !allowed.includes(lib)).map((lib) => `needs ${lib} (only ${allowed.join(', ')} may be)`),
-    ...versions.filter((v) => /^(GLIBCXX|CXXABI|GCC)_/.test(v)).map((v) => `needs ${v}: the C++ runtime and libgcc must be linked in`),
-    // GLIBC_PRIVATE, GLIBC_ABI_DT_RELR (2.36) and the like: not a release number, so no floor vouches for them.
-    ...versions.filter((v) => !numbered(v) && !/^(GLIBCXX|CXXABI|GCC)_/.test(v)).map((v) => `needs ${v}, which glibc ${GLIBC_FLOOR} does not promise`),
-    ...versions
-      .filter((v) => numbered(v) && compareVersions(v.slice('GLIBC_'.length), GLIBC_FLOOR) > 0)
-      .map((v) => `needs ${v}, newer than the glibc floor ${GLIBC_FLOOR}`),
+    ...versions.map(problem).filter(Boolean),
   ];
-  return { machine: actualMachine, needed, versions, problems };
+  return { needed, versions, problems };
 }

@@ -9,13 +9,15 @@
 //   liburing.so, and io_uring serves;
 // - when the build fails, the install ends with what the system is, which
 //   prebuilds exist and what to install.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import t, { Test } from 'tap';
+
+import { startService } from '../../toolkit/service';
 
 const root = join(__dirname, '..', '..');
 const HEADERS = ['/usr/include/liburing.h', '/usr/include/liburing'];
@@ -76,19 +78,14 @@ if (process.getuid?.() !== 0) {
 
   const loopback = ['--host', '127.0.0.1', '--port', '0', '--metrics-host', '127.0.0.1', '--metrics-port', '0'];
 
-  /** Starts the copy's service with `args` (killed at the end of `t`) and resolves with its `listening` line. */
-  const listen = (t: Test, env: NodeJS.ProcessEnv, args: string[]) => {
-    const service = spawn(process.execPath, [join(copy, 'dist', 'cli.js'), ...args], { env });
-    t.teardown(() => service.kill('SIGKILL'));
-    let output = '';
-    return new Promise<{ backend: string; port: number }>((resolve, reject) => {
-      service.stdout.on('data', (chunk: Buffer) => {
-        output += chunk;
-        const line = output.split('\n').find((l) => l.includes('"listening"'));
-        if (line) resolve(JSON.parse(line));
-      });
-      service.on('exit', (code) => reject(new Error(`service exited ${code}: ${output}`)));
+  /** Starts the copy's service on `addon` with `args` (stopped at the end of `t`), as the suite does. */
+  const serve = async (t: Test, addon: string, args: string[] = []) => {
+    const service = await startService({ cli: join(copy, 'dist', 'cli.js'), env: { ...process.env, IOCP_TCP_ADDON: addon }, args });
+    t.teardown(async () => {
+      await service.stop('SIGTERM', 5_000);
+      service.cleanup();
     });
+    return service;
   };
 
   t.test('npm install builds the epoll-only addon, says so once, and io_uring is refused at start', async (t) => {
@@ -107,10 +104,10 @@ if (process.getuid?.() !== 0) {
     t.match(refused.stdout + refused.stderr, /no io_uring backend: liburing .* was not found when it was built from source/, 'naming the missing piece');
     t.notMatch(refused.stdout + refused.stderr, '"listening"', 'before listening');
 
-    const listening = await listen(t, env, loopback);
-    t.equal(listening.backend, 'epoll', 'auto picks epoll');
+    const service = await serve(t, addon);
+    t.equal(service.ready.backend, 'epoll', 'auto picks epoll');
     const echoed = await new Promise<string>((resolve, reject) => {
-      const socket = connect(listening.port, '127.0.0.1', () => socket.end('no liburing, still echoing'));
+      const socket = connect(service.tcp.port, service.tcp.host, () => socket.end('no liburing, still echoing'));
       let got = '';
       socket.on('data', (chunk) => (got += chunk));
       socket.on('end', () => resolve(got));
@@ -125,7 +122,7 @@ if (process.getuid?.() !== 0) {
     t.notMatch(`${build.stdout}${build.stderr}`, 'liburing 2.3 or newer was not found', 'nothing reported missing');
     const addon = join(copy, 'build', 'Release', 'iocp_tcp.node');
     t.match(execFileSync('readelf', ['--dynamic', addon], { encoding: 'utf8' }), /NEEDED.*\[liburing\.so\.\d+\]/, 'the addon needs liburing.so');
-    const listening = await listen(t, { ...process.env, IOCP_TCP_ADDON: addon }, ['--backend', 'io_uring', ...loopback]);
-    t.equal(listening.backend, 'io_uring', 'and serves on io_uring');
+    const service = await serve(t, addon, ['--backend', 'io_uring']);
+    t.equal(service.ready.backend, 'io_uring', 'and serves on io_uring');
   });
 }
