@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -34,55 +35,83 @@ napi_value NewFloat64Array(napi_env env, size_t count, double** data) {
   return array;
 }
 
-void FreeBlock(napi_env env, void*, void* hint) {
-  auto* block = static_cast<ByteBlock*>(hint);
-  int64_t adjusted;
-  napi_adjust_external_memory(env, -static_cast<int64_t>(block->size()), &adjusted);
-  delete block;
-}
+// The engine and what its deliveries need on the JS thread; the threadsafe
+// function's context, freed with it.
+struct EventSink {
+  std::unique_ptr<Engine> engine;
+  // The receive region: an ArrayBuffer JS owns, made once (and again larger
+  // when a delivery needs more) and kept by a reference. Each delivery's
+  // bytes are copied into it; JS copies every data event's bytes out during
+  // the call, so it is free again when the call returns. No external
+  // buffers: they are freed only by the GC, and some runtimes refuse them.
+  napi_ref region = nullptr;
+  size_t region_size = 0;
+};
 
-// An ArrayBuffer over `block`'s bytes, which it takes over (freed when JS
-// collects it). Where external buffers are not allowed (V8's sandbox), a copy.
-napi_value BlockBuffer(napi_env env, ByteBlock&& bytes) {
-  napi_value buffer = nullptr;
-  auto* block = new ByteBlock(std::move(bytes));
-  napi_status status = napi_create_external_arraybuffer(env, block->data(), block->size(), FreeBlock, block, &buffer);
-  if (status == napi_ok) {
-    int64_t adjusted;  // tell the GC what it holds, or it would not hurry to free it
-    napi_adjust_external_memory(env, static_cast<int64_t>(block->size()), &adjusted);
-    return buffer;
+// The region, at least `size` bytes, with its memory in `*data`; null when the
+// environment is going. Made anew when too small, or far too large (what a
+// burst once needed is not kept for good).
+napi_value Region(napi_env env, EventSink* sink, size_t size, char** data) {
+  constexpr size_t kMinRegion = 64 * 1024;
+  napi_value region = nullptr;
+  void* bytes = nullptr;
+  bool oversized = sink->region_size > 16 * kMinRegion && size < sink->region_size / 8;
+  if (sink->region != nullptr && size <= sink->region_size && !oversized) {
+    if (napi_get_reference_value(env, sink->region, &region) != napi_ok ||
+        napi_get_arraybuffer_info(env, region, &bytes, nullptr) != napi_ok) {
+      return nullptr;
+    }
+  } else {
+    size_t grown = oversized ? std::max(2 * size, kMinRegion) : std::max({size, 2 * sink->region_size, kMinRegion});
+    if (napi_create_arraybuffer(env, grown, &bytes, &region) != napi_ok) return nullptr;
+    if (sink->region != nullptr) napi_delete_reference(env, sink->region);
+    if (napi_create_reference(env, region, 1, &sink->region) != napi_ok) {
+      sink->region = nullptr;
+      sink->region_size = 0;
+      return nullptr;
+    }
+    sink->region_size = grown;
   }
-  void* copy = nullptr;
-  if (napi_create_arraybuffer(env, block->size(), &copy, &buffer) != napi_ok) buffer = nullptr;
-  if (buffer != nullptr) std::copy(block->begin(), block->end(), static_cast<char*>(copy));
-  delete block;
-  return buffer;
+  *data = static_cast<char*>(bytes);
+  return region;
 }
 
-// onEvents(records, extras, blocks) with one delivery; false when a call failed.
-bool CallWithBatch(napi_env env, napi_value on_events, Delivery& delivery) {
+// onEvents(records, extras, region) with one delivery; false when a call failed.
+bool CallWithBatch(napi_env env, napi_value on_events, EventSink* sink, Delivery& delivery) {
   const std::vector<Event>& events = delivery.events;
+  // The blocks one after the other in the region: where each one starts.
+  std::vector<size_t> starts;
+  size_t total = 0;
+  for (const ByteBlock& block : delivery.blocks) {
+    starts.push_back(total);
+    total += block.size();
+  }
+  napi_value region = nullptr;
+  if (total > 0) {
+    char* bytes = nullptr;
+    region = Region(env, sink, total, &bytes);
+    if (region == nullptr) return false;
+    for (size_t i = 0; i < delivery.blocks.size(); ++i) {
+      std::copy(delivery.blocks[i].begin(), delivery.blocks[i].end(), bytes + starts[i]);
+    }
+  }
   double* numbers = nullptr;
   napi_value records = NewFloat64Array(env, events.size() * kRecordSize, &numbers);
-  napi_value extras, blocks, receiver;
-  if (records == nullptr || napi_create_array(env, &extras) != napi_ok ||
-      napi_create_array_with_length(env, delivery.blocks.size(), &blocks) != napi_ok ||
-      napi_get_undefined(env, &receiver) != napi_ok) {
+  napi_value extras, receiver;
+  if (records == nullptr || napi_create_array(env, &extras) != napi_ok || napi_get_undefined(env, &receiver) != napi_ok ||
+      (region == nullptr && napi_get_undefined(env, &region) != napi_ok)) {
     return false;
-  }
-  for (size_t i = 0; i < delivery.blocks.size(); ++i) {
-    napi_value block = BlockBuffer(env, std::move(delivery.blocks[i]));
-    if (block == nullptr || napi_set_element(env, blocks, static_cast<uint32_t>(i), block) != napi_ok) return false;
   }
   uint32_t extra_count = 0;
   for (size_t i = 0; i < events.size(); ++i) {
     const Event& event = events[i];
     double* record = numbers + i * kRecordSize;
+    bool data = event.type == EventType::kData;
     record[0] = static_cast<double>(event.type);
     record[1] = static_cast<double>(event.id);
-    record[2] = event.number;
+    record[2] = data ? static_cast<double>(starts[event.block]) + event.number : event.number;
     record[3] = event.number2;
-    record[4] = event.type == EventType::kData ? event.block : event.err;
+    record[4] = event.err;
     record[5] = static_cast<double>(event.bytes_sent);
     napi_value extra = nullptr;
     napi_status status = napi_ok;
@@ -98,34 +127,38 @@ bool CallWithBatch(napi_env env, napi_value on_events, Delivery& delivery) {
       return false;
     }
   }
-  napi_value argv[] = {records, extras, blocks};
+  napi_value argv[] = {records, extras, region};
   return napi_call_function(env, receiver, on_events, 3, argv, nullptr) == napi_ok;
 }
 
-// Delivers every queued event in one call: onEvents(records, extras, blocks),
+// Delivers every queued event in one call: onEvents(records, extras, region),
 // where records is a Float64Array of kRecordSize numbers per event, extras
 // holds, in order, the remote and local address of each open, the error name
-// of each failed accept and the remote address of each rejection, and blocks
-// the ArrayBuffers the data events point into (record: offset, length, block).
+// of each failed accept and the remote address of each rejection, and region
+// the ArrayBuffer holding the data events' bytes (record: offset, length),
+// valid during the call only.
 //
 // Plain N-API here, not node-addon-api: while a worker thread is being
 // terminated every call fails, and node-addon-api turns a failure into an
 // error to throw, whose creation fails as well: a fatal error that ends the
 // whole process. A failed call means the environment is going: drop the batch.
-void DeliverEvents(Napi::Env env, Napi::Function on_events, Engine* engine, void*) {
+void DeliverEvents(Napi::Env env, Napi::Function on_events, EventSink* sink, void*) {
   if (env == nullptr) return;  // torn down: nothing to deliver to
-  Delivery delivery = engine->events().TakeAll();
+  Delivery delivery = sink->engine->events().TakeAll();
   if (delivery.events.empty()) return;
   napi_handle_scope scope;
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  CallWithBatch(env, on_events, delivery);
-  engine->events().Recycle(std::move(delivery.events));
+  CallWithBatch(env, on_events, sink, delivery);
+  sink->engine->events().Recycle(std::move(delivery));
   napi_close_handle_scope(env, scope);
 }
 
-void FinalizeEngine(Napi::Env, void*, Engine* engine) { delete engine; }
+void FinalizeSink(Napi::Env env, void*, EventSink* sink) {
+  if (env != nullptr && sink->region != nullptr) napi_delete_reference(env, sink->region);
+  delete sink;
+}
 
-using EventsFunction = Napi::TypedThreadSafeFunction<Engine, void, DeliverEvents>;
+using EventsFunction = Napi::TypedThreadSafeFunction<EventSink, void, DeliverEvents>;
 
 class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
  public:
@@ -145,7 +178,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   }
 
   // new Engine({ backend, ioThreads, handler, writeHighWater, maxConnections, idleTimeoutMs,
-  //              bufferBudgetBytes, noDelay, keepAlive: [enable, idleS, intervalS, probes] }, onEvents)
+  //              bufferBudgetBytes, bufferBudgetGraceMs, noDelay, keepAlive: [enable, idleS, intervalS, probes] },
+  //            onEvents)
   explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
     Napi::Env env = info.Env();
     if (!info[0].IsObject() || !info[1].IsFunction()) {
@@ -155,18 +189,19 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     }
     EngineOptions options;
     if (!ReadOptions(info[0].As<Napi::Object>(), &options)) return;
-    engine_ = new Engine(options, [this] { events_.NonBlockingCall(); });
+    auto* sink = new EventSink();
+    sink->engine = std::make_unique<Engine>(options, [this] { events_.NonBlockingCall(); });
     std::string error;
-    if (!engine_->Init(&error)) {
-      delete engine_;
-      engine_ = nullptr;
+    if (!sink->engine->Init(&error)) {
+      delete sink;
       Napi::Error failure = Napi::Error::New(env, "cannot start backend " + error);
       failure.Set("code", Napi::String::New(env, "ERR_IOCP_TCP_BACKEND"));
       failure.ThrowAsJavaScriptException();
       return;
     }
+    engine_ = sink->engine.get();
     events_ = EventsFunction::New(env, info[1].As<Napi::Function>(), "iocp-tcp events", 0, 1,
-                                  engine_, FinalizeEngine, static_cast<void*>(nullptr));
+                                  sink, FinalizeSink, static_cast<void*>(nullptr));
     backend_name_ = engine_->BackendName();
     // Stop the threads before the environment goes (process exit, worker_threads).
     napi_add_env_cleanup_hook(env, OnEnvCleanup, this);
@@ -198,8 +233,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     options->write_high_water = static_cast<size_t>(high_water.As<Napi::Number>().Int64Value());
     options->max_connections = object.Get("maxConnections").ToNumber().Int64Value();
     options->idle_timeout_ms = object.Get("idleTimeoutMs").ToNumber().Int64Value();
-    Napi::Value budget = object.Get("bufferBudgetBytes");
+    Napi::Value budget = object.Get("bufferBudgetBytes"), grace = object.Get("bufferBudgetGraceMs");
     if (!budget.IsUndefined()) options->buffer_budget = budget.ToNumber().Int64Value();
+    if (!grace.IsUndefined()) options->buffer_budget_grace_ms = grace.ToNumber().Int64Value();
     Napi::Value no_delay = object.Get("noDelay");
     if (no_delay.IsBoolean()) options->no_delay = no_delay.As<Napi::Boolean>().Value();
     Napi::Value keep_alive = object.Get("keepAlive");
@@ -231,7 +267,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     engine_->Join();
     last_ = engine_->Snapshot();
     engine_ = nullptr;
-    events_.Release();  // its finalizer deletes the engine
+    events_.Release();  // its finalizer deletes the engine (FinalizeSink)
   }
 
   bool Running(Napi::Env env) {
@@ -440,7 +476,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return Napi::String::New(info.Env(), backend_name_);
   }
 
-  Engine* engine_ = nullptr;
+  Engine* engine_ = nullptr;  // owned by the EventSink of events_
   EventsFunction events_;
   CounterSnapshot last_;  // kept for scrapes after the engine stopped
   std::string backend_name_;

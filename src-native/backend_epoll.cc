@@ -66,6 +66,9 @@ class EpollBackend final : public Backend {
 
   // ---- read ----
 
+  // Registered from the start, if only for nothing: epoll reports errors and
+  // hang-ups of every registered descriptor whatever it asked for.
+  void Open(Conn* conn) override { UpdateInterest(conn, conn->reading); }
   void StartRecv(Conn* conn) override { UpdateInterest(conn, true); }
   void PauseRecv(Conn* conn) override { UpdateInterest(conn, false); }
 
@@ -189,17 +192,16 @@ class EpollBackend final : public Backend {
       }
       int error = errno;
       if (error == EAGAIN || error == EWOULDBLOCK) return;
-      if (error == ECONNABORTED || error == EINTR) continue;
-      worker_->OnAcceptFailed(error, IsResourceError(error) ? kAcceptBackoffMs : 0);
-      if (IsResourceError(error)) {
+      int retry_in_ms = worker_->OnAcceptFailed(error);
+      if (retry_in_ms > 0) {
         // The listener stays readable while we have no descriptor: stop
         // watching it for a while instead of spinning on EMFILE.
         epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, listener_, nullptr);
         accepting_ = false;
         accept_paused_ = true;
-        accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;
+        accept_resume_ms_ = Engine::NowMs() + retry_in_ms;
+        return;
       }
-      return;
     }
   }
 

@@ -6,8 +6,9 @@
 //
 // Reads: a zero-byte WSARecv waits on an idle socket (it pins no buffer), then
 // bounded non-blocking recv() calls drain it. A paused connection keeps its
-// zero-byte receive, which a reset fails; once data waits unread, nothing is
-// pending on it, so those connections are polled (WSAPoll) every 100 ms. Writes: one overlapped WSASend
+// zero-byte receive, which a reset fails; once data waits unread, or after
+// the peer's FIN, nothing is pending on it, so those connections are polled
+// (WSAPoll) every 100 ms. Writes: one overlapped WSASend
 // per connection. Every operation embeds its OVERLAPPED and the connection is
 // freed only after the completions of all its operations were dequeued.
 //
@@ -116,6 +117,9 @@ class IocpBackend final : public Backend {
 
   // ---- read ----
 
+  // The zero-byte receive watches it from the start, reading or not.
+  void Open(Conn* conn) override { PostZeroByteRecv(conn); }
+
   void StartRecv(Conn* conn) override {
     IocpConn* state = StateOf(conn);
     if (state->readable) {
@@ -126,10 +130,11 @@ class IocpBackend final : public Backend {
   }
 
   // A pending zero-byte receive pins no buffer: let it stay (a reset fails
-  // it). Without one (data waits unread), CheckPaused watches for a reset.
+  // it). Without one (data waits unread, or the peer's FIN came), CheckPaused
+  // watches for a reset.
   void PauseRecv(Conn* conn) override {
     IocpConn* state = StateOf(conn);
-    if (state->readable && !state->recv.pending && !state->watched) {
+    if (!state->recv.pending && !state->watched) {
       state->watched = true;
       paused_.push_back(conn);
     }
@@ -249,20 +254,14 @@ class IocpBackend final : public Backend {
   // ---- accept: the pool of pending AcceptEx ----
 
   void PostAccept(AcceptOp* op) {
-    int error = 0;
     for (int attempt = 0; attempt < kAcceptRetries; ++attempt) {
-      error = StartAccept(op);
+      int error = StartAccept(op);
       if (error == 0) {
         op->pending = true;
         ++accepts_pending_;
         return;
       }
-      // A client that reset before we took it is no failure of ours (Linux's
-      // accept says ECONNABORTED and the caller goes on): try again at once.
-      if (IsResetError(error)) continue;
-      bool give_up = IsResourceError(error) || attempt + 1 == kAcceptRetries;
-      worker_->OnAcceptFailed(error, give_up ? kAcceptBackoffMs : 0);
-      if (IsResourceError(error)) break;
+      if (worker_->OnAcceptFailed(error) > 0) break;
     }
     // Out of sockets or buffers (WSAEMFILE, WSAENOBUFS), or failing again and
     // again: keep the listener and try this slot again after a pause.
@@ -291,13 +290,18 @@ class IocpBackend final : public Backend {
     --accepts_pending_;
     Socket socket = op->socket;
     op->socket = kInvalidSocket;
+    int error = ok ? 0 : OperationError(listener_, op);
     if (ok && setsockopt(socket, SOL_SOCKET, SO_UPDATE_ACCEPT_CONTEXT, reinterpret_cast<const char*>(&listener_),
-                         sizeof listener_) == 0) {
+                         sizeof listener_) != 0) {
+      error = WSAGetLastError();
+    }
+    if (error == 0) {
       u_long non_blocking = 1;  // for the draining recv() calls
       ioctlsocket(socket, FIONBIO, &non_blocking);
       worker_->OnAccept(socket);
     } else {
-      closesocket(socket);  // cancelled by RemoveListener, or the peer left before we accepted
+      closesocket(socket);
+      if (accepting_) worker_->OnAcceptFailed(error);  // else cancelled by RemoveListener
     }
     if (accepting_) {
       PostAccept(op);
@@ -404,10 +408,11 @@ class IocpBackend final : public Backend {
     }
   }
 
-  // Paused connections with data waiting have no receive pending that a reset
-  // would fail: ask WSAPoll about them. A hang-up without an error may be the
-  // peer's FIN, which waits behind the data: such a connection is left alone
-  // until reading resumes.
+  // Paused connections with data waiting, and connections after the peer's
+  // FIN, have no receive pending that a reset would fail: ask WSAPoll about
+  // them. A hang-up without an error may be the peer's FIN: one that waits
+  // behind unread data is left alone until reading resumes; after a FIN that
+  // was read the hang-up is expected, and only an error ends the watch.
   void CheckPaused() {
     if (paused_.empty() || Engine::NowMs() < next_paused_check_ms_) return;
     next_paused_check_ms_ = Engine::NowMs() + kPausedCheckMs;
@@ -426,8 +431,11 @@ class IocpBackend final : public Backend {
         int len = sizeof error;
         getsockopt(conn->fd, SOL_SOCKET, SO_ERROR, reinterpret_cast<char*>(&error), &len);
         if (error == 0 && (polls[i].revents & POLLERR)) error = WSAECONNRESET;
-        if (error != 0) worker_->OnRecv(conn, nullptr, -error);
-        continue;
+        if (error != 0) {
+          worker_->OnRecv(conn, nullptr, -error);
+          continue;
+        }
+        if (!conn->peer_eof) continue;
       }
       state->watched = true;
       paused_.push_back(conn);

@@ -50,7 +50,7 @@ struct UringConn {
   bool recv_armed = false;   // a multishot recv is in the kernel
   bool recv_cancelling = false;
   bool send_armed = false;
-  // While not reading, a poll for POLLERR|POLLHUP: nothing else would see a reset.
+  // While not reading, a multishot poll for POLLERR|POLLHUP: nothing else would see a reset.
   Op watch;
   bool watch_armed = false;
   bool watch_cancelling = false;
@@ -116,6 +116,14 @@ class UringBackend final : public Backend {
   }
 
   // ---- read ----
+
+  void Open(Conn* conn) override {
+    if (conn->reading) {
+      ArmRecv(conn);
+    } else {
+      ArmWatch(conn);
+    }
+  }
 
   void StartRecv(Conn* conn) override {
     UringConn* state = StateOf(conn);
@@ -326,9 +334,15 @@ class UringBackend final : public Backend {
     accept_armed_ = true;
   }
 
+  // Multishot, but one buffer at a time for a throttled connection: a
+  // multishot receive takes everything its socket holds before a cancel lands.
   void ArmRecv(Conn* conn) {
     io_uring_sqe* sqe = Sqe();
-    io_uring_prep_recv_multishot(sqe, conn->fd, nullptr, 0, 0);
+    if (conn->throttled) {
+      io_uring_prep_recv(sqe, conn->fd, nullptr, 0, 0);
+    } else {
+      io_uring_prep_recv_multishot(sqe, conn->fd, nullptr, 0, 0);
+    }
     sqe->flags |= IOSQE_BUFFER_SELECT;
     sqe->buf_group = kBufferGroup;
     io_uring_sqe_set_data(sqe, &conn->recv_op);
@@ -336,10 +350,12 @@ class UringBackend final : public Backend {
     ++conn->ops_in_flight;
   }
 
-  // One-shot: it completes on the first error or hang-up (or its cancel).
+  // Multishot: io_uring always reports POLLRDHUP too, so after the peer's FIN
+  // a one-shot poll would complete at once and a later reset go unseen; this
+  // one reports each hang-up or error until it is cancelled.
   void ArmWatch(Conn* conn) {
     io_uring_sqe* sqe = Sqe();
-    io_uring_prep_poll_add(sqe, conn->fd, POLLERR | POLLHUP);
+    io_uring_prep_poll_multishot(sqe, conn->fd, POLLERR | POLLHUP);
     UringConn* state = StateOf(conn);
     io_uring_sqe_set_data(sqe, &state->watch);
     state->watch_armed = true;
@@ -380,12 +396,11 @@ class UringBackend final : public Backend {
     if (c.res >= 0) {
       worker_->OnAccept(c.res);
     } else if (c.res != -ECANCELED) {
-      bool back_off = IsResourceError(-c.res) && accept_resume_ms_ == 0;
-      worker_->OnAcceptFailed(-c.res, back_off ? kAcceptBackoffMs : 0);
-      if (back_off) {
+      int retry_in_ms = worker_->OnAcceptFailed(-c.res);
+      if (retry_in_ms > 0 && accept_resume_ms_ == 0) {
         // Out of descriptors: a pending connection would fail again at once,
         // so stop accepting for a while instead of spinning on EMFILE.
-        accept_resume_ms_ = Engine::NowMs() + kAcceptBackoffMs;
+        accept_resume_ms_ = Engine::NowMs() + retry_in_ms;
         if (c.flags & IORING_CQE_F_MORE) Cancel(&accept_op_);
       }
     }
@@ -432,20 +447,23 @@ class UringBackend final : public Backend {
 
   void OnWatchDone(Conn* conn, const Completion& c) {
     UringConn* state = StateOf(conn);
-    state->watch_armed = false;
-    state->watch_cancelling = false;
-    --conn->ops_in_flight;
+    bool ended = !(c.flags & IORING_CQE_F_MORE);
+    if (ended) {
+      state->watch_armed = false;
+      state->watch_cancelling = false;
+      --conn->ops_in_flight;
+    }
     if (c.res > 0 && !conn->finished && !conn->reading) {
       int error = 0;
       socklen_t len = sizeof error;
       getsockopt(conn->fd, SOL_SOCKET, SO_ERROR, &error, &len);
-      // A hang-up without an error is both FINs: the peer's waits behind the
-      // unread data, and reading it will end the connection. (A reset after
-      // that is not seen until then: the hang-up would wake a new poll at once.)
+      // A hang-up without an error is a FIN (the peer's, or both): one that
+      // waits behind unread data ends the connection once it is read. The
+      // watch goes on for a reset.
       if (error != 0) worker_->OnRecv(conn, nullptr, -error);
-    } else if (c.res == -ECANCELED && !conn->finished && !conn->reading) {
-      ArmWatch(conn);  // paused again while the cancel was on its way
     }
+    // Ended by its cancel while paused again, or by the kernel: watch on.
+    if (ended && !conn->finished && !conn->reading && !state->watch_armed) ArmWatch(conn);
     worker_->ReleaseWhenIdle(conn);
   }
 

@@ -21,8 +21,9 @@ constexpr uint32_t kGenerationMask = (uint32_t{1} << (53 - kGenerationShift)) - 
 }  // namespace
 
 const char* CauseName(Cause cause) {
-  static const char* const kNames[] = {"peer_fin",      "peer_reset",   "local_close", "local_abort",
-                                       "handler_error", "idle_timeout", "shutdown",    "error"};
+  static const char* const kNames[] = {"peer_fin",     "peer_reset", "local_close",   "local_abort", "handler_error",
+                                       "idle_timeout", "shutdown",   "buffer_budget", "error"};
+  static_assert(sizeof kNames / sizeof kNames[0] == static_cast<size_t>(Cause::kCount), "a name per cause");
   return kNames[static_cast<int>(cause)];
 }
 
@@ -99,6 +100,11 @@ void EventQueue::Push(std::vector<Event>&& batch, ByteBlock&& bytes) {
       auto block = static_cast<uint32_t>(pending_.blocks.size());
       for (Event& event : batch) event.block = block;
       pending_.blocks.push_back(std::move(bytes));
+      bytes.clear();
+      if (!spare_blocks_.empty()) {
+        bytes = std::move(spare_blocks_.back());
+        spare_blocks_.pop_back();
+      }
     }
     std::vector<Event>& events = pending_.events;
     if (events.empty()) {
@@ -116,10 +122,17 @@ void EventQueue::Push(std::vector<Event>&& batch, ByteBlock&& bytes) {
   if (!wake_pending_.exchange(true)) wake_();
 }
 
-void EventQueue::Recycle(std::vector<Event>&& events) {
-  events.clear();
+void EventQueue::Recycle(Delivery&& delivery) {
+  // A block a burst made large is let go: a quiet server keeps little.
+  constexpr size_t kKeepSpares = 16, kKeepBlockBytes = 256 * 1024;
+  delivery.events.clear();
   std::lock_guard<std::mutex> lock(mutex_);
-  if (spares_.size() < 64) spares_.push_back(std::move(events));
+  if (spares_.size() < 64) spares_.push_back(std::move(delivery.events));
+  for (ByteBlock& block : delivery.blocks) {
+    if (spare_blocks_.size() >= kKeepSpares || block.capacity() > kKeepBlockBytes) continue;
+    block.clear();
+    spare_blocks_.push_back(std::move(block));
+  }
 }
 
 Delivery EventQueue::TakeAll() {
@@ -240,7 +253,7 @@ void Worker::RunCommands() {
       case Command::kPause:
       case Command::kResume:
         conn->paused = command.type == Command::kPause;
-        SetReading(conn, !conn->paused);
+        UpdateReading(conn);
         break;
       // Like node:net, a socket option that cannot be set is not an error of
       // the connection (the server's own options were checked at listen).
@@ -284,21 +297,40 @@ void Worker::Tick(int64_t now_ms) {
       }
     }
   }
+  ShedForBudget(now_ms);
 }
 
 // Backpressure: a connection is read only while the handler has not paused
 // it, its unsent bytes and the bytes waiting in JS are under the high-water
-// mark, all connections together are under the buffer budget, and the peer
-// can still send.
+// mark, the peer can still send, and, while all connections together are over
+// the buffer budget, it holds none of those bytes: a peer that does not read
+// stops its own connection, never the others.
 bool Worker::MayRead(const Conn* conn) const {
   size_t high_water = engine_->options().write_high_water;
   // After our FIN we still read: the peer's FIN ends the connection.
   return !conn->paused && !conn->peer_eof && conn->unsent <= high_water && conn->in_js <= high_water &&
-         !engine_->OverBudget();
+         !(conn->held > 0 && engine_->OverBudget());
+}
+
+void Worker::UpdateReading(Conn* conn) {
+  bool reading = MayRead(conn);
+  if (reading == conn->reading || conn->finished) return;
+  conn->reading = reading;
+  if (reading) {
+    backend_->StartRecv(conn);
+  } else {
+    conn->throttled = conn->throttled || !conn->peer_eof;
+    backend_->PauseRecv(conn);
+  }
+}
+
+void Worker::Hold(Conn* conn, int64_t delta) {
+  conn->held += delta;
+  AddBuffered(delta);
 }
 
 // The engine hears of this thread's buffers every 64 KiB of change and at
-// the end of each loop turn: one atomic add, not one per message.
+// the end of each loop turn: one locked add, not one per message.
 void Worker::AddBuffered(int64_t delta) {
   buffered_ += delta;
   if (std::abs(buffered_ - buffered_published_) >= kBudgetStep) PublishBuffered();
@@ -307,38 +339,41 @@ void Worker::AddBuffered(int64_t delta) {
 void Worker::PublishBuffered() {
   engine_->AddBuffered(buffered_ - buffered_published_);
   buffered_published_ = buffered_;
-  if (!engine_->OverBudget() || paused_for_budget_) return;
-  // Over the budget: stop every connection of this thread now, not each at
-  // its next read; what they would read meanwhile is what the budget bounds.
-  paused_for_budget_ = true;
-  SetReadingAll(false);
 }
 
-// Resumes reading once the engine is back under its budget.
+// After the engine crossed the budget either way, every connection is read
+// or not as MayRead now says. (Holders that are being read meanwhile stop at
+// their next read: the budget's overshoot is one read per connection.)
 void Worker::FollowBudget() {
   PublishBuffered();
   uint64_t epoch = engine_->BudgetEpoch();
   if (epoch == budget_epoch_seen_) return;
   budget_epoch_seen_ = epoch;
-  paused_for_budget_ = false;
-  SetReadingAll(true);  // MayRead still says no where the handler paused, or if over again
-}
-
-void Worker::SetReadingAll(bool reading) {
   for (Slot& slot : slots_) {
-    if (slot.conn != nullptr && !slot.conn->finished) SetReading(slot.conn, reading);
+    if (slot.conn != nullptr) UpdateReading(slot.conn);
   }
 }
 
-void Worker::SetReading(Conn* conn, bool reading) {
-  if (reading && !MayRead(conn)) return;
-  if (reading == conn->reading || conn->finished) return;
-  conn->reading = reading;
-  if (reading) {
-    backend_->StartRecv(conn);
-  } else {
-    backend_->PauseRecv(conn);
+// Over the budget for longer than its grace, what the holders keep will not
+// go by itself (they are peers that do not read): reset this thread's largest
+// holders, until they have freed this thread's share of the excess.
+void Worker::ShedForBudget(int64_t now_ms) {
+  PublishBuffered();
+  int64_t total = 0;
+  int64_t excess = engine_->BudgetExcess(now_ms, &total);
+  if (excess <= 0 || buffered_published_ <= 0 || total <= 0) return;
+  auto share = static_cast<int64_t>(static_cast<double>(excess) * buffered_published_ / total) + 1;
+  std::vector<Conn*> holders;
+  for (Slot& slot : slots_) {
+    if (slot.conn != nullptr && slot.conn->held > 0) holders.push_back(slot.conn);
   }
+  std::sort(holders.begin(), holders.end(), [](const Conn* a, const Conn* b) { return a->held > b->held; });
+  for (Conn* conn : holders) {
+    if (share <= 0) break;
+    share -= conn->held;
+    Finish(conn, Cause::kBufferBudget, true);
+  }
+  PublishBuffered();
 }
 
 void Worker::Acknowledge(const std::vector<uint64_t>& acks) {
@@ -347,8 +382,8 @@ void Worker::Acknowledge(const std::vector<uint64_t>& acks) {
     if (conn == nullptr || conn->finished) continue;
     size_t taken = std::min<size_t>(conn->in_js, acks[i + 1]);
     conn->in_js -= taken;
-    AddBuffered(-static_cast<int64_t>(taken));
-    SetReading(conn, true);
+    Hold(conn, -static_cast<int64_t>(taken));
+    UpdateReading(conn);
   }
 }
 
@@ -369,13 +404,17 @@ Conn* Worker::Find(uint64_t id) {
   return entry.conn != nullptr && entry.generation == generation ? entry.conn : nullptr;
 }
 
-void Worker::OnAcceptFailed(int error, int retry_in_ms) {
+int Worker::OnAcceptFailed(int error) {
+  AcceptFailure failure = ClassifyAcceptError(error);
+  if (failure == AcceptFailure::kPeerGone) return 0;
+  int retry_in_ms = failure == AcceptFailure::kResources ? kAcceptBackoffMs : 0;
   Counters::Add(counters_.accept_errors, 1);
   Event failed{EventType::kAcceptFailed};
   failed.err = error;
   failed.number = retry_in_ms;
   failed.text = ErrorName(error);
   Emit(std::move(failed));
+  return retry_in_ms;
 }
 
 void Worker::OnAccept(Socket fd) {
@@ -442,7 +481,8 @@ void Worker::Adopt(Socket fd) {
     open.number2 = port;
     Emit(std::move(open));
   }
-  SetReading(conn, true);
+  conn->reading = MayRead(conn);
+  backend_->Open(conn);
 }
 
 void Worker::OnListenerRemoved() {
@@ -469,7 +509,7 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
       }
     } else {
       conn->in_js += static_cast<size_t>(result);
-      AddBuffered(result);
+      Hold(conn, result);
       if (pending_bytes_.capacity() == 0) pending_bytes_.reserve(std::max<size_t>(last_flush_bytes_, 16 * 1024));
       Event event{EventType::kData, conn->id};
       event.bytes_sent = conn->bytes_sent;
@@ -478,24 +518,24 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
       pending_bytes_.insert(pending_bytes_.end(), data, data + result);
       Emit(std::move(event));
     }
-    if (!MayRead(conn)) SetReading(conn, false);  // a peer that does not read stops being read
+    UpdateReading(conn);  // a peer that does not read stops being read
     return;
   }
   if (result == 0) {
     conn->peer_eof = true;
-    SetReading(conn, false);  // epoll would report the EOF forever
-    if (conn->fin_sent) {
-      Finish(conn, conn->cause, false);
-      return;
-    }
-    if (engine_->options().handler == HandlerKind::kEcho) {
-      RequestEnd(conn, Cause::kPeerFin);
-    } else {
-      // JS decides, after its 'end' listeners ran, whether to end (allowHalfOpen).
+    UpdateReading(conn);  // epoll would report the EOF forever; a reset after it is still watched
+    if (engine_->options().handler == HandlerKind::kJs) {
+      // 'end' means the peer's FIN, whoever ended first. Unless this side
+      // has, JS decides after its 'end' listeners ran whether to end (allowHalfOpen).
       SetCause(conn, Cause::kPeerFin);
       Event end{EventType::kEnd, conn->id};
       end.bytes_sent = conn->bytes_sent;
       Emit(std::move(end));
+    }
+    if (conn->fin_sent) {
+      Finish(conn, conn->cause, false);
+    } else if (engine_->options().handler == HandlerKind::kEcho) {
+      RequestEnd(conn, Cause::kPeerFin);
     }
     return;
   }
@@ -512,7 +552,7 @@ void Worker::Append(Conn* conn, const char* data, size_t len) {
       // As large as what waits (a backlog gets big chunks, so big sends), as
       // small as the write when nothing does.
       tail = chunks_.Take(std::max(len, conn->unsent));
-      AddBuffered(static_cast<int64_t>(tail->capacity));
+      Hold(conn, static_cast<int64_t>(tail->capacity));
       (conn->out_tail != nullptr ? conn->out_tail->next : conn->out_head) = tail;
       conn->out_tail = tail;
     }
@@ -534,7 +574,7 @@ void Worker::Append(Conn* conn, ChunkPtr&& chunk) {
     Append(conn, chunk->bytes(), chunk->end);
     return;
   }
-  AddBuffered(static_cast<int64_t>(chunk->capacity));
+  Hold(conn, static_cast<int64_t>(chunk->capacity));
   conn->unsent += chunk->end;
   Chunk* queued = chunk.release();
   (tail != nullptr ? tail->next : conn->out_head) = queued;
@@ -557,7 +597,7 @@ void Worker::Compact(Conn* conn) {
   Chunk* head = conn->out_head;
   if (head->next == nullptr || head->end - head->begin >= Chunk::kMaxSize / 2) return;
   Chunk* merged = chunks_.Take(std::min(conn->unsent, Chunk::kMaxSize));
-  AddBuffered(static_cast<int64_t>(merged->capacity));
+  Hold(conn, static_cast<int64_t>(merged->capacity));
   while (Chunk* from = conn->out_head) {
     size_t n = std::min(from->end - from->begin, merged->capacity - merged->end);
     std::copy_n(from->bytes() + from->begin, n, merged->bytes() + merged->end);
@@ -565,7 +605,7 @@ void Worker::Compact(Conn* conn) {
     from->begin += n;
     if (from->begin < from->end) break;  // merged is full
     conn->out_head = from->next;
-    AddBuffered(-static_cast<int64_t>(from->capacity));
+    Hold(conn, -static_cast<int64_t>(from->capacity));
     chunks_.Give(from);
   }
   merged->next = conn->out_head;
@@ -578,7 +618,7 @@ void Worker::SendNext(Conn* conn) {
   if (conn->out_head != nullptr) Compact(conn);
   if (Chunk* head = conn->out_head) {
     conn->send_in_flight = true;
-    backend_->StartSend(conn, head->bytes() + head->begin, head->end - head->begin);
+    backend_->StartSend(conn, head->bytes() + head->begin, std::min(head->end - head->begin, kMaxSendBytes));
     return;
   }
   if (conn->notify_drain) {
@@ -587,7 +627,7 @@ void Worker::SendNext(Conn* conn) {
     drain.bytes_sent = conn->bytes_sent;
     Emit(std::move(drain));
   }
-  SetReading(conn, true);  // backpressure released
+  UpdateReading(conn);  // backpressure released
   if (conn->end_requested && !conn->fin_sent) {
     backend_->ShutdownSend(conn);
     conn->fin_sent = true;
@@ -617,7 +657,7 @@ void Worker::OnSend(Conn* conn, long result) {
   head->begin += sent;
   // A drained chunk goes back to the pool, so an idle connection pins no send buffer.
   if (head->begin == head->end) {
-    AddBuffered(-static_cast<int64_t>(head->capacity));
+    Hold(conn, -static_cast<int64_t>(head->capacity));
     conn->out_head = head->next;
     if (conn->out_head == nullptr) conn->out_tail = nullptr;
     chunks_.Give(head);
@@ -648,9 +688,7 @@ void Worker::Finish(Conn* conn, Cause cause, bool abort, int error) {
   SetCause(conn, cause, error);
   // Its buffers go with it (the chunks when the connection is freed; what
   // JS holds is JS's to collect).
-  int64_t held = static_cast<int64_t>(conn->in_js);
-  for (Chunk* chunk = conn->out_head; chunk != nullptr; chunk = chunk->next) held += static_cast<int64_t>(chunk->capacity);
-  AddBuffered(-held);
+  Hold(conn, -conn->held);
   conn->finished = true;
   engine_->ReleaseConnection();
   Counters::Add(counters_.disconnects[static_cast<int>(conn->cause)], 1);
@@ -784,21 +822,33 @@ void Engine::Submit(std::vector<Command>&& commands, const std::vector<uint64_t>
 
 void Engine::AddBuffered(int64_t delta) {
   if (delta == 0) return;
-  int64_t now = buffered_.fetch_add(delta, std::memory_order_relaxed) + delta;
-  int64_t budget = options_.buffer_budget;
-  // Pause above the budget, resume below 3/4 of it: no flapping at the edge.
-  if (OverBudget() ? now >= budget / 4 * 3 : now <= budget) return;
   std::lock_guard<std::mutex> lock(budget_mutex_);
-  now = buffered_.load(std::memory_order_relaxed);
-  if (!OverBudget() && now > budget) {
-    over_since_ms_ = NowMs();
-    over_budget_.store(true, std::memory_order_relaxed);
-  } else if (OverBudget() && now < budget / 4 * 3) {
-    over_total_ms_ += NowMs() - over_since_ms_;
-    over_budget_.store(false, std::memory_order_relaxed);
-    budget_epoch_.fetch_add(1, std::memory_order_release);
-    for (auto& worker : workers_) worker->Wake();
+  buffered_ += delta;
+  int64_t budget = options_.buffer_budget;
+  if (buffered_ <= budget) {
+    exceeded_since_ms_ = 0;
+  } else if (exceeded_since_ms_ == 0) {
+    exceeded_since_ms_ = NowMs();
   }
+  // Stop the holders above the budget, let them read again below 3/4 of it:
+  // no flapping at the edge.
+  bool over = over_budget_.load(std::memory_order_relaxed);
+  if (over ? buffered_ >= budget / 4 * 3 : buffered_ <= budget) return;
+  if (over) {
+    over_total_ms_ += NowMs() - over_since_ms_;
+  } else {
+    over_since_ms_ = NowMs();
+  }
+  over_budget_.store(!over, std::memory_order_relaxed);
+  budget_epoch_.fetch_add(1, std::memory_order_release);
+  for (auto& worker : workers_) worker->Wake();
+}
+
+int64_t Engine::BudgetExcess(int64_t now_ms, int64_t* total) {
+  std::lock_guard<std::mutex> lock(budget_mutex_);
+  *total = buffered_;
+  bool due = exceeded_since_ms_ != 0 && now_ms - exceeded_since_ms_ >= options_.buffer_budget_grace_ms;
+  return due ? buffered_ - options_.buffer_budget : 0;
 }
 
 bool Engine::ReserveConnection() {
@@ -843,9 +893,9 @@ void Engine::Join() {
 
 CounterSnapshot Engine::Snapshot() {
   CounterSnapshot total;
-  total.buffered_bytes = buffered_.load(std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(budget_mutex_);
+    total.buffered_bytes = buffered_;
     int64_t over_ms = over_total_ms_ + (OverBudget() ? NowMs() - over_since_ms_ : 0);
     total.over_budget_seconds = over_ms / 1000.0;
   }

@@ -31,6 +31,7 @@ enum class Cause : uint8_t {
   kHandlerError,  // a JS handler threw or rejected; the server destroyed it
   kIdleTimeout, // no traffic for the idle timeout
   kShutdown,    // the server stopped and the drain deadline passed
+  kBufferBudget,  // among the largest holders of buffered bytes while over the budget past its grace
   kError,       // anything else
   kCount
 };
@@ -46,7 +47,8 @@ struct EngineOptions {
   uint32_t close_timeout_ms = 5000;     // wait this long for the peer's FIN after ours
   int64_t max_connections = 0;          // open connections at most; 0 = unlimited
   int64_t idle_timeout_ms = 0;          // reset connections silent this long; 0 = off
-  int64_t buffer_budget = 256 << 20;    // buffered bytes of all connections above which reading pauses
+  int64_t buffer_budget = 256 << 20;    // buffered bytes of all connections above which holders stop reading
+  int64_t buffer_budget_grace_ms = 10000;  // over the budget this long: the largest holders are reset
   bool no_delay = true;                 // TCP_NODELAY on accepted connections
   KeepAlive keep_alive;                 // applied to every accepted connection
 };
@@ -78,10 +80,9 @@ struct Event {
   std::string text2;
 };
 
-// The bytes of the data events a worker flushed at once: JS sees each block
-// as one ArrayBuffer and each data event as a view into it, so the bytes are
-// copied once, from the socket's buffer into the block, and nothing is
-// allocated per message.
+// The bytes of the data events a worker flushed at once. The JS thread copies
+// them into memory JS owns and hands the block back (EventQueue::Recycle), so
+// a steady flow allocates no blocks and no JS object outlives its batch.
 using ByteBlock = std::vector<char>;
 
 // What the JS thread takes in one go: events in order, and the byte blocks
@@ -125,15 +126,17 @@ class EventQueue {
   // `bytes` holds what the batch's data events refer to (their `block` is set
   // here). Leaves `batch` empty, with the capacity of an event vector JS
   // handed back when there is one: a worker's steady flow allocates none.
+  // Leaves `bytes` empty too, with the capacity of a block JS handed back.
   void Push(std::vector<Event>&& batch, ByteBlock&& bytes = ByteBlock());
   Delivery TakeAll();  // JS thread
-  // JS thread: a delivered event vector, for Push to hand out again.
-  void Recycle(std::vector<Event>&& events);
+  // JS thread: a delivery JS is done with, its vectors for Push to hand out again.
+  void Recycle(Delivery&& delivery);
 
  private:
   std::mutex mutex_;
   Delivery pending_;
   std::vector<std::vector<Event>> spares_;  // emptied event vectors, capacity kept
+  std::vector<ByteBlock> spare_blocks_;      // emptied byte blocks, capacity kept
   std::atomic<bool> wake_pending_{false};
   std::function<void()> wake_;
 };
@@ -205,11 +208,16 @@ struct Conn {
   Chunk* out_tail = nullptr;
   size_t unsent = 0;           // bytes in the queue
   size_t in_js = 0;            // bytes sent to JS in data events, not yet acknowledged
+  int64_t held = 0;            // what it counts in the buffer budget: its chunks' capacity and in_js
   uint64_t bytes_sent = 0;
   bool send_in_flight = false;
   bool send_soon = false;      // in the worker's send_soon_ list
 
   bool reading = false;        // the backend delivers reads
+  // Set once it has stopped for backpressure: from then on a backend reads it
+  // one buffer per operation (no io_uring multishot burst), so a peer that
+  // does not read gets at most one buffer past its limit, not its socket's worth.
+  bool throttled = false;
   bool paused = false;         // the JS handler paused reading
   bool peer_eof = false;       // the peer's FIN arrived
   bool end_requested = false;  // send our FIN once `out` is empty
@@ -231,9 +239,18 @@ struct Conn {
   void* backend_data = nullptr;
 };
 
+// The most one send operation asks the kernel to take: io_uring's length is
+// 32 bits and Winsock's ULONG; the completion then reports part of a larger
+// write, and the rest follows in the next send.
+constexpr size_t kMaxSendBytes = size_t{1} << 30;
+
 // One backend instance per I/O thread. Every call is made on that thread,
 // except Wake(). Completions are reported to the worker on that thread,
 // never from inside the call that started the operation.
+//
+// From Open to Close every connection is watched for a reset or socket error,
+// whatever else holds it (paused by its handler, over the buffer budget, after
+// the peer's FIN): a peer that resets must never stay counted as open.
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -243,14 +260,18 @@ class Backend {
   virtual void AddListener(Socket listener) = 0;
   // Stop accepting; Worker::OnListenerRemoved follows when nothing refers to it.
   virtual void RemoveListener() = 0;
+  // Begin serving a new connection, called once: delivering reads if
+  // conn->reading, else only watching it as PauseRecv does.
+  virtual void Open(Conn* conn) = 0;
   // Deliver reads (Worker::OnRecv) until PauseRecv or Close.
   virtual void StartRecv(Conn* conn) = 0;
   // Stop delivering data. A reset or socket error must still be reported
   // while paused (Worker::OnRecv with -error), at once, not when reading
-  // resumes; the peer's FIN waits behind the unread data until then.
+  // resumes; the peer's FIN waits behind the unread data until then. Also
+  // called after the peer's FIN: a reset after it must be reported too.
   virtual void PauseRecv(Conn* conn) = 0;
-  // Send bytes [data, data+len); one send per connection at a time. The
-  // completion (Worker::OnSend) may report fewer bytes.
+  // Send bytes [data, data+len), len <= kMaxSendBytes; one send per
+  // connection at a time. The completion (Worker::OnSend) may report fewer bytes.
   virtual void StartSend(Conn* conn, const char* data, size_t len) = 0;
   // Send our FIN now (synchronous).
   virtual void ShutdownSend(Conn* conn) = 0;
@@ -311,8 +332,10 @@ class Worker {
   void OnWoken();
   // Completions, called by the backend on this thread.
   void OnAccept(Socket fd);
-  // Accept failed; the backend accepts again in `retry_in_ms` (0 = at once).
-  void OnAcceptFailed(int error, int retry_in_ms);
+  // Accept failed: counted and reported unless the peer just left first (see
+  // ClassifyAcceptError). Returns how long the backend waits before it
+  // accepts again: kAcceptBackoffMs when out of resources, else 0.
+  int OnAcceptFailed(int error);
   void OnListenerRemoved();
   void OnRecv(Conn* conn, const char* data, long result);  // bytes, 0 = FIN, <0 = -error
   void OnSend(Conn* conn, long result);                    // bytes, or -error
@@ -323,7 +346,8 @@ class Worker {
   void Run();
   void RunCommands();
   void Tick(int64_t now_ms);
-  void SetReading(Conn* conn, bool reading);
+  // Starts or pauses reading the connection as MayRead says.
+  void UpdateReading(Conn* conn);
   bool MayRead(const Conn* conn) const;
   void Acknowledge(const std::vector<uint64_t>& acks);
   Conn* Find(uint64_t id);
@@ -341,10 +365,12 @@ class Worker {
   void Emit(Event&& event) { pending_events_.push_back(std::move(event)); }
   void FlushEvents();
   void FreeReleased();
-  void FollowBudget();
+  // Buffer budget: `delta` bytes more (or fewer) held by `conn`.
+  void Hold(Conn* conn, int64_t delta);
   void AddBuffered(int64_t delta);
   void PublishBuffered();
-  void SetReadingAll(bool reading);
+  void FollowBudget();
+  void ShedForBudget(int64_t now_ms);
 
   Engine* engine_;
   int index_;
@@ -370,8 +396,7 @@ class Worker {
   ChunkPool chunks_;
   int64_t buffered_ = 0;            // this thread's part of Engine::AddBuffered
   int64_t buffered_published_ = 0;  // ... and what the engine has been told of it
-  uint64_t budget_epoch_seen_ = 0;
-  bool paused_for_budget_ = false;  // this thread stopped its connections for the budget
+  uint64_t budget_epoch_seen_ = 0;  // the engine's budget crossings this thread has followed
 
   std::mutex commands_mutex_;
   std::vector<Command> commands_;
@@ -432,13 +457,18 @@ class Engine {
   // Thread 0 has let go of the listener and it is closed.
   bool ListenerClosed() const { return !listener_open_.load(); }
   // Bytes of memory holding connection data, all threads: send-queue chunks
-  // and data JS has not taken yet. Above options().buffer_budget reading
-  // pauses on every connection; below 3/4 of it, it resumes. Workers add
-  // their changes once per loop turn.
+  // and data JS has not taken yet. Above options().buffer_budget the
+  // connections that hold any stop reading (the rest are served as ever);
+  // below 3/4 of it they read again. Workers add their changes once per loop
+  // turn, or every 64 KiB of change.
   void AddBuffered(int64_t delta);
   bool OverBudget() const { return over_budget_.load(std::memory_order_relaxed); }
-  // Counts the returns under the budget: a worker that sees it change resumes its connections.
+  // Counts the crossings either way; every worker is woken for each, and one
+  // that sees it change looks at the reading state of all its connections.
   uint64_t BudgetEpoch() const { return budget_epoch_.load(std::memory_order_acquire); }
+  // Bytes above the budget once it has been exceeded for longer than its
+  // grace, else 0; `total` gets the whole buffered amount.
+  int64_t BudgetExcess(int64_t now_ms, int64_t* total);
   static int64_t NowMs();
   static constexpr int kWorkerBits = 6, kSlotBits = 20;
 
@@ -455,11 +485,14 @@ class Engine {
   std::atomic<int> handovers_{0};
   std::atomic<int64_t> open_connections_{0};
   std::atomic<unsigned> next_owner_{0};
-  std::atomic<int64_t> buffered_{0};
-  std::atomic<bool> over_budget_{false};
+  // Every change of the total and both crossings happen under budget_mutex_,
+  // so no interleaving of workers can leave over_budget_ out of step with it.
+  std::mutex budget_mutex_;
+  int64_t buffered_ = 0;               // under budget_mutex_
+  std::atomic<bool> over_budget_{false};  // written under budget_mutex_, read anywhere
   std::atomic<uint64_t> budget_epoch_{0};
-  std::mutex budget_mutex_;  // orders the (rare) crossings of the budget
-  int64_t over_since_ms_ = 0, over_total_ms_ = 0;  // under budget_mutex_
+  int64_t over_since_ms_ = 0, over_total_ms_ = 0;  // under budget_mutex_: paused for the budget
+  int64_t exceeded_since_ms_ = 0;      // under budget_mutex_: above the budget itself since; 0 = not
   std::string address_;
   int port_ = 0, family_ = 0;
   bool started_ = false, joined_ = false;

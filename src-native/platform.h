@@ -51,8 +51,13 @@ struct KeepAlive {
 int SetKeepAlive(Socket s, const KeepAlive& keep_alive, const char** option = nullptr);
 // The peer reset the connection (ECONNRESET, EPIPE; WSAECONNRESET, ERROR_NETNAME_DELETED).
 bool IsResetError(int error);
-// Accept failed for lack of descriptors or memory: back off, keep the listener.
-bool IsResourceError(int error);
+// What a failed accept means, decided in one table for every backend.
+enum class AcceptFailure {
+  kPeerGone,   // the peer left (or its network failed) before it was taken: not the server's failure; accept on, uncounted
+  kResources,  // out of descriptors or memory: counted, and accepting pauses for a while; the listener stays
+  kOther,      // anything else: counted, and accepting goes on at once
+};
+AcceptFailure ClassifyAcceptError(int error);
 // A short name for an error code, like "ECONNRESET", for events and logs.
 std::string ErrorName(int error);
 // Names the calling thread for top -H, debuggers and profilers (at most 15

@@ -200,8 +200,16 @@ int SetKeepAlive(Socket s, const KeepAlive& keep_alive, const char** option) {
 bool IsResetError(int error) {
   return error == WSAECONNRESET || error == ERROR_NETNAME_DELETED || error == WSAESHUTDOWN;
 }
-bool IsResourceError(int error) {
-  return error == WSAEMFILE || error == WSAENOBUFS || error == ERROR_NOT_ENOUGH_MEMORY;
+AcceptFailure ClassifyAcceptError(int error) {
+  switch (error) {
+    case WSAECONNRESET: case ERROR_NETNAME_DELETED: case WSAECONNABORTED: case WSAENETDOWN:
+    case WSAENETUNREACH: case WSAEHOSTUNREACH: case WSAEINTR:
+      return AcceptFailure::kPeerGone;
+    case WSAEMFILE: case WSAENOBUFS: case ERROR_NOT_ENOUGH_MEMORY:
+      return AcceptFailure::kResources;
+    default:
+      return AcceptFailure::kOther;
+  }
 }
 #else
 #define IOCPTCP_ERRORS(X)                                                                                       \
@@ -210,8 +218,20 @@ bool IsResourceError(int error) {
   X(ENOMEM, "ENOMEM") X(EINVAL, "EINVAL") X(EAFNOSUPPORT, "EAFNOSUPPORT") X(ENOSYS, "ENOSYS") X(EPERM, "EPERM") \
   X(ENOPROTOOPT, "ENOPROTOOPT")
 bool IsResetError(int error) { return error == ECONNRESET || error == EPIPE; }
-bool IsResourceError(int error) {
-  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM;
+// accept(2): Linux passes a new connection's pending network errors to the
+// accept call (ENETDOWN, EPROTO, ENOPROTOOPT, EHOSTDOWN, ENONET, EHOSTUNREACH,
+// EOPNOTSUPP, ENETUNREACH), to be treated like EAGAIN; ECONNABORTED is a peer
+// that reset while queued.
+AcceptFailure ClassifyAcceptError(int error) {
+  switch (error) {
+    case ECONNABORTED: case EINTR: case EAGAIN: case ENETDOWN: case EPROTO: case ENOPROTOOPT: case EHOSTDOWN:
+    case ENONET: case EHOSTUNREACH: case EOPNOTSUPP: case ENETUNREACH:
+      return AcceptFailure::kPeerGone;
+    case EMFILE: case ENFILE: case ENOBUFS: case ENOMEM:
+      return AcceptFailure::kResources;
+    default:
+      return AcceptFailure::kOther;
+  }
 }
 #endif
 

@@ -45,8 +45,10 @@ export interface Config {
   idleTimeoutMs: number;
   /** Unsent bytes per connection above which write() returns false and the echo stops reading. */
   writeHighWaterBytes: number;
-  /** Bytes all connections together may buffer (send queues, data JS holds) before reading pauses everywhere. */
+  /** Bytes all connections together may buffer (send queues, data JS holds); above it the holders stop reading. */
   bufferBudgetBytes: number;
+  /** How long the total may stay above the budget before the largest holders are reset, ms. */
+  bufferBudgetGraceMs: number;
   /** TCP keepalive: silence before the first probe, ms (0 = keepalive off). */
   keepAliveMs: number;
   /** Time between unanswered keepalive probes, ms (0 = the system's). */
@@ -224,8 +226,13 @@ export const SETTINGS: SettingsTable = {
   },
   bufferBudgetBytes: {
     flag: '--buffer-budget-bytes', metavar: '<n>', env: 'IOCP_TCP_BUFFER_BUDGET_BYTES', ...fixed(268435456),
-    description: 'Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.',
+    description: 'Bytes all connections may buffer; above it holders pause. 1 MiB to 1 TiB.',
     parse: integerIn(1 << 20, 2 ** 40),
+  },
+  bufferBudgetGraceMs: {
+    flag: '--buffer-budget-grace-ms', metavar: '<ms>', env: 'IOCP_TCP_BUFFER_BUDGET_GRACE_MS', ...fixed(10000),
+    description: 'Over the budget this long: reset the largest holders, 0 to 3600000 ms.',
+    parse: integerIn(0, 3_600_000),
   },
   keepAliveMs: {
     flag: '--keepalive-ms', metavar: '<ms>', env: 'IOCP_TCP_KEEPALIVE_MS', ...fixed(0),

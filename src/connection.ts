@@ -16,6 +16,7 @@ export type DisconnectCause =
   | 'handler_error'
   | 'idle_timeout'
   | 'shutdown'
+  | 'buffer_budget'
   | 'error';
 
 /** What the 'close' event reports. */

@@ -40,6 +40,7 @@ export const DISCONNECT_CAUSES: readonly DisconnectCause[] = [
   'handler_error',
   'idle_timeout',
   'shutdown',
+  'buffer_budget',
   'error',
 ];
 

@@ -13,7 +13,7 @@ export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5,
 /**
  * Numbers per event record: type, id, number, number2, errno, bytes sent
  * (data, end, drain, close). A data record's bytes are bytes [number,
- * number + number2) of the block whose index is in the errno slot.
+ * number + number2) of the delivery's region.
  */
 export const RECORD_SIZE = 6;
 
@@ -42,6 +42,7 @@ export interface NativeEngineOptions {
   maxConnections: number;
   idleTimeoutMs: number;
   bufferBudgetBytes: number;
+  bufferBudgetGraceMs: number;
   noDelay: boolean;
   keepAlive: KeepAliveSeconds;
 }
@@ -75,9 +76,14 @@ export interface NativeEngine {
 
 /** The addon's exports. */
 export interface NativeBinding {
+  /**
+   * `onEvents` gets each batch of events; `region` holds the bytes of its
+   * data events, is valid during the call only (the engine reuses it), and
+   * is undefined when the batch has none.
+   */
   Engine: new (
     options: NativeEngineOptions,
-    onEvents: (records: Float64Array, extras: string[], blocks: ArrayBuffer[]) => void,
+    onEvents: (records: Float64Array, extras: string[], region: ArrayBuffer | undefined) => void,
   ) => NativeEngine;
   /** Disconnect cause names, indexed as in the close records and stats. */
   causes: string[];

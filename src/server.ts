@@ -34,10 +34,17 @@ export interface ServerOptions {
   idleTimeoutMs?: number;
   /**
    * Bytes of memory all connections together may hold in send queues and
-   * in data JS has not taken; above it every connection stops reading until
-   * the total is back under 3/4 of it (default 256 MiB, at least 1 MiB).
+   * in data JS has not taken (default 256 MiB, at least 1 MiB). Above it the
+   * connections that hold any of it stop reading until the total is back
+   * under 3/4 of it; connections that hold none are served as ever.
    */
   bufferBudgetBytes?: number;
+  /**
+   * How long the total may stay above `bufferBudgetBytes` before the
+   * largest holders are reset (cause `buffer_budget`) until it is back under
+   * (default 10000 ms; 0 resets at the next 100 ms sweep).
+   */
+  bufferBudgetGraceMs?: number;
   /** TCP_NODELAY on every connection (default true: writes go out at once; node:net's default is false). */
   noDelay?: boolean;
   /** TCP keepalive on every connection (default false), as node:net's option of that name. */
@@ -87,7 +94,7 @@ export interface ServerStats {
   sentBytes: number;
   /** Memory holding connection data now: send queues and data JS has not taken. */
   bufferedBytes: number;
-  /** Time spent with reading paused because bufferedBytes passed the budget. */
+  /** Time spent with the holders of buffered bytes paused because bufferedBytes passed the budget. */
   overBudgetSeconds: number;
   /** io_uring: receives that ended because the thread's buffer ring was empty (re-armed, nothing lost). */
   recvBuffersExhausted: number;
@@ -140,6 +147,8 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   #refed = true;
   #commands = new CommandQueue();
   #context: ConnectionContext;
+  #region: ArrayBuffer | undefined;  // the engine's receive region, and a Buffer over it
+  #regionBytes = Buffer.alloc(0);
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
     // A 'connection' listener that rejects costs only its connection (see below).
@@ -205,14 +214,15 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       this.#starting = false;
     }
     const { Engine } = loadNative();
-    const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, noDelay } = this.#options;
+    const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, bufferBudgetGraceMs, noDelay } = this.#options;
     const { keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount } = this.#options;
     const engine = new Engine(
       {
-        backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, noDelay,
+        backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes,
+        bufferBudgetGraceMs, noDelay,
         keepAlive: keepAliveSeconds(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount),
       },
-      (records, extras, blocks) => this.#dispatch(records, extras, blocks),
+      (records, extras, region) => this.#dispatch(records, extras, region),
     );
     if (!this.#refed) engine.ref(false);
     engine.reportRejections(this.listenerCount('drop') > 0);
@@ -300,11 +310,15 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   // order. What the listeners ask, and the acks of the data they took (the
   // engine stops reading a connection while more than the high-water mark
   // waits here), go back in one call at the end of the batch.
-  #dispatch(records: Float64Array, extras: string[], blocks: ArrayBuffer[]): void {
-    this.#commands.hold(() => this.#dispatchRecords(records, extras, blocks));
+  #dispatch(records: Float64Array, extras: string[], region: ArrayBuffer | undefined): void {
+    if (region !== undefined && region !== this.#region) {
+      this.#region = region;
+      this.#regionBytes = Buffer.from(region);
+    }
+    this.#commands.hold(() => this.#dispatchRecords(records, extras));
   }
 
-  #dispatchRecords(records: Float64Array, extras: string[], blocks: ArrayBuffer[]): void {
+  #dispatchRecords(records: Float64Array, extras: string[]): void {
     let extra = 0;
     for (let i = 0; i < records.length; i += RECORD_SIZE) {
       const type = records[i];
@@ -316,11 +330,16 @@ export class Server extends TypedEventEmitter<ServerEvents> {
         this.#connections.set(id, connection);
         this.#guard(connection, () => this.emit('connection', connection));
       } else if (type === EVENT.data) {
-        // A view of the delivery's block: the bytes are not copied again.
-        const data = Buffer.from(blocks[records[i + 4]], records[i + 2], records[i + 3]);
-        this.#commands.ack(id, data.length);
+        const length = records[i + 3];
+        this.#commands.ack(id, length);
         const connection = this.#connections.get(id);
-        if (connection && !connection.closed) this.#guard(connection, () => connection.handleData(data, records[i + 5]));
+        if (connection && !connection.closed) {
+          // The listener's to keep, as node:net's: a copy out of the region the
+          // engine reuses, exactly its size (small ones share Node's pool).
+          const data = Buffer.allocUnsafe(length);
+          this.#regionBytes.copy(data, 0, records[i + 2], records[i + 2] + length);
+          this.#guard(connection, () => connection.handleData(data, records[i + 5]));
+        }
       } else if (type === EVENT.end) {
         const connection = this.#connections.get(id);
         if (connection) this.#guard(connection, () => connection.handleEnd(records[i + 5]));
@@ -417,7 +436,7 @@ export function createServer(
 /** The options {@link createServer} knows; anything else is a mistake to report, not to ignore. */
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ServerOptions>([
   'handler', 'backend', 'ioThreads', 'allowHalfOpen', 'writeHighWaterBytes', 'maxConnections', 'idleTimeoutMs', 'bufferBudgetBytes',
-  'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'keepAliveInterval', 'keepAliveCount',
+  'bufferBudgetGraceMs', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'keepAliveInterval', 'keepAliveCount',
 ]);
 
 function validateOptions(options: ServerOptions, hasListener: boolean): Required<ServerOptions> {
@@ -436,6 +455,7 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
     maxConnections: options.maxConnections ?? 0,
     idleTimeoutMs: options.idleTimeoutMs ?? 0,
     bufferBudgetBytes: options.bufferBudgetBytes ?? 256 * 1024 * 1024,
+    bufferBudgetGraceMs: options.bufferBudgetGraceMs ?? 10000,
     noDelay: options.noDelay ?? true,
     keepAlive: options.keepAlive ?? false,
     keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
@@ -451,7 +471,9 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
   if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
     throw invalidArg('ioThreads must be an integer from 1 to 64');
   }
-  const minimums = [['writeHighWaterBytes', 1], ['maxConnections', 0], ['idleTimeoutMs', 0], ['bufferBudgetBytes', 1 << 20]] as const;
+  const minimums = [
+    ['writeHighWaterBytes', 1], ['maxConnections', 0], ['idleTimeoutMs', 0], ['bufferBudgetBytes', 1 << 20], ['bufferBudgetGraceMs', 0],
+  ] as const;
   for (const [name, min] of minimums) {
     const value = resolved[name];
     if (!Number.isSafeInteger(value) || value < min) throw invalidArg(`${name} must be an integer of at least ${min}`);

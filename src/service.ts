@@ -82,6 +82,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     idleTimeoutMs: config.idleTimeoutMs,
     writeHighWaterBytes: config.writeHighWaterBytes,
     bufferBudgetBytes: config.bufferBudgetBytes,
+    bufferBudgetGraceMs: config.bufferBudgetGraceMs,
     keepAlive: config.keepAliveMs > 0,
     keepAliveInitialDelay: config.keepAliveMs,
     keepAliveInterval: config.keepAliveIntervalMs,

@@ -5129,8 +5129,16 @@ var require_config = __commonJS({
         metavar: "<n>",
         env: "IOCP_TCP_BUFFER_BUDGET_BYTES",
         ...fixed(268435456),
-        description: "Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.",
+        description: "Bytes all connections may buffer; above it holders pause. 1 MiB to 1 TiB.",
         parse: integerIn(1 << 20, 2 ** 40)
+      },
+      bufferBudgetGraceMs: {
+        flag: "--buffer-budget-grace-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_BUFFER_BUDGET_GRACE_MS",
+        ...fixed(1e4),
+        description: "Over the budget this long: reset the largest holders, 0 to 3600000 ms.",
+        parse: integerIn(0, 36e5)
       },
       keepAliveMs: {
         flag: "--keepalive-ms",
@@ -5395,6 +5403,7 @@ var require_metrics2 = __commonJS({
       "handler_error",
       "idle_timeout",
       "shutdown",
+      "buffer_budget",
       "error"
     ];
     exports2.REJECT_REASONS = ["max_connections"];
@@ -6368,6 +6377,9 @@ var require_server = __commonJS({
       #refed = true;
       #commands = new commands_1.CommandQueue();
       #context;
+      #region;
+      // the engine's receive region, and a Buffer over it
+      #regionBytes = Buffer.alloc(0);
       constructor(options = {}, onConnection) {
         super({ captureRejections: true });
         this.#options = validateOptions(options, onConnection !== void 0);
@@ -6429,7 +6441,7 @@ var require_server = __commonJS({
           this.#starting = false;
         }
         const { Engine } = (0, native_1.loadNative)();
-        const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, noDelay } = this.#options;
+        const { handler, backend, ioThreads, writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes, bufferBudgetGraceMs, noDelay } = this.#options;
         const { keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount } = this.#options;
         const engine = new Engine({
           backend,
@@ -6439,9 +6451,10 @@ var require_server = __commonJS({
           maxConnections,
           idleTimeoutMs,
           bufferBudgetBytes,
+          bufferBudgetGraceMs,
           noDelay,
           keepAlive: (0, connection_1.keepAliveSeconds)(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount)
-        }, (records, extras, blocks) => this.#dispatch(records, extras, blocks));
+        }, (records, extras, region) => this.#dispatch(records, extras, region));
         if (!this.#refed)
           engine.ref(false);
         engine.reportRejections(this.listenerCount("drop") > 0);
@@ -6526,10 +6539,14 @@ var require_server = __commonJS({
       // order. What the listeners ask, and the acks of the data they took (the
       // engine stops reading a connection while more than the high-water mark
       // waits here), go back in one call at the end of the batch.
-      #dispatch(records, extras, blocks) {
-        this.#commands.hold(() => this.#dispatchRecords(records, extras, blocks));
+      #dispatch(records, extras, region) {
+        if (region !== void 0 && region !== this.#region) {
+          this.#region = region;
+          this.#regionBytes = Buffer.from(region);
+        }
+        this.#commands.hold(() => this.#dispatchRecords(records, extras));
       }
-      #dispatchRecords(records, extras, blocks) {
+      #dispatchRecords(records, extras) {
         let extra = 0;
         for (let i = 0; i < records.length; i += native_1.RECORD_SIZE) {
           const type = records[i];
@@ -6541,11 +6558,14 @@ var require_server = __commonJS({
             this.#connections.set(id, connection);
             this.#guard(connection, () => this.emit("connection", connection));
           } else if (type === native_1.EVENT.data) {
-            const data = Buffer.from(blocks[records[i + 4]], records[i + 2], records[i + 3]);
-            this.#commands.ack(id, data.length);
+            const length = records[i + 3];
+            this.#commands.ack(id, length);
             const connection = this.#connections.get(id);
-            if (connection && !connection.closed)
+            if (connection && !connection.closed) {
+              const data = Buffer.allocUnsafe(length);
+              this.#regionBytes.copy(data, 0, records[i + 2], records[i + 2] + length);
               this.#guard(connection, () => connection.handleData(data, records[i + 5]));
+            }
           } else if (type === native_1.EVENT.end) {
             const connection = this.#connections.get(id);
             if (connection)
@@ -6637,6 +6657,7 @@ var require_server = __commonJS({
       "maxConnections",
       "idleTimeoutMs",
       "bufferBudgetBytes",
+      "bufferBudgetGraceMs",
       "noDelay",
       "keepAlive",
       "keepAliveInitialDelay",
@@ -6661,6 +6682,7 @@ var require_server = __commonJS({
         maxConnections: options.maxConnections ?? 0,
         idleTimeoutMs: options.idleTimeoutMs ?? 0,
         bufferBudgetBytes: options.bufferBudgetBytes ?? 256 * 1024 * 1024,
+        bufferBudgetGraceMs: options.bufferBudgetGraceMs ?? 1e4,
         noDelay: options.noDelay ?? true,
         keepAlive: options.keepAlive ?? false,
         keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
@@ -6677,7 +6699,13 @@ var require_server = __commonJS({
       if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
         throw (0, errors_1.invalidArg)("ioThreads must be an integer from 1 to 64");
       }
-      const minimums = [["writeHighWaterBytes", 1], ["maxConnections", 0], ["idleTimeoutMs", 0], ["bufferBudgetBytes", 1 << 20]];
+      const minimums = [
+        ["writeHighWaterBytes", 1],
+        ["maxConnections", 0],
+        ["idleTimeoutMs", 0],
+        ["bufferBudgetBytes", 1 << 20],
+        ["bufferBudgetGraceMs", 0]
+      ];
       for (const [name, min] of minimums) {
         const value = resolved[name];
         if (!Number.isSafeInteger(value) || value < min)
@@ -6791,6 +6819,7 @@ var require_service = __commonJS({
         idleTimeoutMs: config.idleTimeoutMs,
         writeHighWaterBytes: config.writeHighWaterBytes,
         bufferBudgetBytes: config.bufferBudgetBytes,
+        bufferBudgetGraceMs: config.bufferBudgetGraceMs,
         keepAlive: config.keepAliveMs > 0,
         keepAliveInitialDelay: config.keepAliveMs,
         keepAliveInterval: config.keepAliveIntervalMs,

@@ -165,8 +165,16 @@ var require_config = __commonJS({
         metavar: "<n>",
         env: "IOCP_TCP_BUFFER_BUDGET_BYTES",
         ...fixed(268435456),
-        description: "Bytes all connections may buffer before reading pauses, 1 MiB to 1 TiB.",
+        description: "Bytes all connections may buffer; above it holders pause. 1 MiB to 1 TiB.",
         parse: integerIn(1 << 20, 2 ** 40)
+      },
+      bufferBudgetGraceMs: {
+        flag: "--buffer-budget-grace-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_BUFFER_BUDGET_GRACE_MS",
+        ...fixed(1e4),
+        description: "Over the budget this long: reset the largest holders, 0 to 3600000 ms.",
+        parse: integerIn(0, 36e5)
       },
       keepAliveMs: {
         flag: "--keepalive-ms",
