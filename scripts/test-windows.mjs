@@ -9,6 +9,10 @@
 // node.exe as CTRL_C_EVENT: the service must report it as "CTRL_C", i.e. the
 // addon's console control handler (not libuv's SIGINT emulation) started the
 // drain — the same handler that receives CTRL_SHUTDOWN from `docker stop`.
+//
+// Then the JS API tests (test/unit/server.test.ts, servers made in the test's
+// own process) run in node.exe itself, hostile peers, and a short soak.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -41,6 +45,21 @@ const script = join(root, 'scripts', 'test-integration.mjs');
 const label = `integration suite, backend iocp, node.exe ${windowsNodeVersion} under Wine`;
 const lanes = [await runLane(label, process.execPath, [script, ...process.argv.slice(2)], env)];
 if (process.argv.length === 2) {
+  // Compiled to CommonJS first (tap's TypeScript loader is a Linux path node.exe
+  // cannot load); the test's output goes to a file, as a pipe fails under Wine.
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.windows.json'], { cwd: root, stdio: 'inherit' });
+  const apiTests = join(root, 'build', 'windows-api-tests', 'test', 'unit', 'server.test.js');
+  const output = join(root, 'build', 'windows-api-tests', 'server.test.tap');
+  const apiEnv = { ...env, IOCP_TCP_TEST_BACKEND: 'iocp', IOCP_TCP_ADDON: windowsPath(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node')) };
+  const runApi = `env -u NODE_OPTIONS wine "$0" "$1" > "$2" 2>&1; code=$?; cat "$2"; exit $code`;
+  lanes.push(await runLane(`JS API tests (test/unit/server.test.ts) in node.exe ${windowsNodeVersion} under Wine`, 'sh',
+    ['-c', runApi, nodeExe, windowsPath(apiTests), output], apiEnv));
+  // Hostile peers at a smaller scale than on Linux (Wine is slow), with the
+  // budget small enough that its resets are in play.
+  const hostile = ['run', '-s', 'hostile', '--', '--seconds', '10', '--silent', '200', '--non-readers', '60', '--drippers', '20',
+    '--timeout-scale', '4', '--stop-signal', 'SIGINT', '--launch', env.IOCP_TCP_TEST_LAUNCH,
+    '--', '--buffer-budget-bytes', '4194304', '--buffer-budget-grace-ms', '2000'];
+  lanes.push(await runLane('hostile peers, under Wine', 'npm', hostile, env));
   // A short soak of the same build. Without the reset clients: under Wine a
   // RST that races its echo is sometimes seen as a FIN and its last send's
   // byte count is lost (Wine's sockets, not the engine: see the robustness
@@ -50,3 +69,8 @@ if (process.argv.length === 2) {
   lanes.push(await runLane('soak, 15 s, under Wine', 'npm', soak, env));
 }
 finish(lanes);
+
+/** The path node.exe sees for a Linux one (Wine maps / to drive Z:). */
+function windowsPath(path) {
+  return `Z:${path.replaceAll('/', '\\')}`;
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: compile, run the unit tests, then the black-box integration
-// suite once per engine backend this platform has (Linux: io_uring and epoll).
+// `npm test`: compile, run the unit tests (the JS API tests, which make their
+// servers in-process, once per backend), then the black-box integration suite
+// once per engine backend this platform has (Linux: io_uring and epoll).
 // A backend the host refuses fails the run: a lane is never skipped quietly.
 // IOCP_TCP_TEST_BACKENDS=epoll (comma-separated) picks the lanes explicitly.
 import { join } from 'node:path';
@@ -21,7 +22,13 @@ const typeTests = await runLane('type tests of dist/index.d.ts', process.execPat
 const tools = await runLane('type-check the toolkit, soak and bench', process.execPath, [tsc, '-p', 'tsconfig.tools.json', '--noEmit']);
 if ([build, typecheck, typeTests, tools].some((lane) => lane.code !== 0)) process.exit(1);
 
-const lanes = [await runLane('unit tests', process.execPath, [tap, 'test/unit'])];
+const [first, ...others] = backends;
+const withBackend = (backend) => ({ ...process.env, IOCP_TCP_TEST_BACKEND: backend });
+const lanes = [await runLane(`unit tests, backend ${first}`, process.execPath, [tap, 'test/unit'], withBackend(first))];
+for (const backend of others) {
+  lanes.push(await runLane(`JS API tests (test/unit/server.test.ts), backend ${backend}`, process.execPath,
+    [tap, 'test/unit/server.test.ts'], withBackend(backend)));
+}
 for (const backend of backends) {
   const script = join(root, 'scripts', 'test-integration.mjs');
   lanes.push(await runLane(`integration suite, backend ${backend}`, process.execPath, [script, '--backend', backend]));

@@ -40,6 +40,12 @@ export function readOr(file: string): string {
   }
 }
 
+/** Resident memory of process `pid` in bytes (Linux /proc; Wine's processes too), NaN when gone. */
+export function residentBytes(pid: number): number {
+  const found = /VmRSS:\s+(\d+) kB/.exec(readOr(`/proc/${pid}/status`));
+  return found ? Number(found[1]) * 1024 : NaN;
+}
+
 /** Every complete JSON object line of `text`. */
 export function jsonLines(text: string): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];

@@ -30,39 +30,8 @@ const PATTERN = patternedBytes(PERIOD + CHUNK, 0x5eed);
 /** The CHUNK bytes at stream offset `offset` (a multiple of CHUNK). */
 const chunkAt = (offset: number) => PATTERN.subarray(offset % PERIOD, (offset % PERIOD) + CHUNK);
 
-interface Pumped {
-  written: number;
-  stalled: boolean;
-  ms: number;
-}
-
 /** Write the stream, honouring 'drain', until the writes stall, MAX_BYTES, or TRY_MS. */
-async function pump(client: Client): Promise<Pumped> {
-  const start = Date.now();
-  let written = 0;
-  while (written < MAX_BYTES && Date.now() - start < TRY_MS) {
-    const more = client.socket.write(chunkAt(written));
-    written += CHUNK;
-    if (more) {
-      // Writes the kernel takes at once never yield: let the bystander and the sampler run.
-      if (written % (16 * CHUNK) === 0) await new Promise((r) => setImmediate(r));
-      continue;
-    }
-    const wait = Math.min(STALL_MS, TRY_MS - (Date.now() - start));
-    let onDrain = () => {};
-    const drained = await new Promise<boolean>((resolve) => {
-      const timer = setTimeout(() => resolve(false), Math.max(wait, 0));
-      onDrain = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      client.socket.once('drain', onDrain);
-    });
-    client.socket.off('drain', onDrain);
-    if (!drained) return { written, stalled: wait >= STALL_MS, ms: Date.now() - start };
-  }
-  return { written, stalled: false, ms: Date.now() - start };
-}
+const pump = (client: Client) => client.pushUntilStalled(chunkAt, { maxBytes: MAX_BYTES, tryMs: TRY_MS, stallMs: STALL_MS });
 
 /** Read `total` bytes a MiB at a time and compare each chunk with the stream; offset of the first wrong byte or -1. */
 async function readBack(client: Client, total: number): Promise<number> {

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { Client } from '../../toolkit/client';
-import { ms, needsOwnService, sleep, spawnService } from './fixtures/harness';
+import { fixturePath, ms, needsOwnService, sleep, spawnService } from './fixtures/harness';
 import { expectDelta, scrape } from './fixtures/metrics';
 
 const IDLE_MS = 500;
@@ -66,5 +66,23 @@ t.test(
       sent: bytes,
       causes: { idle_timeout: 1, peer_fin: 1 },
     });
+  },
+);
+
+t.test(
+  `with --idle-timeout-ms ${IDLE_MS} a connection the server streams to is kept while the peer only reads`,
+  { skip: needsOwnService('--idle-timeout-ms and a handler module') },
+  async (t) => {
+    // The handler writes 16 KiB every 50 ms for 2 s, then ends: traffic goes one way only.
+    const svc = await spawnService(t, { handler: fixturePath('handler-stream.js'), args: ['--idle-timeout-ms', String(IDLE_MS)] });
+    const before = await scrape(svc);
+    const reader = await Client.connect(svc.tcp, ms(10000));
+    t.teardown(() => reader.destroy());
+    const streamed = await reader.readToEnd(ms(10000)).catch((e: Error) => e);
+    t.ok(!(streamed instanceof Error), 'the stream ended with the server\'s FIN, not a reset', { error: String(streamed) });
+    t.equal(streamed instanceof Error ? 0 : streamed.length, 40 * 16 * 1024, 'all of it arrived, four times as long as the idle timeout');
+    reader.end();
+    reader.destroy();
+    await expectDelta(t, svc, before, { accepted: 1, received: 0, sent: 40 * 16 * 1024, causes: { local_close: 1 } });
   },
 );

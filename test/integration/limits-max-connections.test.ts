@@ -71,7 +71,7 @@ t.test(
     t.equal(dMid.rejected, EXTRA, 'no other rejection reason moved');
     t.equal(dMid.accepted, LIMIT, `accepted_total rose by ${LIMIT} only: rejected connections are not accepted`);
     t.equal(dMid.active, LIMIT, `${LIMIT} connections are active`);
-    assertInvariant(t, mid);
+    assertInvariant(t, mid, svc);
 
     // One leaves; its slot frees once the server has closed it (accounting is asynchronous).
     const leaving = served.shift()!;

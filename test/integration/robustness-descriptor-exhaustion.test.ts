@@ -102,7 +102,7 @@ t.test(
 
     const after = await settle(svc, (s) => s.active === before.active && invariantGap(s) === 0, ms(10000));
     t.equal(after.active, before.active, 'no connection is left active');
-    assertInvariant(t, after);
+    assertInvariant(t, after, svc);
     t.equal(await within(svc.exited!, 0), undefined, 'the service is still running at the end');
   },
 );

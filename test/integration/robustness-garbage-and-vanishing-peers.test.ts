@@ -101,5 +101,5 @@ t.test('garbage bytes and vanishing peers cost only their own connections', asyn
   );
   t.equal(d.acceptErrors, 0, 'no accept errors');
   t.ok(d.received >= garbage.length + 'still here?and now?areyouok'.length, 'received bytes include the garbage');
-  assertInvariant(t, after);
+  assertInvariant(t, after, svc);
 });

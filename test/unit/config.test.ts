@@ -13,7 +13,8 @@ import {
 type Test = Pick<typeof t, 'equal' | 'ok' | 'fail' | 'notMatch'>;
 type Key = keyof Config;
 const KEYS = Object.keys(SETTINGS) as Key[];
-const INTEGER_KEYS: Key[] = ['port', 'metricsPort', 'ioThreads', 'drainTimeoutMs'];
+/** Every setting that takes a number. */
+const INTEGER_KEYS = KEYS.filter((key) => typeof SETTINGS[key].defaultValue() === 'number');
 
 /** Parses and returns the config, failing the test if help came back instead. */
 function configOf(
@@ -63,6 +64,7 @@ const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: str
   idleTimeoutMs: ['30000', 30000, '0', 0],
   writeHighWaterBytes: ['1024', 1024, '1048576', 1048576],
   bufferBudgetBytes: ['1048576', 1048576, '1099511627776', 2 ** 40],
+  bufferBudgetGraceMs: ['0', 0, '2500', 2500],
   keepAliveMs: ['32767000', 32_767_000, '1', 1],
   keepAliveIntervalMs: ['0', 0, '75000', 75000],
   keepAliveProbes: ['127', 127, '9', 9],
@@ -83,6 +85,7 @@ t.test('every setting has its documented default when no flag or env var is set'
     idleTimeoutMs: 0,
     writeHighWaterBytes: 65536,
     bufferBudgetBytes: 268435456,
+    bufferBudgetGraceMs: 10000,
     keepAliveMs: 0,
     keepAliveIntervalMs: 0,
     keepAliveProbes: 0,
@@ -144,12 +147,17 @@ t.test('integer settings reject values outside their range and accept its bounds
     ['port', 0, 65535],
     ['metricsPort', 0, 65535],
     ['ioThreads', 1, 64],
-    ['drainTimeoutMs', 0, 3_600_000],
+    ['maxConnections', 0, 10_000_000],
+    ['idleTimeoutMs', 0, 86_400_000],
+    ['writeHighWaterBytes', 1024, 2 ** 30],
     ['bufferBudgetBytes', 1 << 20, 2 ** 40],
+    ['bufferBudgetGraceMs', 0, 3_600_000],
     ['keepAliveMs', 0, 32_767_000],
     ['keepAliveIntervalMs', 0, 32_767_000],
     ['keepAliveProbes', 0, 127],
+    ['drainTimeoutMs', 0, 3_600_000],
   ];
+  t.same(ranges.map(([key]) => key), INTEGER_KEYS, 'every setting that takes a number has its bounds checked here');
   for (const [key, min, max] of ranges) {
     const { flag } = SETTINGS[key];
     const needs = NEEDS[key] ?? [];

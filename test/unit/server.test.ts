@@ -9,6 +9,7 @@ import t, { type Test } from 'tap';
 import type { CloseInfo, Connection } from '../../src/connection';
 import { ERROR_CODES } from '../../src/errors';
 import { Server, ServerOptions, createServer } from '../../src/server';
+import { repoRoot } from '../../toolkit/service';
 
 const backend = (process.env.IOCP_TCP_TEST_BACKEND ?? 'auto') as ServerOptions['backend'];
 
@@ -49,6 +50,7 @@ t.test('bad options are rejected with ERR_IOCP_TCP_INVALID_ARG', async (t) => {
   t.throws(() => createServer({ handler: 'nope' as 'js' }), { code: ERROR_CODES.INVALID_ARG });
   t.throws(() => createServer({ maxConnections: -1 }), { code: ERROR_CODES.INVALID_ARG });
   t.throws(() => createServer({ idleTimeoutMs: 1.5 }), { code: ERROR_CODES.INVALID_ARG });
+  t.throws(() => createServer({ bufferBudgetGraceMs: -1 }), { code: ERROR_CODES.INVALID_ARG });
   await t.rejects(createServer({}).listen({ port: 70000 }), { code: ERROR_CODES.INVALID_ARG });
 });
 
@@ -230,7 +232,7 @@ t.test('pause() stops data events until resume(), and nothing is lost', async (t
 });
 
 t.test('server listeners that throw lose no event of the batch: every close arrives, close() resolves, the errors surface', async (t) => {
-  const script = join(__dirname, '..', 'fixtures', 'server-throwing-listeners.js');
+  const script = join(repoRoot, 'test', 'fixtures', 'server-throwing-listeners.js');
   const { stdout } = await promisify(execFile)(process.execPath, [script], { timeout: 30000 });
   // 5 connections: each handlerError and disconnect listener throws, then the close listener.
   t.same(JSON.parse(stdout), { closeResolved: true, connectionCloses: 5, uncaught: 11 });
@@ -373,13 +375,50 @@ t.test('readyState is readOnly after end() while the peer may still send', async
 
 t.test('write(data, callback) calls back once the bytes are sent, in order; end(callback) after the last', async (t) => {
   const order: string[] = [];
-  const { port } = await listening(t, {}, (c) => {
+  const { server, port } = await listening(t, {}, (c) => {
     c.write('one', (err) => order.push(`one ${err ?? 'ok'}`));
     c.write('two', 'utf8', (err) => order.push(`two ${err ?? 'ok'}`));
     c.end('three', () => order.push('end'));
   });
+  // The client's close can come before the server has heard what was sent: wait for the server's.
+  const closed = nextClose(server);
   t.equal((await readAll(await client(port))).toString(), 'onetwothree');
+  await closed;
   t.same(order, ['one ok', 'two ok', 'end']);
+});
+
+t.test("the peer's FIN after this side's end() still emits 'end', then 'close' (local_close)", async (t) => {
+  const events: string[] = [];
+  const { server, port } = await listening(t, {}, (c) => {
+    c.on('end', () => events.push('end'));
+    c.on('close', ({ cause }) => events.push(`close ${cause}`));
+    c.end('bye');
+  });
+  const socket = await client(port);
+  const closed = nextClose(server);
+  socket.on('end', () => setTimeout(() => socket.end(), 50));  // our FIN comes well after the server's
+  t.equal((await readAll(socket)).toString(), 'bye');
+  await closed;
+  t.same(events, ['end', 'close local_close']);
+});
+
+t.test("a reset after the peer's FIN on a half-open connection closes it at once", async (t) => {
+  let ended = false;
+  const { server, port } = await listening(t, { allowHalfOpen: true }, (c) => {
+    c.on('end', () => (ended = true));  // and keep our side open
+  });
+  const socket = await client(port);
+  socket.on('error', () => {});
+  const closed = nextClose(server);
+  socket.end();
+  while (!ended) await new Promise((r) => setTimeout(r, 10));
+  const resetAt = Date.now();
+  socket.resetAndDestroy();
+  const [cause] = await closed;
+  const tookMs = Date.now() - resetAt;
+  t.equal(cause, 'peer_fin', 'the cause is what came first: the FIN');
+  t.ok(tookMs < 2000, `closed ${tookMs} ms after the reset`);
+  t.equal(server.getConnections(), 0, 'nothing is left open');
 });
 
 t.test('a write callback whose bytes never left gets ERR_IOCP_TCP_CONNECTION_CLOSED with the cause', async (t) => {
@@ -514,8 +553,13 @@ t.test('getConnections() counts open connections, also through a callback', asyn
   t.equal(server.getConnections(), 2);
   const viaCallback = await new Promise<number>((resolve) => server.getConnections((err, n) => resolve(err ? -1 : n)));
   t.equal(viaCallback, 2);
+  let closed = 0;
+  const bothClosed = new Promise<void>((resolve) => server.on('disconnect', () => ++closed === 2 && resolve()));
   a.destroy();
   b.destroy();
+  await bothClosed;
+  t.equal(server.getConnections(), 0, 'closed connections are not counted');
+  t.same(server.stats().threads.map((thread) => thread.open), [0], 'nor in the I/O thread that held them');
 });
 
 t.test('a connection over maxConnections emits drop with the peer', async (t) => {
@@ -550,7 +594,7 @@ t.test('socket options: bad keepalive values are a TypeError; the setters chain'
 
 t.test('unref() lets the process exit while listening; ref() keeps it alive again', async (t) => {
   const script = (call: string) => `
-    const { createServer } = require(${JSON.stringify(join(__dirname, '..', '..', 'dist'))});
+    const { createServer } = require(${JSON.stringify(join(repoRoot, 'dist'))});
     const server = createServer({ handler: 'echo', backend: ${JSON.stringify(backend)} });
     server.listen(0, '127.0.0.1').then(() => { ${call}; setTimeout(() => { console.log('still running'); server.close(); }, 1500).unref(); });
   `;
@@ -654,7 +698,7 @@ t.test('setTimeout again in the timeout listener arms the next one a full timeou
 
 t.test('end(callback) after end(data) waits for the data; end(data) after end() throws; readyState after destroy() is closed', async (t) => {
   const order: string[] = [];
-  const { port } = await listening(t, {}, (c) => {
+  const { server, port } = await listening(t, {}, (c) => {
     c.end(Buffer.alloc(64 * 1024 * 1024), () => order.push('first'));
     c.end(() => order.push(`second, ${c.writableLength} unsent`));
     t.throws(() => c.end('more'), { code: ERROR_CODES.WRITE_AFTER_END });
@@ -663,8 +707,10 @@ t.test('end(callback) after end(data) waits for the data; end(data) after end() 
   socket.pause();
   await new Promise((r) => setTimeout(r, 100));
   t.same(order, [], 'no callback while the data waits');
+  const closed = nextClose(server);
   socket.resume();
   await readAll(socket);
+  await closed;
   t.same(order, ['first', 'second, 0 unsent']);
 
   let state = '';
@@ -713,7 +759,7 @@ t.test('pause() inside a for await loop holds until resume(), whatever the loop 
   t.ok(received < size / 2, `reading stayed paused: ${received} of ${size} bytes read`);
   conn!.resume();
   socket.end();
-  await new Promise((r) => setTimeout(r, 300));
+  for (const deadline = Date.now() + 10_000; total < size && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
   t.equal(total, size, 'after resume() the rest arrives');
   socket.destroy();
 });
