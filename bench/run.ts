@@ -8,10 +8,11 @@
 //   npm run bench -- [--seconds S] [--rounds N] [--idle N] [--only name,name]
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, homedir, release, tmpdir } from 'node:os';
+import { cpus, homedir, release } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findListening, repoRoot as root, startProcess, type RunningProcess } from '../toolkit/service';
+import { benchProgram } from '../toolkit/programs';
+import { findListening, repoRoot as root, residentBytes as rssBytes, startProcess, type RunningProcess } from '../toolkit/service';
 
 const bench = join(root, 'bench');
 const { values: flags } = parseArgs({
@@ -48,12 +49,7 @@ const SCENARIOS: Scenario[] = [
 
 // ---- tools: the C programs, Bun and Deno ----
 
-const build = join(tmpdir(), 'iocp-tcp-bench');
-mkdirSync(build, { recursive: true });
-for (const program of ['loadgen', 'echo']) {
-  execFileSync('gcc', ['-O2', '-std=gnu11', '-o', join(build, program), join(bench, `${program}.c`)]);
-}
-const loadgen = join(build, 'loadgen');
+const loadgen = benchProgram('loadgen');
 
 // Official binaries from the npm registry (npm checks their integrity), pinned
 // in package.json like the Windows lane's node.exe, cached across runs.
@@ -93,7 +89,7 @@ const SERVERS = ([
   { name: 'node:net', command: [process.execPath, join(bench, 'servers', 'node-net-echo.mjs'), '127.0.0.1', '0'] },
   bun ? { name: 'Bun', command: [bun, join(bench, 'servers', 'bun-echo.js'), '127.0.0.1', '0'] } : undefined,
   deno ? { name: 'Deno', command: [deno, 'run', '--allow-net', join(bench, 'servers', 'deno-echo.js'), '127.0.0.1', '0'] } : undefined,
-  { name: 'C epoll echo', command: [join(build, 'echo'), '127.0.0.1', '0'] },
+  { name: 'C epoll echo', command: [benchProgram('echo'), '127.0.0.1', '0'] },
 ] satisfies (Server | undefined)[]).filter((server): server is Server => !!server && (!flags.only || flags.only.split(',').includes(server.name)));
 
 type Running = Server & { process: RunningProcess<number> };
@@ -123,8 +119,6 @@ function run(mode: string, server: Running, args: number[]): LoadResult {
   const result = JSON.parse(out.trim().split('\n').pop()!) as Omit<LoadResult, 'cpu_us'>;
   return { ...result, cpu_us: (cpuMicros(pid) - cpuBefore) / Math.max(1, result.completed) };
 }
-
-const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 // User-space memory per idle connection: the server's resident memory with
 // IDLE connections held (each after one round trip), minus before, per connection.

@@ -34,6 +34,7 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { EchoCheckingClient, Loss } from '../toolkit/client';
 import { CAUSES, delta, invariantGap, scrape, type Cause, type Delta, type Snapshot } from '../toolkit/prometheus';
+import { Checks, eachLimited, errorMessage, fmtBytes, log } from '../toolkit/report';
 import { sleep, startService, type Endpoint, type RunningService } from '../toolkit/service';
 
 const usage =
@@ -71,8 +72,6 @@ function bad(message: string): never {
   process.stderr.write(`soak: ${message}\n${usage}\n`);
   process.exit(2);
 }
-
-const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 // ---------------------------------------------------------------- arguments
 
@@ -216,21 +215,6 @@ const opts = parseArgs(process.argv.slice(2));
 const ms = (base: number): number => Math.ceil(base * opts.scale);
 
 // ---------------------------------------------------------------- formatting
-
-function fmtBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (Math.abs(v) >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
-}
-
-const log = (line: string): void => {
-  process.stdout.write(`${line}\n`);
-};
 
 /** `cause +n, ...` for those of `causes` that moved in `d`. */
 const movedCauses = (d: Delta, causes: readonly Cause[]): string =>
@@ -420,31 +404,15 @@ async function loop(kind: MixKind, index: number, maxIterations: number, timeout
   }
 }
 
-/** Runs `fn` over `items` with at most `width` at a time. */
-async function eachLimited<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
-}
-
 // ---------------------------------------------------------------- main
 
-const checks: { ok: boolean; what: string; detail: string }[] = [];
-function check(ok: boolean, what: string, detail = ''): void {
-  checks.push({ ok, what, detail });
-}
+const checks = new Checks();
+const check = checks.check.bind(checks);
 
 function finishRun(): never {
-  log('\nchecks:');
-  for (const c of checks) log(`  ${c.ok ? 'ok  ' : 'FAIL'} ${c.what}${c.detail ? ` (${c.detail})` : ''}`);
-  const passed = checks.filter((c) => c.ok).length;
-  const failed = checks.length - passed;
-  if (service && failed > 0) log(`service logs kept in ${service.dir}`);
+  if (service && checks.failed > 0) log(`service logs kept in ${service.dir}`);
   else service?.cleanup();
-  log(`soak: ${passed} passed, ${failed} failed`);
-  process.exit(failed === 0 ? 0 : 1);
+  process.exit(checks.report('soak'));
 }
 
 async function main(): Promise<void> {
