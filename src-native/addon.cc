@@ -49,8 +49,7 @@ struct EventSink {
 };
 
 // The region, at least `size` bytes, with its memory in `*data`; null when the
-// environment is going. Made anew when too small, or far too large (what a
-// burst once needed is not kept for good).
+// environment is going. Made anew when too small, or far too large.
 napi_value Region(napi_env env, EventSink* sink, size_t size, char** data) {
   constexpr size_t kMinRegion = 64 * 1024;
   napi_value region = nullptr;
@@ -62,7 +61,9 @@ napi_value Region(napi_env env, EventSink* sink, size_t size, char** data) {
       return nullptr;
     }
   } else {
-    size_t grown = oversized ? std::max(2 * size, kMinRegion) : std::max({size, 2 * sink->region_size, kMinRegion});
+    // What this delivery needs, in 64 KiB steps: no doubling, so a burst
+    // leaves no more behind than its own size.
+    size_t grown = std::max(kMinRegion, (size + kMinRegion - 1) / kMinRegion * kMinRegion);
     if (napi_create_arraybuffer(env, grown, &bytes, &region) != napi_ok) return nullptr;
     if (sink->region != nullptr) napi_delete_reference(env, sink->region);
     if (napi_create_reference(env, region, 1, &sink->region) != napi_ok) {
