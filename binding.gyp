@@ -10,7 +10,11 @@
         "src-native/backend_uring.cc",
         "src-native/backends.cc",
         "src-native/console.cc",
+        "src-native/delivery.cc",
         "src-native/engine.cc",
+        "src-native/inline_driver.cc",
+        "src-native/inline_driver_iocp.cc",
+        "src-native/inline_driver_uv.cc",
         "src-native/socket.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -111,16 +111,19 @@ function buildLiburing(buildRoot) {
 /**
  * Compiles the addon for `arch` in the build root and writes it to `output`:
  * `files` (paths relative to `dir`) are copied in, `compile` (the .cc files
- * among them) compiled with `defines`. Paths inside the root are fixed, so
- * the result does not depend on where the sources are.
+ * among them) compiled with `defines`, with libuv's headers from the folder
+ * `uvInclude` (uv.h and uv/). Paths inside the root are fixed, so the result
+ * does not depend on where the sources are.
  */
-export function buildInRoot(buildRoot, arch, dir, { files, compile, defines }, output) {
+export function buildInRoot(buildRoot, arch, dir, { files, compile, defines, uvInclude }, output) {
   requireRoot();
   const { cxx } = LINUX_ARCHES[arch];
   const work = join(buildRoot, 'build', `addon-${arch}`);
   rmSync(work, { recursive: true, force: true });
   for (const file of files) cpSync(join(dir, file), join(work, file));
   cpSync(join(dir, 'node_modules', 'node-api-headers', 'include'), join(work, 'include', 'node-api'), { recursive: true });
+  cpSync(join(uvInclude, 'uv.h'), join(work, 'include', 'libuv', 'uv.h'));
+  cpSync(join(uvInclude, 'uv'), join(work, 'include', 'libuv', 'uv'), { recursive: true });
   const addonApi = join(dir, 'node_modules', 'node-addon-api');
   for (const header of readdirSync(addonApi).filter((f) => f.endsWith('.h'))) {
     cpSync(join(addonApi, header), join(work, 'include', 'node-addon-api', header));
@@ -130,7 +133,7 @@ export function buildInRoot(buildRoot, arch, dir, { files, compile, defines }, o
     `cd /build/addon-${arch}`,
     [cxx, '-std=c++17', '-O2', '-fPIC', '-pthread', '-Wall', '-Wextra', '-Wno-missing-field-initializers',
       '-shared', '-s', ...defines.map((d) => `-D${d}`),
-      '-Iinclude/node-api', '-Iinclude/node-addon-api', `-I${liburing}/include`,
+      '-Iinclude/node-api', '-Iinclude/node-addon-api', '-Iinclude/libuv', `-I${liburing}/include`,
       ...compile,
       '-o', 'iocp-tcp.node',
       // Only libc's libraries stay dynamic: the C++ runtime and liburing are linked in.

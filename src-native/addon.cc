@@ -15,151 +15,22 @@
 #include <thread>
 
 #include "console.h"
+#include "delivery.h"
 #include "engine.h"
+#include "inline_driver.h"
 
 namespace iocptcp {
 namespace {
 
-constexpr int kRecordSize = 6;  // type, id, number, number2, err, bytes_sent
-
-// A new Float64Array of `count` numbers, or null when the environment is going
-// (plain N-API: see DeliverEvents).
-napi_value NewFloat64Array(napi_env env, size_t count, double** data) {
-  void* bytes = nullptr;
-  napi_value buffer, array;
-  if (napi_create_arraybuffer(env, count * sizeof(double), &bytes, &buffer) != napi_ok ||
-      napi_create_typedarray(env, napi_float64_array, count, buffer, 0, &array) != napi_ok) {
-    return nullptr;
-  }
-  *data = static_cast<double*>(bytes);
-  return array;
+// Threaded mode: the I/O threads wake JS through a threadsafe function, whose
+// calls deliver what has queued up since the last one.
+void DeliverThreaded(Napi::Env env, Napi::Function on_events, EventSink* sink, void*) {
+  if (env != nullptr) DeliverEvents(env, on_events, sink, nullptr);  // else torn down: nothing to deliver to
 }
 
-// The engine and what its deliveries need on the JS thread; the threadsafe
-// function's context, freed with it.
-struct EventSink {
-  std::unique_ptr<Engine> engine;
-  // The receive region: an ArrayBuffer JS owns, made once (and again larger
-  // when a delivery needs more) and kept by a reference. Each delivery's
-  // bytes are copied into it; JS copies every data event's bytes out during
-  // the call, so it is free again when the call returns. No external
-  // buffers: they are freed only by the GC, and some runtimes refuse them.
-  napi_ref region = nullptr;
-  size_t region_size = 0;
-};
+void FinalizeSink(Napi::Env env, void*, EventSink* sink) { DeleteEventSink(env, sink); }
 
-// The region, at least `size` bytes, with its memory in `*data`; null when the
-// environment is going. Made anew when too small, or far too large.
-napi_value Region(napi_env env, EventSink* sink, size_t size, char** data) {
-  constexpr size_t kMinRegion = 64 * 1024;
-  napi_value region = nullptr;
-  void* bytes = nullptr;
-  bool oversized = sink->region_size > 16 * kMinRegion && size < sink->region_size / 8;
-  if (sink->region != nullptr && size <= sink->region_size && !oversized) {
-    if (napi_get_reference_value(env, sink->region, &region) != napi_ok ||
-        napi_get_arraybuffer_info(env, region, &bytes, nullptr) != napi_ok) {
-      return nullptr;
-    }
-  } else {
-    // What this delivery needs, in 64 KiB steps: no doubling, so a burst
-    // leaves no more behind than its own size.
-    size_t grown = std::max(kMinRegion, (size + kMinRegion - 1) / kMinRegion * kMinRegion);
-    if (napi_create_arraybuffer(env, grown, &bytes, &region) != napi_ok) return nullptr;
-    if (sink->region != nullptr) napi_delete_reference(env, sink->region);
-    if (napi_create_reference(env, region, 1, &sink->region) != napi_ok) {
-      sink->region = nullptr;
-      sink->region_size = 0;
-      return nullptr;
-    }
-    sink->region_size = grown;
-  }
-  *data = static_cast<char*>(bytes);
-  return region;
-}
-
-// onEvents(records, extras, region) with one delivery; false when a call failed.
-bool CallWithBatch(napi_env env, napi_value on_events, EventSink* sink, Delivery& delivery) {
-  const std::vector<Event>& events = delivery.events;
-  // The blocks one after the other in the region: where each one starts.
-  std::vector<size_t> starts;
-  size_t total = 0;
-  for (const ByteBlock& block : delivery.blocks) {
-    starts.push_back(total);
-    total += block.size();
-  }
-  napi_value region = nullptr;
-  if (total > 0) {
-    char* bytes = nullptr;
-    region = Region(env, sink, total, &bytes);
-    if (region == nullptr) return false;
-    for (size_t i = 0; i < delivery.blocks.size(); ++i) {
-      std::copy(delivery.blocks[i].begin(), delivery.blocks[i].end(), bytes + starts[i]);
-    }
-  }
-  double* numbers = nullptr;
-  napi_value records = NewFloat64Array(env, events.size() * kRecordSize, &numbers);
-  napi_value extras, receiver;
-  if (records == nullptr || napi_create_array(env, &extras) != napi_ok || napi_get_undefined(env, &receiver) != napi_ok ||
-      (region == nullptr && napi_get_undefined(env, &region) != napi_ok)) {
-    return false;
-  }
-  uint32_t extra_count = 0;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const Event& event = events[i];
-    double* record = numbers + i * kRecordSize;
-    bool data = event.type == EventType::kData;
-    record[0] = static_cast<double>(event.type);
-    record[1] = static_cast<double>(event.id);
-    record[2] = data ? static_cast<double>(starts[event.block]) + event.number : event.number;
-    record[3] = event.number2;
-    record[4] = event.err;
-    record[5] = static_cast<double>(event.bytes_sent);
-    napi_value extra = nullptr;
-    napi_status status = napi_ok;
-    if (event.type == EventType::kOpen || event.type == EventType::kAcceptFailed || event.type == EventType::kRejected) {
-      status = napi_create_string_utf8(env, event.text.data(), event.text.size(), &extra);
-    }
-    if (status != napi_ok || (extra != nullptr && napi_set_element(env, extras, extra_count++, extra) != napi_ok)) {
-      return false;
-    }
-    if (event.type == EventType::kOpen &&
-        (napi_create_string_utf8(env, event.text2.data(), event.text2.size(), &extra) != napi_ok ||
-         napi_set_element(env, extras, extra_count++, extra) != napi_ok)) {
-      return false;
-    }
-  }
-  napi_value argv[] = {records, extras, region};
-  return napi_call_function(env, receiver, on_events, 3, argv, nullptr) == napi_ok;
-}
-
-// Delivers every queued event in one call: onEvents(records, extras, region),
-// where records is a Float64Array of kRecordSize numbers per event, extras
-// holds, in order, the remote and local address of each open, the error name
-// of each failed accept and the remote address of each rejection, and region
-// the ArrayBuffer holding the data events' bytes (record: offset, length),
-// valid during the call only.
-//
-// Plain N-API here, not node-addon-api: while a worker thread is being
-// terminated every call fails, and node-addon-api turns a failure into an
-// error to throw, whose creation fails as well: a fatal error that ends the
-// whole process. A failed call means the environment is going: drop the batch.
-void DeliverEvents(Napi::Env env, Napi::Function on_events, EventSink* sink, void*) {
-  if (env == nullptr) return;  // torn down: nothing to deliver to
-  Delivery delivery = sink->engine->events().TakeAll();
-  if (delivery.events.empty()) return;
-  napi_handle_scope scope;
-  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
-  CallWithBatch(env, on_events, sink, delivery);
-  sink->engine->events().Recycle(std::move(delivery));
-  napi_close_handle_scope(env, scope);
-}
-
-void FinalizeSink(Napi::Env env, void*, EventSink* sink) {
-  if (env != nullptr && sink->region != nullptr) napi_delete_reference(env, sink->region);
-  delete sink;
-}
-
-using EventsFunction = Napi::TypedThreadSafeFunction<EventSink, void, DeliverEvents>;
+using EventsFunction = Napi::TypedThreadSafeFunction<EventSink, void, DeliverThreaded>;
 
 class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
  public:
@@ -178,7 +49,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceAccessor<&EngineWrap::Backend>("backend")});
   }
 
-  // new Engine({ backend, ioThreads, handler, writeHighWater, maxConnections, idleTimeoutMs,
+  // new Engine({ backend, ioThreads, handler, inline, writeHighWater, maxConnections, idleTimeoutMs,
   //              bufferBudgetBytes, bufferBudgetGraceMs, noDelay, keepAlive: [enable, idleS, intervalS, probes] },
   //            onEvents)
   explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
@@ -190,19 +61,23 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     }
     EngineOptions options;
     if (!ReadOptions(info[0].As<Napi::Object>(), &options)) return;
-    auto* sink = new EventSink();
-    sink->engine = std::make_unique<Engine>(options, [this] { events_.NonBlockingCall(); });
     std::string error;
-    if (!sink->engine->Init(&error)) {
-      delete sink;
+    EventSink* sink = NewEventSink(options, &error);
+    if (sink == nullptr) {
       Napi::Error failure = Napi::Error::New(env, "cannot start backend " + error);
       failure.Set("code", Napi::String::New(env, "ERR_IOCP_TCP_BACKEND"));
       failure.ThrowAsJavaScriptException();
       return;
     }
     engine_ = sink->engine.get();
-    events_ = EventsFunction::New(env, info[1].As<Napi::Function>(), "iocp-tcp events", 0, 1,
-                                  sink, FinalizeSink, static_cast<void*>(nullptr));
+    if (options.inline_mode) {
+      sink_ = sink;  // the inline driver's once listening
+      on_events_ = Napi::Persistent(info[1].As<Napi::Function>());
+    } else {
+      events_ = EventsFunction::New(env, info[1].As<Napi::Function>(), "iocp-tcp events", 0, 1,
+                                    sink, FinalizeSink, static_cast<void*>(nullptr));
+      sink->wake = [events = events_]() mutable { events.NonBlockingCall(); };
+    }
     backend_name_ = engine_->BackendName();
     // Stop the threads before the environment goes (process exit, worker_threads).
     napi_add_env_cleanup_hook(env, OnEnvCleanup, this);
@@ -231,6 +106,13 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     options->backend = backend.As<Napi::String>().Utf8Value();
     options->io_threads = thread_count;
     options->handler = handler.As<Napi::String>().Utf8Value() == "echo" ? HandlerKind::kEcho : HandlerKind::kJs;
+    Napi::Value inline_mode = object.Get("inline");
+    options->inline_mode = inline_mode.IsBoolean() && inline_mode.As<Napi::Boolean>().Value();
+    if (options->inline_mode && (options->handler != HandlerKind::kJs || thread_count != 1)) {
+      Napi::TypeError::New(env, "inline mode runs a JS handler on the one JS thread: handler js, ioThreads 1")
+          .ThrowAsJavaScriptException();
+      return false;
+    }
     options->write_high_water = static_cast<size_t>(high_water.As<Napi::Number>().Int64Value());
     options->max_connections = object.Get("maxConnections").ToNumber().Int64Value();
     options->idle_timeout_ms = object.Get("idleTimeoutMs").ToNumber().Int64Value();
@@ -261,14 +143,27 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   static void OnEnvCleanup(void* self) { static_cast<EngineWrap*>(self)->Shutdown(); }
 
-  // Stops everything without waiting for connections: process or object teardown.
+  // Stops everything without waiting for connections: after the 'stopped'
+  // event, or at process or object teardown.
   void Shutdown() {
     if (engine_ == nullptr) return;
+    if (driver_ != nullptr) {
+      last_ = engine_->Snapshot();
+      engine_ = nullptr;
+      driver_->Release();  // stops what still runs, frees the engine once the loop lets go
+      driver_.reset();
+      return;
+    }
     engine_->Close(0);
     engine_->Join();
     last_ = engine_->Snapshot();
     engine_ = nullptr;
-    events_.Release();  // its finalizer deletes the engine (FinalizeSink)
+    if (sink_ != nullptr) {
+      DeleteEventSink(Env(), sink_);  // inline, never listening
+      sink_ = nullptr;
+    } else {
+      events_.Release();  // its finalizer deletes the engine (FinalizeSink)
+    }
   }
 
   bool Running(Napi::Env env) {
@@ -297,6 +192,19 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       failure.ThrowAsJavaScriptException();
       return env.Undefined();
     }
+    if (sink_ != nullptr) {
+      std::string why;
+      driver_ = InlineDriver::Start(env, sink_, on_events_.Value(), &why);
+      if (driver_ == nullptr) {
+        Napi::Error failure = Napi::Error::New(env, "cannot drive the engine from the event loop: " + why);
+        failure.Set("code", Napi::String::New(env, "ERR_IOCP_TCP_BACKEND"));
+        failure.ThrowAsJavaScriptException();
+        return env.Undefined();
+      }
+      sink_ = nullptr;
+      on_events_.Reset();
+      driver_->Ref(refed_);
+    }
     Napi::Object address = Napi::Object::New(env);
     address.Set("address", engine_->address());
     address.Set("port", engine_->port());
@@ -304,53 +212,89 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return address;
   }
 
-  // submit(commands, payloads, acks): what JS did in one tick, in order.
-  // commands: a Float64Array of (kind, id, flag, cause) quads, kind 0 write
-  // (flag: notify drain), 1 end (flag: notify drain; cause: local_close or
-  // idle_timeout), 2 destroy (cause: local_abort, handler_error or
-  // idle_timeout), 3 pause, 4 resume; payloads: the Buffer of each write and
-  // end (undefined for none), by command index; acks: (id, bytes) pairs of
-  // data JS has taken. A cause of -1 means the default.
+  // submit(commands, count, payloads, acks, ackCount): what JS did in one
+  // tick, in order. commands: a Float64Array whose first `count` (kind, id,
+  // flag, cause) quads are the commands, kind 0 write (flag: notify drain),
+  // 1 end (flag: notify drain; cause: local_close or idle_timeout), 2 destroy
+  // (cause: local_abort, handler_error or idle_timeout), 3 pause, 4 resume;
+  // payloads: the Buffer of each write and end (undefined for none), by
+  // command index; acks: a Float64Array whose first `ackCount` (id, bytes)
+  // pairs are data JS has taken (threaded mode). A cause of -1 means the
+  // default. What is needed is taken during the call.
   Napi::Value Submit(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (!IsFloat64Array(info[0]) || !info[1].IsArray() || !IsFloat64Array(info[2])) {
-      Napi::TypeError::New(env, "submit(commands, payloads, acks): expected a Float64Array, an Array and a Float64Array")
+    if (!IsFloat64Array(info[0]) || !info[1].IsNumber() || !info[2].IsArray() || !IsFloat64Array(info[3]) ||
+        !info[4].IsNumber()) {
+      Napi::TypeError::New(env, "submit(commands, count, payloads, acks, ackCount): expected a Float64Array, a number, "
+                                "an Array, a Float64Array and a number")
           .ThrowAsJavaScriptException();
       return env.Undefined();
     }
     if (!Running(env)) return env.Undefined();
     auto quads = info[0].As<Napi::Float64Array>();
-    auto payloads = info[1].As<Napi::Array>();
+    size_t count = std::min<size_t>(info[1].As<Napi::Number>().Uint32Value(), quads.ElementLength() / 4);
+    auto payloads = info[2].As<Napi::Array>();
     static constexpr Command::Type kKinds[] = {Command::kWrite, Command::kEnd, Command::kDestroy, Command::kPause,
                                               Command::kResume};
-    std::vector<Command> commands;
-    commands.reserve(quads.ElementLength() / 4);
-    for (size_t i = 0; i + 3 < quads.ElementLength(); i += 4) {
-      auto kind = static_cast<size_t>(quads[i]);
-      if (kind >= std::size(kKinds)) continue;
-      Command command{kKinds[kind], static_cast<uint64_t>(quads[i + 1])};
-      command.notify_drain = quads[i + 2] != 0;
-      command.cause = ReadCause(quads[i + 3], kind == 1 ? Cause::kLocalClose : Cause::kLocalAbort);
-      napi_value payload;
-      bool is_buffer = false;
-      // Plain N-API (no coercion, no exceptions): see DeliverEvents.
-      if ((kind == 0 || kind == 1) && napi_get_element(env, payloads, static_cast<uint32_t>(i / 4), &payload) == napi_ok &&
-          napi_is_buffer(env, payload, &is_buffer) == napi_ok && is_buffer) {
-        void* data = nullptr;
-        size_t length = 0;
-        if (napi_get_buffer_info(env, payload, &data, &length) == napi_ok && length > 0) {
-          // The one copy of a write: into the chunk the I/O thread will queue and send.
-          command.data.reset(Chunk::New(length));
-          std::copy_n(static_cast<const char*>(data), length, command.data->bytes());
-          command.data->end = length;
-        }
-      }
-      commands.push_back(std::move(command));
+    commands_.reserve(count);
+    for (size_t c = 0; c < count; ++c) {
+      const double* quad = quads.Data() + 4 * c;
+      auto kind = static_cast<size_t>(quad[0]);
+      if (!(quad[0] >= 0) || kind >= std::size(kKinds)) continue;
+      Command command{kKinds[kind], static_cast<uint64_t>(quad[1])};
+      command.notify_drain = quad[2] != 0;
+      command.cause = ReadCause(quad[3], kind == 1 ? Cause::kLocalClose : Cause::kLocalAbort);
+      if (kind == 0 || kind == 1) TakePayload(env, payloads, static_cast<uint32_t>(c), &command);
+      commands_.push_back(std::move(command));
     }
-    auto pairs = info[2].As<Napi::Float64Array>();
-    std::vector<uint64_t> acks(pairs.Data(), pairs.Data() + pairs.ElementLength());
-    engine_->Submit(std::move(commands), acks);
+    auto pairs = info[3].As<Napi::Float64Array>();
+    size_t pair_count = std::min<size_t>(info[4].As<Napi::Number>().Uint32Value(), pairs.ElementLength() / 2);
+    std::vector<uint64_t> acks(pairs.Data(), pairs.Data() + 2 * pair_count);
+    engine_->Submit(commands_, acks);
     return env.Undefined();
+  }
+
+  // A write's bytes for the engine: inline, small ones are copied into the
+  // send queue as the command runs, larger ones sent from the Buffer itself,
+  // held by a reference until they are gone; threaded, a copy (the I/O thread
+  // cannot let go of a reference). Plain N-API (no coercion, no exceptions):
+  // see DeliverEvents.
+  void TakePayload(napi_env env, napi_value payloads, uint32_t index, Command* command) {
+    constexpr size_t kBorrowFrom = 16 * 1024;
+    napi_value payload;
+    bool is_buffer = false;
+    void* data = nullptr;
+    size_t length = 0;
+    if (napi_get_element(env, payloads, index, &payload) != napi_ok || napi_is_buffer(env, payload, &is_buffer) != napi_ok ||
+        !is_buffer || napi_get_buffer_info(env, payload, &data, &length) != napi_ok || length == 0) {
+      return;
+    }
+    const char* bytes = static_cast<const char*>(data);
+    if (!engine_->options().inline_mode) {
+      command->data.reset(Chunk::New(length));
+      std::copy_n(bytes, length, command->data->bytes());
+      command->data->end = length;
+      return;
+    }
+    napi_ref held;
+    if (length < kBorrowFrom || napi_create_reference(env, payload, 1, &held) != napi_ok) {
+      command->bytes = bytes;
+      command->length = length;
+      return;
+    }
+    auto* hold = new BufferHold{env, held};
+    command->data.reset(Chunk::Borrow(bytes, length, ReleaseBuffer, hold));
+  }
+
+  // A written Buffer's reference, dropped once its bytes have gone (on the JS thread: inline mode).
+  struct BufferHold {
+    napi_env env;
+    napi_ref ref;
+  };
+  static void ReleaseBuffer(void* arg) {
+    auto* hold = static_cast<BufferHold*>(arg);
+    napi_delete_reference(hold->env, hold->ref);
+    delete hold;
   }
 
   static bool IsFloat64Array(Napi::Value value) {
@@ -418,13 +362,17 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   // ref(on): whether the engine keeps the event loop (and so the process) alive.
   Napi::Value Ref(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    if (engine_ != nullptr) {
-      if (info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value()) {
+    refed_ = info[0].IsBoolean() && info[0].As<Napi::Boolean>().Value();
+    if (engine_ == nullptr) return env.Undefined();
+    if (driver_ != nullptr) {
+      driver_->Ref(refed_);
+    } else if (sink_ == nullptr) {
+      if (refed_) {
         events_.Ref(env);
       } else {
         events_.Unref(env);
       }
-    }
+    }  // else inline, not listening yet: the driver starts as refed_ says
     return env.Undefined();
   }
 
@@ -446,14 +394,14 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   // stats(): Float64Array [accepted, acceptErrors, rejectedMaxConnections,
   // receivedBytes, sentBytes, bufferedBytes, overBudgetSeconds,
-  // recvBuffersExhausted, ...disconnects by cause, then per I/O thread:
-  // accepted, closed].
+  // recvBuffersExhausted, jsCalls, jsEvents, ...disconnects by cause, then
+  // per I/O thread: accepted, closed].
   Napi::Value Stats(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     constexpr size_t kCauses = static_cast<size_t>(Cause::kCount);
     if (engine_ != nullptr) last_ = engine_->Snapshot();
     size_t threads = last_.thread_accepted.size();
-    constexpr size_t kFirstCause = 8;
+    constexpr size_t kFirstCause = 10;
     double* out = nullptr;
     napi_value stats = NewFloat64Array(env, kFirstCause + kCauses + 2 * threads, &out);
     if (stats == nullptr) return Napi::Value();
@@ -465,6 +413,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     out[5] = static_cast<double>(last_.buffered_bytes);
     out[6] = last_.over_budget_seconds;
     out[7] = static_cast<double>(last_.recv_buffers_exhausted);
+    out[8] = static_cast<double>(last_.js_calls);
+    out[9] = static_cast<double>(last_.js_events);
     for (size_t i = 0; i < kCauses; ++i) out[kFirstCause + i] = static_cast<double>(last_.disconnects[i]);
     for (size_t t = 0; t < threads; ++t) {
       out[kFirstCause + kCauses + 2 * t] = static_cast<double>(last_.thread_accepted[t]);
@@ -477,8 +427,15 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return Napi::String::New(info.Env(), backend_name_);
   }
 
-  Engine* engine_ = nullptr;  // owned by the EventSink of events_
+  Engine* engine_ = nullptr;  // the sink's
+  // Threaded mode: the function the I/O threads call, which owns the sink.
   EventsFunction events_;
+  // Inline mode: the sink and the listener until listen(), then the driver.
+  EventSink* sink_ = nullptr;
+  Napi::FunctionReference on_events_;
+  std::shared_ptr<InlineDriver> driver_;
+  bool refed_ = true;
+  std::vector<Command> commands_;  // submit()'s, reused
   CounterSnapshot last_;  // kept for scrapes after the engine stopped
   std::string backend_name_;
 };

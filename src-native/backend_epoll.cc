@@ -116,11 +116,19 @@ class EpollBackend final : public Backend {
     }
   }
 
+  bool Flush() override {
+    SendReady();
+    return false;
+  }
+
   void Wake() override {
     uint64_t one = 1;
     ssize_t rc = write(wake_fd_, &one, sizeof one);
     (void)rc;  // a full counter still wakes the loop
   }
+
+  // Readable while any of the set's descriptors has an event for Poll.
+  int ReadyFd() const override { return epoll_fd_; }
 
  private:
   static EpollConn* StateOf(Conn* conn) {

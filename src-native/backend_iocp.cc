@@ -22,7 +22,11 @@
 #include <windows.h>
 
 #include <algorithm>
+#include <atomic>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <thread>
 #include <vector>
 
 #include "engine.h"
@@ -72,6 +76,11 @@ class IocpBackend final : public Backend {
  public:
   explicit IocpBackend(Worker* worker) : worker_(worker), read_buffer_(new char[kReadSize]) {}
   ~IocpBackend() override {
+    if (handoff_.joinable()) {
+      handoff_stopping_ = true;
+      Wake();
+      handoff_.join();
+    }
     if (port_ != nullptr) CloseHandle(port_);
   }
 
@@ -183,12 +192,23 @@ class IocpBackend final : public Backend {
   void Poll(int timeout_ms) override {
     if (!ready_.empty() || listener_removed_) timeout_ms = 0;
     if (!idle_accepts_.empty()) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
-    OVERLAPPED_ENTRY entries[kCompletionBatch];
-    ULONG count = 0;
-    BOOL got = GetQueuedCompletionStatusEx(port_, entries, kCompletionBatch, &count, static_cast<DWORD>(timeout_ms), FALSE);
-    worker_->OnWoken();
-    if (got) {
-      for (ULONG i = 0; i < count; ++i) Dispatch(entries[i]);
+    if (handoff_.joinable()) {
+      // The hand-off thread has dequeued them: never wait on the JS thread.
+      std::vector<OVERLAPPED_ENTRY> handed;
+      {
+        std::lock_guard<std::mutex> lock(handed_mutex_);
+        handed.swap(handed_);
+      }
+      worker_->OnWoken();
+      for (const OVERLAPPED_ENTRY& entry : handed) Dispatch(entry);
+    } else {
+      OVERLAPPED_ENTRY entries[kCompletionBatch];
+      ULONG count = 0;
+      BOOL got = GetQueuedCompletionStatusEx(port_, entries, kCompletionBatch, &count, static_cast<DWORD>(timeout_ms), FALSE);
+      worker_->OnWoken();
+      if (got) {
+        for (ULONG i = 0; i < count; ++i) Dispatch(entries[i]);
+      }
     }
     RunReady();
     CheckPaused();
@@ -199,7 +219,31 @@ class IocpBackend final : public Backend {
     }
   }
 
+  bool Flush() override {
+    RunReady();
+    return false;  // completions reach the port, and the hand-off thread
+  }
+
   void Wake() override { PostQueuedCompletionStatus(port_, 0, 0, nullptr); }
+
+  // libuv cannot wait on a foreign completion port: this thread does, and
+  // hands each batch over (an OVERLAPPED is dispatched, and its operation
+  // freed, only on the worker's side).
+  bool HandOff(std::function<void()> ready, int tick_ms) override {
+    handoff_ = std::thread([this, ready = std::move(ready), tick_ms] {
+      NameThisThread("iocp-tcp-port");
+      while (!handoff_stopping_) {
+        OVERLAPPED_ENTRY entries[kCompletionBatch];
+        ULONG count = 0;
+        if (GetQueuedCompletionStatusEx(port_, entries, kCompletionBatch, &count, static_cast<DWORD>(tick_ms), FALSE)) {
+          std::lock_guard<std::mutex> lock(handed_mutex_);
+          handed_.insert(handed_.end(), entries, entries + count);
+        }
+        if (!handoff_stopping_) ready();  // also on a timeout: the worker's tick
+      }
+    });
+    return true;
+  }
 
  private:
   static IocpConn* StateOf(Conn* conn) {
@@ -456,6 +500,11 @@ class IocpBackend final : public Backend {
   std::vector<Conn*> ready_;
   std::vector<Conn*> paused_;  // see CheckPaused
   int64_t next_paused_check_ms_ = 0;
+  // HandOff: the thread, what it has dequeued for Poll, and its stop flag.
+  std::thread handoff_;
+  std::mutex handed_mutex_;
+  std::vector<OVERLAPPED_ENTRY> handed_;
+  std::atomic<bool> handoff_stopping_{false};
 };
 
 }  // namespace

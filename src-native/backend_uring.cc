@@ -36,6 +36,10 @@ namespace {
 constexpr unsigned kRingEntries = 4096;
 constexpr unsigned kBufferCount = 256;  // power of two, as the buffer ring requires; 4 MiB a thread
 constexpr unsigned kBufferSize = 16 * 1024;
+// So many receives in a row smaller than this, and a connection is read with
+// a multishot receive (see ArmRecv).
+constexpr int kSmallReceiveBytes = 4096;
+constexpr int kSmallReceivesForMultishot = 16;
 // Incremental buffer consumption (Linux 6.12), newer than Debian 12's liburing headers.
 constexpr uint16_t kPbufRingIncremental = 2;          // IOU_PBUF_RING_INC
 constexpr uint32_t kCqeBufferMore = 1U << 4;          // IORING_CQE_F_BUF_MORE
@@ -47,7 +51,8 @@ constexpr int kSubmitAttempts = 1000;
 
 struct UringConn {
   explicit UringConn(Conn* conn) : watch{OpKind::kWatch, conn} {}
-  bool recv_armed = false;   // a multishot recv is in the kernel
+  bool recv_armed = false;   // a recv is in the kernel
+  int small_receives = 0;    // in a row: the peer is not ahead of us (see ArmRecv)
   bool recv_cancelling = false;
   bool send_armed = false;
   // While not reading, a multishot poll for POLLERR|POLLHUP: nothing else would see a reset.
@@ -75,11 +80,17 @@ class UringBackend final : public Backend {
   // Fails where io_uring is refused (seccomp, kernel.io_uring_disabled) or too
   // old: provided buffer rings need 5.19, multishot recv 6.0 (probed through
   // IORING_OP_SEND_ZC, which came in the same release).
+  //
+  // COOP_TASKRUN spares the interrupt while this thread runs in user space,
+  // yet still wakes it where it sleeps, in its own wait or in another event
+  // loop's watching ReadyFd (inline mode). Never DEFER_TASKRUN: that posts
+  // completions only when this thread enters the ring, which a loop
+  // watching the ring's descriptor would wait for forever.
   bool Init(std::string* error) {
     io_uring_params params{};
     params.flags = IORING_SETUP_COOP_TASKRUN;
     int rc = io_uring_queue_init_params(kRingEntries, &ring_, &params);
-    if (rc == -EINVAL) {
+    if (rc == -EINVAL) {  // before Linux 5.19
       params = io_uring_params{};
       rc = io_uring_queue_init_params(kRingEntries, &ring_, &params);
     }
@@ -188,9 +199,13 @@ class UringBackend final : public Backend {
     // Completions set aside outside Poll (SubmitAll from a command) are due now.
     if (listener_removed_ || !taken_.empty()) timeout_ms = 0;
     if (accept_resume_ms_ != 0) timeout_ms = std::min(timeout_ms, kAcceptBackoffMs);
-    __kernel_timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000LL};
-    io_uring_cqe* cqe = nullptr;
-    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    if (timeout_ms > 0) {
+      __kernel_timespec ts{timeout_ms / 1000, (timeout_ms % 1000) * 1000000LL};
+      io_uring_cqe* cqe = nullptr;
+      io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &ts, nullptr);
+    } else {
+      SubmitAll();  // nothing to wait for: what is in the ring is taken below
+    }
     worker_->OnWoken();
     // One queue in the kernel's order: completions are copied out and marked
     // seen before dispatching (handlers submit, and a full queue makes
@@ -218,11 +233,19 @@ class UringBackend final : public Backend {
     }
   }
 
+  bool Flush() override {
+    SubmitAll();
+    return io_uring_cq_ready(&ring_) > 0 || !taken_.empty();
+  }
+
   void Wake() override {
     uint64_t one = 1;
     ssize_t rc = write(wake_fd_, &one, sizeof one);
     (void)rc;  // a full counter still wakes the loop
   }
+
+  // Readable while completions wait in the ring.
+  int ReadyFd() const override { return ring_.ring_fd; }
 
  private:
   static bool Fail(std::string* error, const char* what, int code) {
@@ -334,11 +357,14 @@ class UringBackend final : public Backend {
     accept_armed_ = true;
   }
 
-  // Multishot, but one buffer at a time for a throttled connection: a
-  // multishot receive takes everything its socket holds before a cancel lands.
+  // A multishot receive takes everything its socket holds before a cancel
+  // lands: a connection starts with one buffer per receive, goes multishot
+  // once its peer has sent nothing but small messages for a while (requests
+  // and replies: the case a multishot receive speeds up), and back to one
+  // buffer at a time for good once it has stopped for backpressure.
   void ArmRecv(Conn* conn) {
     io_uring_sqe* sqe = Sqe();
-    if (conn->throttled) {
+    if (conn->throttled || StateOf(conn)->small_receives < kSmallReceivesForMultishot) {
       io_uring_prep_recv(sqe, conn->fd, nullptr, 0, 0);
     } else {
       io_uring_prep_recv_multishot(sqe, conn->fd, nullptr, 0, 0);
@@ -422,6 +448,7 @@ class UringBackend final : public Backend {
       --conn->ops_in_flight;
     }
     unsigned id = c.flags >> IORING_CQE_BUFFER_SHIFT;
+    if (c.res > 0) state->small_receives = c.res < kSmallReceiveBytes ? state->small_receives + 1 : 0;
     if (c.res > 0) {
       // Incremental buffers: this receive's bytes follow the earlier ones.
       const char* data = buffers_ + size_t{id} * kBufferSize + (incremental_ ? consumed_[id] : 0);

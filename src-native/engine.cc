@@ -11,7 +11,6 @@
 namespace iocptcp {
 
 namespace {
-constexpr int kTickMs = 100;  // granularity of close deadlines and the drain deadline
 constexpr int64_t kBudgetStep = 64 * 1024;  // see Worker::AddBuffered
 constexpr uint64_t kSlotMask = (uint64_t{1} << Engine::kSlotBits) - 1;
 constexpr uint64_t kWorkerMask = (uint64_t{1} << Engine::kWorkerBits) - 1;
@@ -48,7 +47,21 @@ Chunk* Chunk::New(size_t capacity) {
   return chunk;
 }
 
+Chunk* Chunk::Borrow(const char* data, size_t length, void (*release)(void*), void* release_arg) {
+  Chunk* chunk = new Chunk();
+  chunk->capacity = chunk->end = length;
+  chunk->external = data;
+  chunk->release = release;
+  chunk->release_arg = release_arg;
+  return chunk;
+}
+
 void Chunk::Delete(Chunk* chunk) {
+  if (chunk->external != nullptr) {
+    if (chunk->release != nullptr) chunk->release(chunk->release_arg);
+    delete chunk;
+    return;
+  }
   chunk->~Chunk();
   ::operator delete(chunk);
 }
@@ -70,8 +83,10 @@ Chunk* ChunkPool::Take(size_t size) {
 
 void ChunkPool::Give(Chunk* chunk) {
   int index = SizeClass(chunk->capacity);
-  // Only the pool's own sizes are kept (a write's chunk is sized to the write).
-  if (index >= kClasses || (Chunk::kMinSize << index) != chunk->capacity || kept_bytes_ + chunk->capacity > kKeepBytes) {
+  // Only the pool's own sizes are kept (a write's chunk is sized to the write,
+  // a borrowed one is another's memory).
+  if (index >= kClasses || (Chunk::kMinSize << index) != chunk->capacity || chunk->external != nullptr ||
+      kept_bytes_ + chunk->capacity > kKeepBytes) {
     Chunk::Delete(chunk);
     return;
   }
@@ -138,9 +153,15 @@ void EventQueue::Recycle(Delivery&& delivery) {
 Delivery EventQueue::TakeAll() {
   // Clear the flag before taking, so a push after the take wakes JS again.
   wake_pending_.store(false);
-  std::lock_guard<std::mutex> lock(mutex_);
   Delivery taken;
-  std::swap(taken, pending_);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::swap(taken, pending_);
+  }
+  if (!taken.events.empty()) {
+    takes_.store(takes_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    taken_events_.store(taken_events_.load(std::memory_order_relaxed) + taken.events.size(), std::memory_order_relaxed);
+  }
   return taken;
 }
 
@@ -153,9 +174,23 @@ bool Worker::Init(const std::string& backend_name, std::string* error) {
   return backend_ != nullptr;
 }
 
-void Worker::Start(Socket listener) {
+void Worker::Begin(Socket listener) {
   listener_ = listener;
-  thread_ = std::thread([this] { Run(); });
+  if (index_ == 0) {
+    backend_->AddListener(listener_);
+    listening_ = true;
+  }
+  now_ms_ = Engine::NowMs();
+  next_tick_ms_ = now_ms_ + kTickMs;
+}
+
+void Worker::Start(Socket listener) {
+  thread_ = std::thread([this, listener] {
+    NameThisThread("iocp-tcp-io-" + std::to_string(index_));
+    Begin(listener);
+    while (Turn(TimeoutMs())) {
+    }
+  });
 }
 
 void Worker::Join() {
@@ -182,41 +217,58 @@ void Worker::PostAll(std::vector<Command>&& commands) {
   if (!wake_pending_.exchange(true)) backend_->Wake();
 }
 
-void Worker::Run() {
-  NameThisThread("iocp-tcp-io-" + std::to_string(index_));
-  if (index_ == 0) {
-    backend_->AddListener(listener_);
-    listening_ = true;
+bool Worker::Turn(int timeout_ms) {
+  backend_->Poll(timeout_ms);
+  SendSoon();
+  FreeReleased();
+  RunCommands();
+  if (now_ms_ >= next_tick_ms_) {
+    Tick(now_ms_);
+    next_tick_ms_ = now_ms_ + kTickMs;
   }
-  now_ms_ = Engine::NowMs();
-  next_tick_ms_ = now_ms_ + kTickMs;
-  // Stop once draining, with no connection left and none on its way here.
-  while (!(draining_ && engine_->ListenerClosed() && live_ == 0 && engine_->handovers() == 0)) {
-    // Connections closed outside Poll (by a command or the tick) are freed after the next one.
-    backend_->Poll(to_release_.empty() ? static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_)) : 0);
-    SendSoon();
-    FreeReleased();
-    RunCommands();
-    if (now_ms_ >= next_tick_ms_) {
-      Tick(now_ms_);
-      next_tick_ms_ = now_ms_ + kTickMs;
-    }
-    FollowBudget();
-    FlushEvents();
-  }
+  FollowBudget();
   FlushEvents();
+  // What this turn queued (io_uring's re-armed receives, the sends of its
+  // commands) starts now, not at the next turn, which may be a tick away.
+  flushed_work_ = backend_->Flush();
+  if (!Done()) return true;
   engine_->OnWorkerStopped();
+  return false;
+}
+
+// Stop once draining, with no connection left and none on its way here.
+bool Worker::Done() const {
+  return draining_ && engine_->ListenerClosed() && live_ == 0 && engine_->handovers() == 0;
+}
+
+// Connections closed outside Poll (by a command or the tick) are freed after the next one.
+int Worker::TimeoutMs() const {
+  return to_release_.empty() ? static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_)) : 0;
+}
+
+bool Worker::HasWork() const {
+  return flushed_work_ || !pending_events_.empty() || !to_release_.empty() || !send_soon_.empty();
+}
+
+void Worker::Apply(std::vector<Command>& commands) {
+  Execute(commands);
+  commands.clear();
+  flushed_work_ = backend_->Flush() || flushed_work_;
 }
 
 void Worker::OnWoken() { now_ms_ = Engine::NowMs(); }
 
 void Worker::RunCommands() {
+  if (!wake_pending_.exchange(false)) return;  // nothing was posted since the last turn
   std::vector<Command> commands;
-  wake_pending_.store(false);
   {
     std::lock_guard<std::mutex> lock(commands_mutex_);
     commands.swap(commands_);
   }
+  Execute(commands);
+}
+
+void Worker::Execute(std::vector<Command>& commands) {
   for (Command& command : commands) {
     if (command.type == Command::kStopListening) {
       if (listening_ && !draining_) backend_->RemoveListener();
@@ -238,12 +290,12 @@ void Worker::RunCommands() {
     switch (command.type) {
       case Command::kWrite:
         if (conn->fin_sent || conn->end_requested) break;
-        Append(conn, std::move(command.data));
+        Append(conn, command);
         conn->notify_drain = conn->notify_drain || command.notify_drain;
         SendNext(conn);
         break;
       case Command::kEnd:
-        if (!conn->end_requested) Append(conn, std::move(command.data));
+        if (!conn->end_requested) Append(conn, command);
         conn->notify_drain = conn->notify_drain || command.notify_drain;
         RequestEnd(conn, command.cause);
         break;
@@ -387,11 +439,30 @@ void Worker::Acknowledge(const std::vector<uint64_t>& acks) {
   }
 }
 
+// In inline mode Push calls JS at once, and what JS applies there may emit
+// more events: those go in the next round, up to a few (then the next turn).
 void Worker::FlushEvents() {
-  if (pending_events_.empty()) return;
-  last_flush_bytes_ = pending_bytes_.size();
-  engine_->events().Push(std::move(pending_events_), std::move(pending_bytes_));
-  pending_bytes_.clear();
+  std::vector<std::pair<uint64_t, size_t>> delivered;  // inline: (id, bytes) this round hands JS
+  for (int round = 0; round < 4 && !pending_events_.empty(); ++round) {
+    last_flush_bytes_ = pending_bytes_.size();
+    delivered.clear();
+    for (uint64_t id : delivering_) {
+      if (Conn* conn = Find(id)) delivered.emplace_back(id, conn->in_js);
+    }
+    delivering_.clear();
+    // Leaves both empty (or with a recycled vector's capacity); inline, what
+    // JS's commands read meanwhile (IOCP drains in Flush) goes in behind.
+    engine_->events().Push(std::move(pending_events_), std::move(pending_bytes_));
+    // Inline, JS has taken those bytes by now: their connections may read on.
+    for (auto [id, bytes] : delivered) {
+      Conn* conn = Find(id);
+      if (conn == nullptr || conn->finished) continue;
+      conn->in_js -= bytes;
+      Hold(conn, -static_cast<int64_t>(bytes));
+      if (conn->in_js > 0) delivering_.push_back(id);  // more came while JS ran: next round
+      UpdateReading(conn);
+    }
+  }
 }
 
 // ---- Worker: connection table ----
@@ -508,6 +579,10 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
         send_soon_.push_back(conn);
       }
     } else {
+      // Threaded, the bytes wait in JS until it acknowledges them; inline,
+      // until this turn's delivery (which JS takes at once), so that a turn
+      // reads no more of a connection than its mark.
+      if (conn->in_js == 0 && engine_->options().inline_mode) delivering_.push_back(conn->id);
       conn->in_js += static_cast<size_t>(result);
       Hold(conn, result);
       if (pending_bytes_.capacity() == 0) pending_bytes_.reserve(std::max<size_t>(last_flush_bytes_, 16 * 1024));
@@ -562,6 +637,14 @@ void Worker::Append(Conn* conn, const char* data, size_t len) {
     conn->unsent += n;
     data += n;
     len -= n;
+  }
+}
+
+void Worker::Append(Conn* conn, Command& command) {
+  if (command.data != nullptr) {
+    Append(conn, std::move(command.data));
+  } else if (command.length > 0) {
+    Append(conn, command.bytes, command.length);
   }
 }
 
@@ -784,7 +867,11 @@ int Engine::Listen(const std::string& host, int port, std::string* syscall) {
   }
   listener_open_ = true;
   running_workers_ = static_cast<int>(workers_.size());
-  for (auto& worker : workers_) worker->Start(listener_);
+  if (Worker* worker = InlineWorker()) {
+    worker->Begin(listener_);  // the inline driver runs its turns
+  } else {
+    for (auto& worker : workers_) worker->Start(listener_);
+  }
   started_ = true;
   return 0;
 }
@@ -796,10 +883,26 @@ Worker* Engine::WorkerOf(uint64_t id) {
 
 void Engine::Post(uint64_t id, Command&& command) {
   command.id = id;
-  if (Worker* worker = WorkerOf(id)) worker->Post(std::move(command));
+  std::vector<Command> one;
+  one.push_back(std::move(command));
+  if (Worker* worker = WorkerOf(id)) Deliver(worker, one);
 }
 
-void Engine::Submit(std::vector<Command>&& commands, const std::vector<uint64_t>& acks) {
+void Engine::Deliver(Worker* worker, std::vector<Command>& commands) {
+  if (!options_.inline_mode) {
+    worker->PostAll(std::move(commands));
+    commands.clear();
+    return;
+  }
+  worker->Apply(commands);
+  if (worker->HasWork() && turn_soon_) turn_soon_();
+}
+
+void Engine::Submit(std::vector<Command>& commands, const std::vector<uint64_t>& acks) {
+  if (Worker* worker = InlineWorker()) {
+    Deliver(worker, commands);
+    return;
+  }
   // Per worker, in order; the acks of each worker gathered into one command.
   std::vector<std::vector<Command>> by_worker(workers_.size());
   std::vector<Command> worker_acks(workers_.size());
@@ -816,8 +919,9 @@ void Engine::Submit(std::vector<Command>&& commands, const std::vector<uint64_t>
   }
   for (size_t w = 0; w < workers_.size(); ++w) {
     if (!worker_acks[w].acks.empty()) by_worker[w].push_back(std::move(worker_acks[w]));
-    if (!by_worker[w].empty()) workers_[w]->PostAll(std::move(by_worker[w]));
+    if (!by_worker[w].empty()) Deliver(workers_[w].get(), by_worker[w]);
   }
+  commands.clear();
 }
 
 void Engine::AddBuffered(int64_t delta) {
@@ -863,9 +967,10 @@ void Engine::Close(uint32_t drain_ms) {
   if (!started_) return;  // nothing runs: Join() is all there is to do
   int64_t deadline_ms = NowMs() + drain_ms;
   for (auto& worker : workers_) {
-    Command command{Command::kStopListening};
-    command.deadline_ms = deadline_ms;
-    worker->Post(std::move(command));
+    std::vector<Command> stop(1);
+    stop[0].type = Command::kStopListening;
+    stop[0].deadline_ms = deadline_ms;
+    Deliver(worker.get(), stop);
   }
 }
 
@@ -893,6 +998,8 @@ void Engine::Join() {
 
 CounterSnapshot Engine::Snapshot() {
   CounterSnapshot total;
+  total.js_calls = events_.Takes();
+  total.js_events = events_.TakenEvents();
   {
     std::lock_guard<std::mutex> lock(budget_mutex_);
     total.buffered_bytes = buffered_;

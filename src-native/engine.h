@@ -21,6 +21,9 @@ namespace iocptcp {
 // After an accept fails for want of descriptors or memory, the backends wait
 // this long before accepting again rather than spin on the error.
 constexpr int kAcceptBackoffMs = 100;
+// Granularity of timeouts, close deadlines and the drain deadline: one sweep
+// of a worker's connections this often.
+constexpr int kTickMs = 100;
 
 // Why a connection ended. Each connection gets exactly one, counted once.
 enum class Cause : uint8_t {
@@ -51,6 +54,10 @@ struct EngineOptions {
   int64_t buffer_budget_grace_ms = 10000;  // over the budget this long: the largest holders are reset
   bool no_delay = true;                 // TCP_NODELAY on accepted connections
   KeepAlive keep_alive;                 // applied to every accepted connection
+  // JS handlers: one worker whose turns run on the JS thread, driven by its
+  // event loop (the inline driver in the N-API glue); commands apply at once
+  // and events reach JS as each turn ends. Otherwise each worker has a thread.
+  bool inline_mode = false;
 };
 
 // What JS receives. Events are batched: see EventQueue.
@@ -114,6 +121,7 @@ struct CounterSnapshot {
   uint64_t received_bytes = 0, sent_bytes = 0, recv_buffers_exhausted = 0;
   uint64_t disconnects[static_cast<int>(Cause::kCount)] = {};
   int64_t buffered_bytes = 0;         // memory holding connection data (see Engine::AddBuffered)
+  uint64_t js_calls = 0, js_events = 0;  // deliveries to JS, and the events they carried
   double over_budget_seconds = 0;     // time spent with reading paused over the budget
   std::vector<uint64_t> thread_accepted, thread_closed;  // by I/O thread
 };
@@ -131,6 +139,9 @@ class EventQueue {
   Delivery TakeAll();  // JS thread
   // JS thread: a delivery JS is done with, its vectors for Push to hand out again.
   void Recycle(Delivery&& delivery);
+  // Deliveries taken that held events, and their events: how well events batch.
+  uint64_t Takes() const { return takes_.load(std::memory_order_relaxed); }
+  uint64_t TakenEvents() const { return taken_events_.load(std::memory_order_relaxed); }
 
  private:
   std::mutex mutex_;
@@ -139,6 +150,7 @@ class EventQueue {
   std::vector<ByteBlock> spare_blocks_;      // emptied byte blocks, capacity kept
   std::atomic<bool> wake_pending_{false};
   std::function<void()> wake_;
+  std::atomic<uint64_t> takes_{0}, taken_events_{0};  // written by the JS thread
 };
 
 class Worker;
@@ -152,9 +164,17 @@ struct Chunk {
   Chunk* next = nullptr;
   size_t capacity = 0;
   size_t begin = 0, end = 0;
-  char* bytes() { return reinterpret_cast<char*>(this + 1); }
+  // Its bytes follow the header, or are another's: a written Buffer sent
+  // from its own memory (inline mode), `release(release_arg)` called on the
+  // worker's thread once the chunk is done with.
+  const char* external = nullptr;
+  void (*release)(void*) = nullptr;
+  void* release_arg = nullptr;
+  char* bytes() { return external != nullptr ? const_cast<char*>(external) : reinterpret_cast<char*>(this + 1); }
   // A chunk of exactly `capacity` bytes, in one block with its header.
   static Chunk* New(size_t capacity);
+  // A full chunk over `length` bytes someone else owns.
+  static Chunk* Borrow(const char* data, size_t length, void (*release)(void*), void* release_arg);
   static void Delete(Chunk* chunk);
 };
 
@@ -285,8 +305,25 @@ class Backend {
   virtual bool Forget(Conn* conn) = 0;
   // Wait up to timeout_ms for completions and dispatch them.
   virtual void Poll(int timeout_ms) = 0;
+  // Start now what calls since the last Poll have queued (sends, io_uring
+  // submissions), dispatching what completes at once as Poll does; never
+  // waits. For commands applied outside a turn (inline mode). True when
+  // completions already wait for Poll: io_uring posts those of our own
+  // submission without waking a poller of its ring.
+  virtual bool Flush() = 0;
   // Make a Poll on the owning thread return soon. Thread-safe.
   virtual void Wake() = 0;
+  // For a driver on another event loop (inline mode), how to learn that
+  // Poll(0) has work: a descriptor that turns readable (Linux: the epoll set,
+  // the io_uring ring), or -1 ...
+  virtual int ReadyFd() const { return -1; }
+  // ... or, where there is none (Windows), a thread of the backend's own that
+  // waits for completions, keeps them for Poll and calls `ready` for each
+  // batch, and at least every `tick_ms`. False where the backend has a ReadyFd.
+  virtual bool HandOff(std::function<void()> ready, int tick_ms) {
+    (void)ready, (void)tick_ms;
+    return false;
+  }
 };
 
 // Creates the backend for `name` ("io_uring", "epoll", "iocp") or returns null
@@ -303,7 +340,10 @@ struct Command {
     kWrite, kEnd, kDestroy, kPause, kResume, kAck, kStopListening, kAdopt, kNoDelay, kKeepAlive, kTimeout
   } type;
   uint64_t id = 0;
-  ChunkPtr data;  // kWrite, kEnd: the bytes, or none
+  ChunkPtr data;  // kWrite, kEnd: the bytes, or none ...
+  // ... or (inline mode) bytes JS owns, copied into the send queue as the command runs
+  const char* bytes = nullptr;
+  size_t length = 0;
   bool notify_drain = false;
   int64_t deadline_ms = 0;  // kStopListening: when to close what is left
   Socket socket = kInvalidSocket;  // kAdopt: a connection accepted by another thread
@@ -314,13 +354,28 @@ struct Command {
   int64_t timeout_ms = 0;            // kTimeout; 0 = off
 };
 
-// One I/O thread: owns a backend, its connections and its counters.
+// A worker owns a backend, its connections and its counters, and is driven
+// turn by turn: by a thread of its own, or by the JS thread (inline mode).
 class Worker {
  public:
   Worker(Engine* engine, int index);
   bool Init(const std::string& backend_name, std::string* error);
+  // Starts accepting (worker 0) and the clocks; the caller drives the turns.
+  void Begin(Socket listener);
+  // A thread of its own runs Begin and the turns (threaded mode).
   void Start(Socket listener);
   void Join();
+  // One turn: wait up to timeout_ms for completions and dispatch them, run
+  // the queued commands, the tick when due and the budget, and hand the
+  // events to JS. False once the worker has stopped (draining, nothing left).
+  bool Turn(int timeout_ms);
+  // How long the next turn may wait: until the next tick, or 0 when work waits.
+  int TimeoutMs() const;
+  // Events, sends or frees wait for a turn (after commands applied outside one).
+  bool HasWork() const;
+  // Runs commands at once and starts the I/O they ask for (inline mode; JS thread).
+  void Apply(std::vector<Command>& commands);
+  Backend* backend() { return backend_.get(); }
   void Post(Command&& command);  // any thread
   void PostAll(std::vector<Command>&& commands);  // any thread
   void Wake() { backend_->Wake(); }  // any thread
@@ -343,8 +398,9 @@ class Worker {
   void ReleaseWhenIdle(Conn* conn);
 
  private:
-  void Run();
+  bool Done() const;
   void RunCommands();
+  void Execute(std::vector<Command>& commands);
   void Tick(int64_t now_ms);
   // Starts or pauses reading the connection as MayRead says.
   void UpdateReading(Conn* conn);
@@ -355,6 +411,8 @@ class Worker {
   void Append(Conn* conn, const char* data, size_t len);
   // Queues a write's chunk as it is (a small one is copied into the tail).
   void Append(Conn* conn, ChunkPtr&& chunk);
+  // Queues a write or end command's bytes: its chunk, or the bytes it borrows.
+  void Append(Conn* conn, Command& command);
   void SendNext(Conn* conn);
   // Starts the sends the last batch of completions made due (see send_soon_).
   void SendSoon();
@@ -402,6 +460,8 @@ class Worker {
   std::vector<Command> commands_;
   std::atomic<bool> wake_pending_{false};
   std::vector<Event> pending_events_;
+  std::vector<uint64_t> delivering_;  // inline: connections with bytes in pending_events_
+  bool flushed_work_ = false;         // the backend's last Flush left completions for Poll
   ByteBlock pending_bytes_;   // the bytes of pending_events_' data events
   size_t last_flush_bytes_ = 0;  // reserve as much for the next batch: no regrowth copies
 };
@@ -426,8 +486,10 @@ class Engine {
   // JS thread: what JS did in one tick — writes, ends (kLocalClose, or
   // kIdleTimeout from a 'timeout' listener; the peer's FIN first wins),
   // resets, pauses and the (id, bytes) acks of data it has taken — in order,
-  // one post and one wake-up per worker. Ids of closed connections are ignored.
-  void Submit(std::vector<Command>&& commands, const std::vector<uint64_t>& acks);
+  // one post and one wake-up per worker; inline, run at once (and there are
+  // no acks: JS takes each delivery within its turn). `commands` is left
+  // empty. Ids of closed connections are ignored.
+  void Submit(std::vector<Command>& commands, const std::vector<uint64_t>& acks);
   // One command, for the rare ones: socket options, timeouts.
   void Post(uint64_t id, Command&& command);
   // Stop accepting now; close what is still open after drain_ms; kStopped follows.
@@ -447,6 +509,10 @@ class Engine {
   Worker* NextOwner();
   // Counts hand-overs in flight, so no thread stops while one is on its way.
   std::atomic<int>& handovers() { return handovers_; }
+  // Inline mode: the one worker, whose turns the inline driver runs, and
+  // what it calls when commands applied outside a turn left work for one.
+  Worker* InlineWorker() { return options_.inline_mode ? workers_.front().get() : nullptr; }
+  void SetTurnSoon(std::function<void()> turn_soon) { turn_soon_ = std::move(turn_soon); }
   // Counts a new connection against max_connections; false when full.
   bool ReserveConnection();
   void ReleaseConnection() { --open_connections_; }
@@ -475,8 +541,13 @@ class Engine {
  private:
   Worker* WorkerOf(uint64_t id);
 
+  // Applies commands to the worker that owns them: queued for its thread, or
+  // at once in inline mode.
+  void Deliver(Worker* worker, std::vector<Command>& commands);
+
   EngineOptions options_;
   EventQueue events_;
+  std::function<void()> turn_soon_;
   std::vector<std::unique_ptr<Worker>> workers_;
   Socket listener_ = kInvalidSocket;
   std::atomic<bool> listener_open_{false};  // thread 0 accepts on it

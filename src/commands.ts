@@ -16,12 +16,27 @@ const FLUSH_BYTES = 64 * 1024;
 /** Command kinds, as the engine's submit() numbers them. */
 const KIND = { write: 0, end: 1, destroy: 2, pause: 3, resume: 4 } as const;
 
+/** Numbers that grow as needed and are handed to the engine as (array, count): no allocation per flush. */
+class Numbers {
+  array = new Float64Array(64);
+  length = 0;
+
+  push(...values: number[]): void {
+    if (this.length + values.length > this.array.length) {
+      const grown = new Float64Array(this.array.length * 2);
+      grown.set(this.array);
+      this.array = grown;
+    }
+    for (const value of values) this.array[this.length++] = value;
+  }
+}
+
 /** Gathers connection commands until the end of the tick (or of an event batch). */
 export class CommandQueue {
   #engine: NativeEngine | undefined;
-  #commands: number[] = [];  // (kind, id, flag, cause) quads
+  #commands = new Numbers();  // (kind, id, flag, cause) quads
   #payloads: Array<Buffer | undefined> = [];
-  #acks: number[] = [];  // (id, bytes) pairs
+  #acks = new Numbers();  // (id, bytes) pairs
   #bytes = 0;  // of the writes queued
   #scheduled = false;
   #holding = false;  // an event batch is being dispatched: it flushes at its end
@@ -69,18 +84,20 @@ export class CommandQueue {
     }
   }
 
-  /** Hands everything gathered to the engine now. */
+  /** Hands everything gathered to the engine now (which takes what it needs during the call). */
   flush(): void {
     this.#scheduled = false;
-    if (this.#commands.length === 0 && this.#acks.length === 0) return;
-    const commands = Float64Array.from(this.#commands);
-    const acks = Float64Array.from(this.#acks);
-    const payloads = this.#payloads;
-    this.#commands = [];
-    this.#payloads = [];
-    this.#acks = [];
-    this.#bytes = 0;
-    this.#engine?.submit(commands, payloads, acks);
+    const commands = this.#commands;
+    const acks = this.#acks;
+    if (commands.length === 0 && acks.length === 0) return;
+    try {
+      this.#engine?.submit(commands.array, commands.length / 4, this.#payloads, acks.array, acks.length / 2);
+    } finally {
+      commands.length = 0;
+      acks.length = 0;
+      this.#payloads.length = 0;
+      this.#bytes = 0;
+    }
   }
 
   #push(kind: number, id: number, flag: boolean, cause: number, payload: Buffer | undefined): void {

@@ -17,6 +17,12 @@ export const BACKENDS = ['auto', 'io_uring', 'epoll', 'iocp'] as const;
 /** Name of an engine I/O backend, or `auto`. */
 export type BackendName = (typeof BACKENDS)[number];
 
+/** Where a JS handler's engine runs: on the JS thread, or on I/O threads of its own. */
+export const JS_MODES = ['inline', 'threaded'] as const;
+
+/** See {@link JS_MODES}. */
+export type JsMode = (typeof JS_MODES)[number];
+
 /** Log levels, least severe first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -35,10 +41,12 @@ export interface Config {
   metricsPort: number;
   /** Engine backend; only backends of the current platform are accepted. */
   backend: BackendName;
-  /** Number of native I/O threads, 1..64. */
+  /** Number of native I/O threads, 1..64: the native echo's, or a threaded JS handler's. */
   ioThreads: number;
   /** `echo` (native), `js-echo`, or an absolute path to a JS handler module. */
   handler: string;
+  /** A JS handler's engine: on the JS thread (`inline`) or on --io-threads threads (`threaded`). */
+  jsMode: JsMode;
   /** Open connections at most (0 = unlimited); more are reset and counted as rejected. */
   maxConnections: number;
   /** Close a connection after this many ms without traffic (0 = off). */
@@ -199,15 +207,22 @@ export const SETTINGS: SettingsTable = {
   },
   ioThreads: {
     flag: '--io-threads', metavar: '<n>', env: 'IOCP_TCP_IO_THREADS',
-    defaultValue: () => Math.min(4, Math.max(1, availableParallelism())),
-    defaultText: 'CPUs, at most 4',
-    description: 'Number of native I/O threads, 1 to 64.',
+    // A core left for the JS thread and the rest of the process: measured on
+    // 2 cores, 1 I/O thread serves more per CPU second than 2 (README, Scaling).
+    defaultValue: () => Math.min(4, Math.max(1, availableParallelism() - 1)),
+    defaultText: 'CPUs - 1, 1 to 4',
+    description: 'Native I/O threads, 1 to 64 (echo, or --js-mode threaded).',
     parse: integerIn(1, 64),
   },
   handler: {
     flag: '--handler', metavar: '<name|path>', env: 'IOCP_TCP_HANDLER', ...fixed('echo'),
     description: 'echo (native), js-echo, or a JS handler module path.',
     parse: parseHandler,
+  },
+  jsMode: {
+    flag: '--js-mode', metavar: '<mode>', env: 'IOCP_TCP_JS_MODE', ...fixed<JsMode>('inline'),
+    description: 'A JS handler\'s engine: inline (on the JS thread) or threaded.',
+    parse: oneOf(JS_MODES),
   },
   maxConnections: {
     flag: '--max-connections', metavar: '<n>', env: 'IOCP_TCP_MAX_CONNECTIONS', ...fixed(10000),

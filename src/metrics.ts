@@ -22,6 +22,8 @@ export const METRIC_NAMES = {
   buffered: 'iocp_tcp_buffered_bytes',
   overBudget: 'iocp_tcp_buffer_budget_exceeded_seconds_total',
   recvBuffersExhausted: 'iocp_tcp_recv_buffer_exhausted_total',
+  jsCalls: 'iocp_tcp_js_calls_total',
+  jsEvents: 'iocp_tcp_js_events_total',
   rejected: 'iocp_tcp_connections_rejected_total',
   acceptErrors: 'iocp_tcp_accept_errors_total',
   receivedBytes: 'iocp_tcp_received_bytes_total',
@@ -197,8 +199,10 @@ function createMetrics(registry: Registry, named: boolean): Group {
     DISCONNECT_CAUSES.map((cause) => ({ labels: { cause }, value: s.disconnects[cause] })));
   counter(METRIC_NAMES.recvBuffersExhausted, 'io_uring receives that ended because the buffer ring was empty (re-armed; nothing lost).', [],
     (s) => [{ value: s.recvBuffersExhausted }]);
-  counter(METRIC_NAMES.overBudget, 'Time spent with reading paused because buffered bytes passed --buffer-budget-bytes.', [],
+  counter(METRIC_NAMES.overBudget, 'Time spent over --buffer-budget-bytes, the connections holding buffered bytes not reading.', [],
     (s) => [{ value: s.overBudgetSeconds }]);
+  counter(METRIC_NAMES.jsCalls, 'Calls into JS that delivered engine events.', [], (s) => [{ value: s.jsCalls }]);
+  counter(METRIC_NAMES.jsEvents, 'Engine events delivered to JS (per call: how well they batch).', [], (s) => [{ value: s.jsEvents }]);
   counter(METRIC_NAMES.threadAccepted, 'Connections each I/O thread has taken (they are handed out in turn).', ['thread'], (s) =>
     s.threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.accepted })));
   gauge(METRIC_NAMES.buffered, 'Memory holding connection data: send queues and data JS has not taken.', [],

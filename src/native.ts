@@ -30,7 +30,9 @@ export const STATS = {
   bufferedBytes: 5,
   overBudgetSeconds: 6,
   recvBuffersExhausted: 7,
-  firstCause: 8,
+  jsCalls: 8,
+  jsEvents: 9,
+  firstCause: 10,
 } as const;
 
 /** Options of the native engine. */
@@ -38,6 +40,8 @@ export interface NativeEngineOptions {
   backend: string;
   ioThreads: number;
   handler: 'echo' | 'js';
+  /** JS handlers: the engine's one worker runs on the JS thread (see ServerOptions.inline). */
+  inline: boolean;
   writeHighWater: number;
   maxConnections: number;
   idleTimeoutMs: number;
@@ -55,12 +59,14 @@ export interface NativeEngine {
   readonly backend: string;
   listen(host: string, port: number): { address: string; port: number; family: string };
   /**
-   * What JS did in one tick, in order: (kind, id, flag, cause) quads — kind 0
-   * write, 1 end, 2 destroy, 3 pause, 4 resume; flag: notify drain; cause: an
-   * index of `causes` or -1 — the Buffer of each write and end by command
-   * index, and (id, bytes) pairs of data JS has taken (see CommandQueue).
+   * What JS did in one tick, in order: the first `commandCount` (kind, id,
+   * flag, cause) quads of `commands` — kind 0 write, 1 end, 2 destroy, 3
+   * pause, 4 resume; flag: notify drain; cause: an index of `causes` or -1 —
+   * the Buffer of each write and end by command index, and the first
+   * `ackCount` (id, bytes) pairs of `acks`: data JS has taken (threaded mode;
+   * see CommandQueue). The engine takes what it needs during the call.
    */
-  submit(commands: Float64Array, payloads: Array<Buffer | undefined>, acks: Float64Array): void;
+  submit(commands: Float64Array, commandCount: number, payloads: Array<Buffer | undefined>, acks: Float64Array, ackCount: number): void;
   setNoDelay(id: number, on: boolean): void;
   setKeepAlive(id: number, ...keepAlive: KeepAliveSeconds): void;
   /** A timeout event after `ms` without traffic; 0 = off. */
@@ -77,13 +83,14 @@ export interface NativeEngine {
 /** The addon's exports. */
 export interface NativeBinding {
   /**
-   * `onEvents` gets each batch of events; `region` holds the bytes of its
-   * data events, is valid during the call only (the engine reuses it), and
-   * is undefined when the batch has none.
+   * `onEvents` gets each batch of events: the first `count` records of
+   * `records`, `extras` (undefined when the batch has no open, failed accept
+   * or rejection), and `region`, the bytes of its data events. `records` and
+   * `region` are valid during the call only: the engine reuses them.
    */
   Engine: new (
     options: NativeEngineOptions,
-    onEvents: (records: Float64Array, extras: string[], region: ArrayBuffer | undefined) => void,
+    onEvents: (records: Float64Array, count: number, extras: string[] | undefined, region: ArrayBuffer | undefined) => void,
   ) => NativeEngine;
   /** Disconnect cause names, indexed as in the close records and stats. */
   causes: string[];

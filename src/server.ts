@@ -22,7 +22,15 @@ export interface ServerOptions {
   handler?: 'echo' | 'js';
   /** Engine backend; `'auto'` (default) picks the best this host runs. */
   backend?: BackendName;
-  /** Native I/O threads (default 1). */
+  /**
+   * JS handlers: run the engine on the JS thread, driven by Node's event loop
+   * (default true): each event reaches JS as the engine sees it and each
+   * write goes to the kernel at once, with no thread in between. False: on
+   * `ioThreads` threads of its own, events reaching JS in batches (see README,
+   * "Scaling"). The native echo always has threads of its own.
+   */
+  inline?: boolean;
+  /** Native I/O threads of the native echo, or of a JS handler with `inline: false` (default 1). */
   ioThreads?: number;
   /** Like node:net: when false (default), the server ends its side after the peer's FIN. */
   allowHalfOpen?: boolean;
@@ -98,6 +106,9 @@ export interface ServerStats {
   overBudgetSeconds: number;
   /** io_uring: receives that ended because the thread's buffer ring was empty (re-armed, nothing lost). */
   recvBuffersExhausted: number;
+  /** Calls into JS that delivered engine events, and the events they carried (events per call: how well they batch). */
+  jsCalls: number;
+  jsEvents: number;
   disconnects: Record<DisconnectCause, number>;
   /** One entry per I/O thread, in thread order (empty before listen()). */
   threads: ThreadStats[];
@@ -218,11 +229,12 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     const { keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount } = this.#options;
     const engine = new Engine(
       {
-        backend, ioThreads, handler, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs, bufferBudgetBytes,
+        backend, ioThreads, handler, inline: this.#options.inline, writeHighWater: writeHighWaterBytes, maxConnections, idleTimeoutMs,
+        bufferBudgetBytes,
         bufferBudgetGraceMs, noDelay,
         keepAlive: keepAliveSeconds(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount),
       },
-      (records, extras, region) => this.#dispatch(records, extras, region),
+      (records, count, extras, region) => this.#dispatch(records, count, extras, region),
     );
     if (!this.#refed) engine.ref(false);
     engine.reportRejections(this.listenerCount('drop') > 0);
@@ -301,6 +313,8 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       bufferedBytes: at(STATS.bufferedBytes),
       overBudgetSeconds: at(STATS.overBudgetSeconds),
       recvBuffersExhausted: at(STATS.recvBuffersExhausted),
+      jsCalls: at(STATS.jsCalls),
+      jsEvents: at(STATS.jsEvents),
       disconnects,
       threads,
     };
@@ -310,17 +324,17 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   // order. What the listeners ask, and the acks of the data they took (the
   // engine stops reading a connection while more than the high-water mark
   // waits here), go back in one call at the end of the batch.
-  #dispatch(records: Float64Array, extras: string[], region: ArrayBuffer | undefined): void {
+  #dispatch(records: Float64Array, count: number, extras: string[] | undefined, region: ArrayBuffer | undefined): void {
     if (region !== undefined && region !== this.#region) {
       this.#region = region;
       this.#regionBytes = Buffer.from(region);
     }
-    this.#commands.hold(() => this.#dispatchRecords(records, extras));
+    this.#commands.hold(() => this.#dispatchRecords(records, count * RECORD_SIZE, extras ?? []));
   }
 
-  #dispatchRecords(records: Float64Array, extras: string[]): void {
+  #dispatchRecords(records: Float64Array, end: number, extras: string[]): void {
     let extra = 0;
-    for (let i = 0; i < records.length; i += RECORD_SIZE) {
+    for (let i = 0; i < end; i += RECORD_SIZE) {
       const type = records[i];
       const id = records[i + 1];
       if (type === EVENT.open) {
@@ -331,7 +345,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
         this.#guard(connection, () => this.emit('connection', connection));
       } else if (type === EVENT.data) {
         const length = records[i + 3];
-        this.#commands.ack(id, length);
+        if (!this.#options.inline) this.#commands.ack(id, length);  // inline, the engine knows: this call takes it
         const connection = this.#connections.get(id);
         if (connection && !connection.closed) {
           // The listener's to keep, as node:net's: a copy out of the region the
@@ -435,7 +449,7 @@ export function createServer(
 
 /** The options {@link createServer} knows; anything else is a mistake to report, not to ignore. */
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ServerOptions>([
-  'handler', 'backend', 'ioThreads', 'allowHalfOpen', 'writeHighWaterBytes', 'maxConnections', 'idleTimeoutMs', 'bufferBudgetBytes',
+  'handler', 'inline', 'backend', 'ioThreads', 'allowHalfOpen', 'writeHighWaterBytes', 'maxConnections', 'idleTimeoutMs', 'bufferBudgetBytes',
   'bufferBudgetGraceMs', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'keepAliveInterval', 'keepAliveCount',
 ]);
 
@@ -448,6 +462,7 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
   }
   const resolved: Required<ServerOptions> = {
     handler: options.handler ?? (hasListener ? 'js' : 'echo'),
+    inline: options.inline ?? (options.handler ?? (hasListener ? 'js' : 'echo')) === 'js',
     backend: options.backend ?? 'auto',
     ioThreads: options.ioThreads ?? 1,
     allowHalfOpen: options.allowHalfOpen ?? false,
@@ -462,7 +477,7 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
     keepAliveInterval: options.keepAliveInterval ?? 0,
     keepAliveCount: options.keepAliveCount ?? 0,
   };
-  for (const name of ['allowHalfOpen', 'noDelay', 'keepAlive'] as const) {
+  for (const name of ['inline', 'allowHalfOpen', 'noDelay', 'keepAlive'] as const) {
     if (typeof resolved[name] !== 'boolean') throw invalidArg(`${name} must be a boolean`);
   }
   // Throws for a keepalive value out of range.
@@ -470,6 +485,12 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
   if (resolved.handler !== 'echo' && resolved.handler !== 'js') throw invalidArg("handler must be 'echo' or 'js'");
   if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
     throw invalidArg('ioThreads must be an integer from 1 to 64');
+  }
+  if (resolved.inline && resolved.handler === 'echo') {
+    throw invalidArg("option inline runs a JS handler on the JS thread; handler 'echo' has threads of its own: drop one of them");
+  }
+  if (resolved.inline && resolved.ioThreads > 1) {
+    throw invalidArg('option ioThreads is for inline: false (or the native echo); inline, the engine runs on the one JS thread');
   }
   const minimums = [
     ['writeHighWaterBytes', 1], ['maxConnections', 0], ['idleTimeoutMs', 0], ['bufferBudgetBytes', 1 << 20], ['bufferBudgetGraceMs', 0],

@@ -90,9 +90,11 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
   };
   let server: Server;
   try {
+    // A JS handler inline runs on the JS thread alone: --io-threads is for the others.
+    const inline = handler !== 'echo' && config.jsMode === 'inline';
     server = handler === 'echo'
       ? createServer({ ...options, handler: 'echo' })
-      : createServer({ ...options, handler: 'js' }, handler);
+      : createServer({ ...options, handler: 'js', inline, ioThreads: inline ? 1 : config.ioThreads }, handler);
   } catch (err) {
     if ((err as { code?: string }).code !== ERROR_CODES.ADDON) throw err;
     // Several lines of advice: plain text, like a configuration error.
@@ -133,7 +135,8 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     metricsPort: metrics.port,
     backend: server.backend,
     handler: config.handler,
-    ioThreads: config.ioThreads,
+    ...(handler === 'echo' ? {} : { jsMode: config.jsMode }),
+    ioThreads: server.stats().threads.length,
     version: VERSION,
   });
   const cutShort = consoleStopsCutShort(config.drainTimeoutMs);

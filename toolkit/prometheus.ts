@@ -22,6 +22,8 @@ export const M = {
   buffered: 'iocp_tcp_buffered_bytes',
   overBudget: 'iocp_tcp_buffer_budget_exceeded_seconds_total',
   recvBuffersExhausted: 'iocp_tcp_recv_buffer_exhausted_total',
+  jsCalls: 'iocp_tcp_js_calls_total',
+  jsEvents: 'iocp_tcp_js_events_total',
   rejected: 'iocp_tcp_connections_rejected_total',
   acceptErrors: 'iocp_tcp_accept_errors_total',
   received: 'iocp_tcp_received_bytes_total',

@@ -4978,12 +4978,13 @@ var require_config = __commonJS({
   "dist/config.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.BACKENDS = void 0;
+    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.JS_MODES = exports2.BACKENDS = void 0;
     exports2.parseConfig = parseConfig;
     var node_fs_1 = require("node:fs");
     var node_os_1 = require("node:os");
     var node_path_1 = require("node:path");
     exports2.BACKENDS = ["auto", "io_uring", "epoll", "iocp"];
+    exports2.JS_MODES = ["inline", "threaded"];
     exports2.LOG_LEVELS = ["debug", "info", "warn", "error"];
     var ConfigError = class extends Error {
       /** Stable error code. */
@@ -5087,9 +5088,11 @@ var require_config = __commonJS({
         flag: "--io-threads",
         metavar: "<n>",
         env: "IOCP_TCP_IO_THREADS",
-        defaultValue: () => Math.min(4, Math.max(1, (0, node_os_1.availableParallelism)())),
-        defaultText: "CPUs, at most 4",
-        description: "Number of native I/O threads, 1 to 64.",
+        // A core left for the JS thread and the rest of the process: measured on
+        // 2 cores, 1 I/O thread serves more per CPU second than 2 (README, Scaling).
+        defaultValue: () => Math.min(4, Math.max(1, (0, node_os_1.availableParallelism)() - 1)),
+        defaultText: "CPUs - 1, 1 to 4",
+        description: "Native I/O threads, 1 to 64 (echo, or --js-mode threaded).",
         parse: integerIn(1, 64)
       },
       handler: {
@@ -5099,6 +5102,14 @@ var require_config = __commonJS({
         ...fixed("echo"),
         description: "echo (native), js-echo, or a JS handler module path.",
         parse: parseHandler
+      },
+      jsMode: {
+        flag: "--js-mode",
+        metavar: "<mode>",
+        env: "IOCP_TCP_JS_MODE",
+        ...fixed("inline"),
+        description: "A JS handler's engine: inline (on the JS thread) or threaded.",
+        parse: oneOf(exports2.JS_MODES)
       },
       maxConnections: {
         flag: "--max-connections",
@@ -5387,6 +5398,8 @@ var require_metrics2 = __commonJS({
       buffered: "iocp_tcp_buffered_bytes",
       overBudget: "iocp_tcp_buffer_budget_exceeded_seconds_total",
       recvBuffersExhausted: "iocp_tcp_recv_buffer_exhausted_total",
+      jsCalls: "iocp_tcp_js_calls_total",
+      jsEvents: "iocp_tcp_js_events_total",
       rejected: "iocp_tcp_connections_rejected_total",
       acceptErrors: "iocp_tcp_accept_errors_total",
       receivedBytes: "iocp_tcp_received_bytes_total",
@@ -5499,7 +5512,9 @@ var require_metrics2 = __commonJS({
       counter(exports2.METRIC_NAMES.rejected, "Connections closed at once instead of served, by reason.", ["reason"], (s) => exports2.REJECT_REASONS.map((reason) => ({ labels: { reason }, value: s.rejected[reason] })));
       counter(exports2.METRIC_NAMES.disconnects, "Connections ended, by cause (one cause per connection).", ["cause"], (s) => exports2.DISCONNECT_CAUSES.map((cause) => ({ labels: { cause }, value: s.disconnects[cause] })));
       counter(exports2.METRIC_NAMES.recvBuffersExhausted, "io_uring receives that ended because the buffer ring was empty (re-armed; nothing lost).", [], (s) => [{ value: s.recvBuffersExhausted }]);
-      counter(exports2.METRIC_NAMES.overBudget, "Time spent with reading paused because buffered bytes passed --buffer-budget-bytes.", [], (s) => [{ value: s.overBudgetSeconds }]);
+      counter(exports2.METRIC_NAMES.overBudget, "Time spent over --buffer-budget-bytes, the connections holding buffered bytes not reading.", [], (s) => [{ value: s.overBudgetSeconds }]);
+      counter(exports2.METRIC_NAMES.jsCalls, "Calls into JS that delivered engine events.", [], (s) => [{ value: s.jsCalls }]);
+      counter(exports2.METRIC_NAMES.jsEvents, "Engine events delivered to JS (per call: how well they batch).", [], (s) => [{ value: s.jsEvents }]);
       counter(exports2.METRIC_NAMES.threadAccepted, "Connections each I/O thread has taken (they are handed out in turn).", ["thread"], (s) => s.threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.accepted })));
       gauge(exports2.METRIC_NAMES.buffered, "Memory holding connection data: send queues and data JS has not taken.", [], (m) => [{ value: m.snapshot().bufferedBytes }]);
       gauge(exports2.METRIC_NAMES.threadActive, "Open connections of each I/O thread.", ["thread"], (m) => m.snapshot().threads.map((thread, i) => ({ labels: { thread: String(i) }, value: thread.open })));
@@ -6001,12 +6016,25 @@ var require_commands = __commonJS({
     exports2.CommandQueue = void 0;
     var FLUSH_BYTES = 64 * 1024;
     var KIND = { write: 0, end: 1, destroy: 2, pause: 3, resume: 4 };
+    var Numbers = class {
+      array = new Float64Array(64);
+      length = 0;
+      push(...values) {
+        if (this.length + values.length > this.array.length) {
+          const grown = new Float64Array(this.array.length * 2);
+          grown.set(this.array);
+          this.array = grown;
+        }
+        for (const value of values)
+          this.array[this.length++] = value;
+      }
+    };
     var CommandQueue = class {
       #engine;
-      #commands = [];
+      #commands = new Numbers();
       // (kind, id, flag, cause) quads
       #payloads = [];
-      #acks = [];
+      #acks = new Numbers();
       // (id, bytes) pairs
       #bytes = 0;
       // of the writes queued
@@ -6048,19 +6076,21 @@ var require_commands = __commonJS({
           this.flush();
         }
       }
-      /** Hands everything gathered to the engine now. */
+      /** Hands everything gathered to the engine now (which takes what it needs during the call). */
       flush() {
         this.#scheduled = false;
-        if (this.#commands.length === 0 && this.#acks.length === 0)
+        const commands = this.#commands;
+        const acks = this.#acks;
+        if (commands.length === 0 && acks.length === 0)
           return;
-        const commands = Float64Array.from(this.#commands);
-        const acks = Float64Array.from(this.#acks);
-        const payloads = this.#payloads;
-        this.#commands = [];
-        this.#payloads = [];
-        this.#acks = [];
-        this.#bytes = 0;
-        this.#engine?.submit(commands, payloads, acks);
+        try {
+          this.#engine?.submit(commands.array, commands.length / 4, this.#payloads, acks.array, acks.length / 2);
+        } finally {
+          commands.length = 0;
+          acks.length = 0;
+          this.#payloads.length = 0;
+          this.#bytes = 0;
+        }
       }
       #push(kind, id, flag, cause, payload) {
         this.#commands.push(kind, id, flag ? 1 : 0, cause);
@@ -6330,7 +6360,9 @@ var require_native = __commonJS({
       bufferedBytes: 5,
       overBudgetSeconds: 6,
       recvBuffersExhausted: 7,
-      firstCause: 8
+      jsCalls: 8,
+      jsEvents: 9,
+      firstCause: 10
     };
     var binding;
     function loadNative() {
@@ -6447,6 +6479,7 @@ var require_server = __commonJS({
           backend,
           ioThreads,
           handler,
+          inline: this.#options.inline,
           writeHighWater: writeHighWaterBytes,
           maxConnections,
           idleTimeoutMs,
@@ -6454,7 +6487,7 @@ var require_server = __commonJS({
           bufferBudgetGraceMs,
           noDelay,
           keepAlive: (0, connection_1.keepAliveSeconds)(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount)
-        }, (records, extras, region) => this.#dispatch(records, extras, region));
+        }, (records, count, extras, region) => this.#dispatch(records, count, extras, region));
         if (!this.#refed)
           engine.ref(false);
         engine.reportRejections(this.listenerCount("drop") > 0);
@@ -6531,6 +6564,8 @@ var require_server = __commonJS({
           bufferedBytes: at(native_1.STATS.bufferedBytes),
           overBudgetSeconds: at(native_1.STATS.overBudgetSeconds),
           recvBuffersExhausted: at(native_1.STATS.recvBuffersExhausted),
+          jsCalls: at(native_1.STATS.jsCalls),
+          jsEvents: at(native_1.STATS.jsEvents),
           disconnects,
           threads
         };
@@ -6539,16 +6574,16 @@ var require_server = __commonJS({
       // order. What the listeners ask, and the acks of the data they took (the
       // engine stops reading a connection while more than the high-water mark
       // waits here), go back in one call at the end of the batch.
-      #dispatch(records, extras, region) {
+      #dispatch(records, count, extras, region) {
         if (region !== void 0 && region !== this.#region) {
           this.#region = region;
           this.#regionBytes = Buffer.from(region);
         }
-        this.#commands.hold(() => this.#dispatchRecords(records, extras));
+        this.#commands.hold(() => this.#dispatchRecords(records, count * native_1.RECORD_SIZE, extras ?? []));
       }
-      #dispatchRecords(records, extras) {
+      #dispatchRecords(records, end, extras) {
         let extra = 0;
-        for (let i = 0; i < records.length; i += native_1.RECORD_SIZE) {
+        for (let i = 0; i < end; i += native_1.RECORD_SIZE) {
           const type = records[i];
           const id = records[i + 1];
           if (type === native_1.EVENT.open) {
@@ -6559,7 +6594,8 @@ var require_server = __commonJS({
             this.#guard(connection, () => this.emit("connection", connection));
           } else if (type === native_1.EVENT.data) {
             const length = records[i + 3];
-            this.#commands.ack(id, length);
+            if (!this.#options.inline)
+              this.#commands.ack(id, length);
             const connection = this.#connections.get(id);
             if (connection && !connection.closed) {
               const data = Buffer.allocUnsafe(length);
@@ -6650,6 +6686,7 @@ var require_server = __commonJS({
     }
     var OPTION_NAMES = /* @__PURE__ */ new Set([
       "handler",
+      "inline",
       "backend",
       "ioThreads",
       "allowHalfOpen",
@@ -6675,6 +6712,7 @@ var require_server = __commonJS({
       }
       const resolved = {
         handler: options.handler ?? (hasListener ? "js" : "echo"),
+        inline: options.inline ?? (options.handler ?? (hasListener ? "js" : "echo")) === "js",
         backend: options.backend ?? "auto",
         ioThreads: options.ioThreads ?? 1,
         allowHalfOpen: options.allowHalfOpen ?? false,
@@ -6689,7 +6727,7 @@ var require_server = __commonJS({
         keepAliveInterval: options.keepAliveInterval ?? 0,
         keepAliveCount: options.keepAliveCount ?? 0
       };
-      for (const name of ["allowHalfOpen", "noDelay", "keepAlive"]) {
+      for (const name of ["inline", "allowHalfOpen", "noDelay", "keepAlive"]) {
         if (typeof resolved[name] !== "boolean")
           throw (0, errors_1.invalidArg)(`${name} must be a boolean`);
       }
@@ -6698,6 +6736,12 @@ var require_server = __commonJS({
         throw (0, errors_1.invalidArg)("handler must be 'echo' or 'js'");
       if (!Number.isInteger(resolved.ioThreads) || resolved.ioThreads < 1 || resolved.ioThreads > 64) {
         throw (0, errors_1.invalidArg)("ioThreads must be an integer from 1 to 64");
+      }
+      if (resolved.inline && resolved.handler === "echo") {
+        throw (0, errors_1.invalidArg)("option inline runs a JS handler on the JS thread; handler 'echo' has threads of its own: drop one of them");
+      }
+      if (resolved.inline && resolved.ioThreads > 1) {
+        throw (0, errors_1.invalidArg)("option ioThreads is for inline: false (or the native echo); inline, the engine runs on the one JS thread");
       }
       const minimums = [
         ["writeHighWaterBytes", 1],
@@ -6827,7 +6871,8 @@ var require_service = __commonJS({
       };
       let server;
       try {
-        server = handler === "echo" ? (0, server_1.createServer)({ ...options, handler: "echo" }) : (0, server_1.createServer)({ ...options, handler: "js" }, handler);
+        const inline = handler !== "echo" && config.jsMode === "inline";
+        server = handler === "echo" ? (0, server_1.createServer)({ ...options, handler: "echo" }) : (0, server_1.createServer)({ ...options, handler: "js", inline, ioThreads: inline ? 1 : config.ioThreads }, handler);
       } catch (err) {
         if (err.code !== errors_1.ERROR_CODES.ADDON)
           throw err;
@@ -6868,7 +6913,8 @@ var require_service = __commonJS({
         metricsPort: metrics.port,
         backend: server.backend,
         handler: config.handler,
-        ioThreads: config.ioThreads,
+        ...handler === "echo" ? {} : { jsMode: config.jsMode },
+        ioThreads: server.stats().threads.length,
         version: metrics_1.VERSION
       });
       const cutShort = (0, stop_signals_1.consoleStopsCutShort)(config.drainTimeoutMs);

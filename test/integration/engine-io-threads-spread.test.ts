@@ -8,12 +8,14 @@ import { M, settle, value } from './fixtures/metrics';
 const THREADS = 4;
 const CLIENTS = 200;
 
+// A JS handler has I/O threads of its own when it runs threaded (inline, the JS thread is the one).
 for (const handler of echoHandlers) {
   t.test(
     `with --io-threads ${THREADS} the ${handler} handler's connections spread evenly over every I/O thread`,
     { skip: needsOwnService('--io-threads') || skipHandler(handler) },
     async (t) => {
-      const svc = await spawnService(t, { handler, args: ['--io-threads', String(THREADS)] });
+      const mode = handler === 'echo' ? [] : ['--js-mode', 'threaded'];
+      const svc = await spawnService(t, { handler, args: ['--io-threads', String(THREADS), ...mode] });
       const clients = await Promise.all(Array.from({ length: CLIENTS }, () => Client.connect(svc.tcp, ms(10000))));
       t.teardown(() => clients.forEach((c) => c.destroy()));
       const echoes = await Promise.all(clients.map((c, i) => c.roundtrip(`hello ${i}\n`, ms(10000))));

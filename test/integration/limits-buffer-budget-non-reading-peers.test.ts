@@ -12,7 +12,7 @@ import { expectDelta, M, scrape, settle, value, type Snapshot } from './fixtures
 const BUDGET = 1024 * 1024;
 // Each holds about its high-water mark (64 KiB) and more in send-queue
 // buffers: together well above the budget.
-const PEERS = 32;
+const PEERS = 64;
 const CHUNK = patternedBytes(64 * 1024, 0x77);
 const PROMPT_MS = ms(1000);
 

@@ -22,6 +22,8 @@ class FakeSource extends EventEmitter {
     bufferedBytes: 0,
     overBudgetSeconds: 0,
     recvBuffersExhausted: 0,
+    jsCalls: 0,
+    jsEvents: 0,
     disconnects: Object.fromEntries(DISCONNECT_CAUSES.map((c) => [c, 0])) as Record<DisconnectCause, number>,
     threads: [],
   };

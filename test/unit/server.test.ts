@@ -12,6 +12,8 @@ import { Server, ServerOptions, createServer } from '../../src/server';
 import { repoRoot } from '../../toolkit/service';
 
 const backend = (process.env.IOCP_TCP_TEST_BACKEND ?? 'auto') as ServerOptions['backend'];
+/** IOCP_TCP_TEST_JS_MODE=threaded runs every JS-handler server with inline: false. */
+const threaded = process.env.IOCP_TCP_TEST_JS_MODE === 'threaded';
 
 /** A listening JS-handler server on 127.0.0.1:0, closed at teardown. */
 async function listening(
@@ -19,7 +21,8 @@ async function listening(
   options: ServerOptions,
   onConnection?: (c: Connection) => void,
 ): Promise<{ server: Server; port: number }> {
-  const server = createServer({ backend, ...options }, onConnection);
+  const mode = threaded && options.handler !== 'echo' ? { inline: false } : {};
+  const server = createServer({ backend, ...mode, ...options }, onConnection);
   const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
   tt.teardown(() => server.close({ drainTimeoutMs: 0 }));
   return { server, port };
@@ -306,6 +309,35 @@ t.test('unknown or conflicting options are a TypeError naming the option', async
     return false;
   })(), 'it is a TypeError');
   t.throws(() => createServer({ handler: 'echo' }, () => {}), { code: ERROR_CODES.INVALID_ARG, message: /handler 'echo'/ });
+  t.throws(() => createServer({ handler: 'echo', inline: true }), { code: ERROR_CODES.INVALID_ARG, message: /inline/ });
+  t.throws(() => createServer({ ioThreads: 2 }, () => {}), { code: ERROR_CODES.INVALID_ARG, message: /ioThreads is for inline: false/ });
+  t.throws(() => createServer({ inline: 'yes' as unknown as boolean }, () => {}), { code: ERROR_CODES.INVALID_ARG, message: /inline must be a boolean/ });
+  t.doesNotThrow(() => createServer({ ioThreads: 2, inline: false }, () => {}), 'threaded JS handlers take ioThreads');
+});
+
+t.test("a JS handler's round trips never wait for the engine's 100 ms tick", async (t) => {
+  // A completion the event loop does not hear of (io_uring posting it without
+  // waking the loop's watch, a re-armed receive left unsubmitted) waits for
+  // the next tick: each such round trip takes about 100 ms.
+  const { port } = await listening(t, {}, (c) => c.on('data', (d) => c.write(d)));
+  const socket = await client(port);
+  const slow: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const echoed = once(socket, 'data');
+    const sent = Date.now();
+    socket.write(`ping ${i}`);
+    await echoed;
+    if (Date.now() - sent >= 80) slow.push(i);
+  }
+  socket.destroy();
+  t.ok(slow.length <= 3, `${slow.length} of 300 round trips took 80 ms or more`, { slow });
+});
+
+t.test('a JS handler runs inline by default: one engine thread, the JS thread; inline: false gives it ioThreads of its own', async (t) => {
+  const inline = await listening(t, {}, () => {});
+  t.same(inline.server.stats().threads.length, 1, 'inline: one worker');
+  const ownThreads = await listening(t, { inline: false, ioThreads: 2 }, () => {});
+  t.same(ownThreads.server.stats().threads.length, 2, 'threaded: ioThreads workers');
 });
 
 t.test('createServer(listener) takes the function as the connection listener', async (t) => {
