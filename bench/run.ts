@@ -7,10 +7,11 @@
 //
 //   npm run bench -- [--seconds S] [--rounds N] [--idle N] [--only name,name]
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, release } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { M, scrape, value } from '../toolkit/prometheus';
 import { benchProgram } from '../toolkit/programs';
 import { findListening, repoRoot as root, residentBytes as rssBytes, startProcess, type RunningProcess } from '../toolkit/service';
 
@@ -41,6 +42,7 @@ interface Scenario {
   args: number[];
 }
 const SCENARIOS: Scenario[] = [
+  { name: 'pingpong 4 x 64 B', mode: 'pingpong', args: [4, 64] },
   { name: 'pingpong 100 x 64 B', mode: 'pingpong', args: [100, 64] },
   { name: 'churn, 50 workers', mode: 'churn', args: [50] },
   { name: 'pingpong 20 x 16 KiB', mode: 'pingpong', args: [20, 16384] },
@@ -85,39 +87,90 @@ const SERVERS = ([
   { name: 'echo', command: service('echo', ['--io-threads', '2']) },
   { name: 'echo, 1 I/O thread', command: service('echo', ['--io-threads', '1']) },
   { name: 'echo, epoll', command: service('echo', ['--io-threads', '2', '--backend', 'epoll']), only: ['pingpong 2000 x 64 B'] },
-  { name: 'js-echo', command: service('js-echo', ['--io-threads', '2']) },
+  { name: 'js-echo', command: service('js-echo', []) },
+  { name: 'js-echo, threaded', command: service('js-echo', ['--js-mode', 'threaded', '--io-threads', '2']) },
   { name: 'node:net', command: [process.execPath, join(bench, 'servers', 'node-net-echo.mjs'), '127.0.0.1', '0'] },
   bun ? { name: 'Bun', command: [bun, join(bench, 'servers', 'bun-echo.js'), '127.0.0.1', '0'] } : undefined,
   deno ? { name: 'Deno', command: [deno, 'run', '--allow-net', join(bench, 'servers', 'deno-echo.js'), '127.0.0.1', '0'] } : undefined,
   { name: 'C epoll echo', command: [benchProgram('echo'), '127.0.0.1', '0'] },
 ] satisfies (Server | undefined)[]).filter((server): server is Server => !!server && (!flags.only || flags.only.split(',').includes(server.name)));
 
-type Running = Server & { process: RunningProcess<number> };
+/** Where a server listens; the service also says where its metrics are. */
+interface Ports {
+  port: number;
+  metricsPort?: number;
+}
+type Running = Server & { process: RunningProcess<Ports> };
 
-/** The port a server listens on: the service's `listening` log line, or the others' "listening PORT". */
-const listeningPort = (stdout: string) => findListening(stdout)?.port ?? (Number(/^listening (\d+)$/m.exec(stdout)?.[1]) || undefined);
+/** The service's `listening` log line, or the others' "listening PORT". */
+const listeningPorts = (stdout: string): Ports | undefined => {
+  const line = findListening(stdout);
+  if (line) return { port: line.port, metricsPort: line.metricsPort };
+  const port = Number(/^listening (\d+)$/m.exec(stdout)?.[1]);
+  return port ? { port } : undefined;
+};
 
-/** The load generator's result line, and the server's CPU time per completed round trip or conversation. */
+/**
+ * The load generator's result line, the server's CPU time per completed
+ * round trip or conversation (all threads; the JS thread's and the I/O
+ * threads' shares for the service), and events per call into JS.
+ */
 interface LoadResult {
   completed: number;
   rate: number;
   p99_us: number;
   errors: number;
   cpu_us: number;
+  js_cpu_us?: number;
+  io_cpu_us?: number;
+  events_per_js_call?: number;
 }
 
-/** CPU time (user + system, all threads) `pid` has used, in µs; /proc counts in clock ticks of 10 ms. */
-const cpuMicros = (pid: number) => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;  // utime, stime (fields 14 and 15 of stat(5))
-};
+/** CPU time (user + system) of each thread of `pid` by name, in µs; /proc counts in clock ticks of 10 ms. */
+function threadMicros(pid: number): { total: number; main: number; io: number } {
+  const times = { total: 0, main: 0, io: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue;  // the thread has gone
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+    const micros = (Number(fields[11]) + Number(fields[12])) * 10_000;  // utime, stime (fields 14 and 15 of stat(5))
+    times.total += micros;
+    if (Number(tid) === pid) times.main += micros;
+    if (name.startsWith('iocp-tcp-io-')) times.io += micros;
+  }
+  return times;
+}
 
-function run(mode: string, server: Running, args: number[]): LoadResult {
+/** Calls into JS and the events they carried so far, for the service. */
+async function jsDeliveries(server: Running): Promise<{ calls: number; events: number } | undefined> {
+  const { metricsPort } = server.process.ready;
+  if (metricsPort === undefined) return undefined;
+  const { exposition } = await scrape({ metrics: { host: '127.0.0.1', port: metricsPort } });
+  return { calls: value(exposition, M.jsCalls), events: value(exposition, M.jsEvents) };
+}
+
+async function run(mode: string, server: Running, args: number[]): Promise<LoadResult> {
   const pid = server.process.child.pid!;
-  const cpuBefore = cpuMicros(pid);
-  const out = execFileSync(loadgen, [mode, '127.0.0.1', server.process.ready, ...args, SECONDS].map(String), { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const before = threadMicros(pid);
+  const jsBefore = await jsDeliveries(server);
+  const out = execFileSync(loadgen, [mode, '127.0.0.1', server.process.ready.port, ...args, SECONDS].map(String),
+    { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const after = threadMicros(pid);
+  const jsAfter = await jsDeliveries(server);
   const result = JSON.parse(out.trim().split('\n').pop()!) as Omit<LoadResult, 'cpu_us'>;
-  return { ...result, cpu_us: (cpuMicros(pid) - cpuBefore) / Math.max(1, result.completed) };
+  const each = (micros: number) => micros / Math.max(1, result.completed);
+  const calls = jsBefore && jsAfter ? jsAfter.calls - jsBefore.calls : 0;
+  return {
+    ...result,
+    cpu_us: each(after.total - before.total),
+    ...(jsAfter ? { js_cpu_us: each(after.main - before.main), io_cpu_us: each(after.io - before.io) } : {}),
+    ...(calls > 0 ? { events_per_js_call: (jsAfter!.events - jsBefore!.events) / calls } : {}),
+  };
 }
 
 // User-space memory per idle connection: the server's resident memory with
@@ -125,7 +178,7 @@ function run(mode: string, server: Running, args: number[]): LoadResult {
 async function idleBytesPerConnection(server: Running): Promise<number | undefined> {
   const pid = server.process.child.pid!;
   const before = rssBytes(pid);
-  const child = spawn(loadgen, ['idle', '127.0.0.1', server.process.ready, IDLE, 3].map(String), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(loadgen, ['idle', '127.0.0.1', server.process.ready.port, IDLE, 3].map(String), { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   let text = '';
   const readyRss = await new Promise<number | undefined>((resolve) => {
@@ -159,10 +212,13 @@ async function measure(running: Running[]): Promise<{ samples: Samples; idle: Re
       const order = running.map((_, i) => running[(i + round) % running.length]);
       for (const server of order) {
         if (server.only && !server.only.includes(scenario.name)) continue;
-        const result = run(scenario.mode, server, scenario.args);
+        const result = await run(scenario.mode, server, scenario.args);
         ((samples[scenario.name] ??= {})[server.name] ??= []).push(result);
+        const threads = result.js_cpu_us === undefined ? '' : ` (JS thread ${result.js_cpu_us.toFixed(1)}, I/O threads ${result.io_cpu_us!.toFixed(1)})`;
         process.stdout.write(`round ${round + 1}/${ROUNDS} ${scenario.name} ${server.name}: ${result.rate.toFixed(0)}/s ` +
-          `p99 ${result.p99_us.toFixed(0)} us, server CPU ${result.cpu_us.toFixed(1)} us each${result.errors ? ` ERRORS ${result.errors}` : ''}\n`);
+          `p99 ${result.p99_us.toFixed(0)} us, server CPU ${result.cpu_us.toFixed(1)} us each${threads}` +
+          `${result.events_per_js_call ? `, ${result.events_per_js_call.toFixed(1)} events per JS call` : ''}` +
+          `${result.errors ? ` ERRORS ${result.errors}` : ''}\n`);
       }
     }
   }
@@ -180,8 +236,11 @@ async function measure(running: Running[]): Promise<{ samples: Samples; idle: Re
 interface Row {
   rate?: number;
   p99_us?: number;
-  /** Server CPU time per round trip (or conversation), µs. */
+  /** Server CPU time per round trip (or conversation), µs: all threads, the JS thread, the I/O threads. */
   cpu_us?: number;
+  js_cpu_us?: number;
+  io_cpu_us?: number;
+  events_per_js_call?: number;
   errors: number;
 }
 interface Results {
@@ -200,6 +259,9 @@ function summarize({ samples, idle }: Awaited<ReturnType<typeof measure>>): Resu
       rate: median(list.map((s) => s.rate)),
       p99_us: median(list.map((s) => s.p99_us)),
       cpu_us: median(list.map((s) => s.cpu_us)),
+      js_cpu_us: median(list.map((s) => s.js_cpu_us)),
+      io_cpu_us: median(list.map((s) => s.io_cpu_us)),
+      events_per_js_call: median(list.map((s) => s.events_per_js_call)),
       errors: list.reduce((n, s) => n + s.errors, 0),
     }]));
   }
@@ -210,7 +272,7 @@ async function main() {
   const running: Running[] = [];
   try {
     for (const server of SERVERS) {
-      running.push({ ...server, process: await startProcess(server.command, listeningPort, { env: process.env }) });
+      running.push({ ...server, process: await startProcess(server.command, listeningPorts, { env: process.env }) });
     }
     const results = summarize(await measure(running));
     writeFileSync(join(bench, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -250,6 +312,9 @@ function table({ scenarios, idleBytesPerConnection }: Results): string {
     lines.push(`| ${scenario}: rate/s | ${names.map((n) => fmt(row[n]?.rate, 0)).join(' | ')} |`);
     lines.push(`| ${scenario}: p99 µs | ${names.map((n) => fmt(row[n]?.p99_us, 0)).join(' | ')} |`);
     lines.push(`| ${scenario}: server CPU µs each | ${names.map((n) => fmt(row[n]?.cpu_us, 1)).join(' | ')} |`);
+    lines.push(`| ${scenario}: of it JS thread / I/O threads | ${names.map((n) => (row[n]?.js_cpu_us === undefined ? '–'
+      : `${fmt(row[n].js_cpu_us, 1)} / ${fmt(row[n].io_cpu_us, 1)}`)).join(' | ')} |`);
+    lines.push(`| ${scenario}: events per JS call | ${names.map((n) => fmt(row[n]?.events_per_js_call, 1)).join(' | ')} |`);
     lines.push(`| ${scenario}: × node:net | ${names.map((n) => fmt(ratio(row, n, net))).join(' | ')} |`);
     lines.push(`| ${scenario}: × best of Bun/Deno | ${names.map((n) => fmt(ratio(row, n, peer))).join(' | ')} |`);
   }
@@ -257,31 +322,49 @@ function table({ scenarios, idleBytesPerConnection }: Results): string {
   return lines.join('\n');
 }
 
-// One group of bars per scenario: each server's rate as a multiple of node:net's.
+// Two panels, one group of bars per scenario in each: the server's CPU time
+// per round trip (lower is better), and its rate as a multiple of node:net's;
+// each with a value axis, each bar with its value.
 function chart({ scenarios, machine: m }: Results): string {
-  const names = [...new Set(Object.values(scenarios).flatMap((row) => Object.keys(row)))].filter((n) => n !== 'node:net');
-  const colors = ['#1f77b4', '#aec7e8', '#9edae5', '#ff7f0e', '#2ca02c', '#d62728', '#7f7f7f', '#8c564b'];
+  const names = [...new Set(Object.values(scenarios).flatMap((row) => Object.keys(row)))];
+  const colors = ['#1f77b4', '#aec7e8', '#9edae5', '#ff7f0e', '#ffbb78', '#7f7f7f', '#2ca02c', '#d62728', '#8c564b', '#9467bd'];
   const entries = Object.entries(scenarios);
-  const max = Math.max(1, ...entries.flatMap(([, row]) => names.map((n) => ratio(row, n, row['node:net']?.rate) ?? 0)));
-  const width = 760, height = 340, left = 50, bottom = 250, top = 40;
-  const groupWidth = (width - left - 20) / entries.length;
-  const barWidth = (groupWidth - 20) / names.length;
-  const y = (multiple: number) => bottom - ((bottom - top) * multiple) / max;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="11">`,
-    `<text x="${left}" y="20" font-size="13">Rate as a multiple of node:net (same run; ${m.cores} cores, ${m.date})</text>`,
-    `<line x1="${left}" x2="${width - 10}" y1="${y(1)}" y2="${y(1)}" stroke="#444" stroke-dasharray="4 3"/>`,
-    `<text x="${left - 6}" y="${y(1) + 4}" text-anchor="end">1×</text>`];
-  entries.forEach(([scenario, row], g) => {
-    const x0 = left + g * groupWidth + 10;
-    names.forEach((name, i) => {
-      const multiple = ratio(row, name, row['node:net']?.rate);
-      if (multiple === undefined) return;
-      parts.push(`<rect x="${(x0 + i * barWidth).toFixed(1)}" y="${y(multiple).toFixed(1)}" width="${(barWidth - 2).toFixed(1)}" height="${(bottom - y(multiple)).toFixed(1)}" fill="${colors[i % colors.length]}"><title>${name}: ${multiple.toFixed(2)}×</title></rect>`);
+  const width = 980, panelHeight = 250, left = 60, right = 10;
+  const groupWidth = (width - left - right) / entries.length;
+  const barWidth = (groupWidth - 16) / names.length;
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${2 * panelHeight + 110}" font-family="sans-serif" font-size="10">`,
+    `<text x="${left}" y="16" font-size="13">Echo servers side by side (same run; ${m.cores} cores, ${m.date}; medians of ${ROUNDS} rounds)</text>`];
+  const panel = (top: number, title: string, unit: string, valueOf: (row: Record<string, Row>, name: string) => number | undefined,
+    reference?: number) => {
+    const bottom = top + panelHeight - 40;
+    const max = Math.max(...entries.flatMap(([, row]) => names.map((n) => valueOf(row, n) ?? 0)), reference ?? 0) * 1.1 || 1;
+    const step = [0.5, 1, 2, 5, 10, 20, 50, 100].find((s) => max / s <= 6) ?? 100;
+    const y = (v: number) => bottom - ((bottom - top - 20) * v) / max;
+    parts.push(`<text x="${left}" y="${top + 8}" font-size="12">${title}</text>`);
+    for (let v = 0; v <= max; v += step) {
+      parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`,
+        `<text x="${left - 6}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${v}${unit}</text>`);
+    }
+    if (reference !== undefined) {
+      parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(reference)}" y2="${y(reference)}" stroke="#444" stroke-dasharray="4 3"/>`);
+    }
+    entries.forEach(([scenario, row], g) => {
+      const x0 = left + g * groupWidth + 8;
+      names.forEach((name, i) => {
+        const v = valueOf(row, name);
+        if (v === undefined) return;
+        const x = x0 + i * barWidth;
+        parts.push(`<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${(bottom - y(v)).toFixed(1)}" fill="${colors[i % colors.length]}"><title>${name}: ${v.toFixed(2)}${unit}</title></rect>`,
+          `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(y(v) - 3).toFixed(1)}" text-anchor="middle" font-size="8">${v.toFixed(v < 10 ? 1 : 0)}</text>`);
+      });
+      parts.push(`<text x="${x0 + (groupWidth - 16) / 2}" y="${bottom + 14}" text-anchor="middle">${scenario}</text>`);
     });
-    parts.push(`<text x="${x0 + (groupWidth - 20) / 2}" y="${bottom + 16}" text-anchor="middle">${scenario}</text>`);
-  });
+  };
+  panel(30, 'Server CPU time per round trip (churn: per conversation), µs — lower is better', ' µs', (row, n) => row[n]?.cpu_us);
+  panel(30 + panelHeight, 'Rate as a multiple of node:net\'s — higher is better', '×',
+    (row, n) => ratio(row, n, row['node:net']?.rate), 1);
   names.forEach((name, i) => {
-    const x = left + (i % 4) * 180, yy = bottom + 40 + Math.floor(i / 4) * 18;
+    const x = left + (i % 5) * 180, yy = 2 * panelHeight + 50 + Math.floor(i / 5) * 16;
     parts.push(`<rect x="${x}" y="${yy - 9}" width="10" height="10" fill="${colors[i % colors.length]}"/><text x="${x + 14}" y="${yy}">${name}</text>`);
   });
   parts.push('</svg>\n');
