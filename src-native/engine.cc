@@ -242,8 +242,10 @@ bool Worker::Done() const {
 }
 
 // Connections closed outside Poll (by a command or the tick) are freed after the next one.
+// (The backend's Flush at the end of a turn may have read: IOCP drains the
+// sockets a resume queued there, and their events wait for the next turn.)
 int Worker::TimeoutMs() const {
-  return to_release_.empty() ? static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_)) : 0;
+  return HasWork() ? 0 : static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_));
 }
 
 bool Worker::HasWork() const {
