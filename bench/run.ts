@@ -88,6 +88,7 @@ const SERVERS = ([
   { name: 'echo, 1 I/O thread', command: service('echo', ['--io-threads', '1']) },
   { name: 'echo, epoll', command: service('echo', ['--io-threads', '2', '--backend', 'epoll']), only: ['pingpong 2000 x 64 B'] },
   { name: 'js-echo', command: service('js-echo', []) },
+  { name: 'js-echo, borrowed', command: service('js-echo', ['--js-data', 'borrowed']) },
   { name: 'js-echo, threaded', command: service('js-echo', ['--js-mode', 'threaded', '--io-threads', '2']) },
   { name: 'node:net', command: [process.execPath, join(bench, 'servers', 'node-net-echo.mjs'), '127.0.0.1', '0'] },
   bun ? { name: 'Bun', command: [bun, join(bench, 'servers', 'bun-echo.js'), '127.0.0.1', '0'] } : undefined,

@@ -50,7 +50,12 @@ if (process.argv.length === 2) {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.windows.json'], { cwd: root, stdio: 'inherit' });
   const apiTests = join(root, 'build', 'windows-api-tests', 'test', 'unit', 'server.test.js');
   const output = join(root, 'build', 'windows-api-tests', 'server.test.tap');
-  const apiEnv = { ...env, IOCP_TCP_TEST_BACKEND: 'iocp', IOCP_TCP_ADDON: windowsPath(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node')) };
+  // The file's time limit stretched as every wait is (tap's default is 30 s;
+  // under Wine the file takes 13-15 s, and a slower machine must not fail it).
+  const apiEnv = {
+    ...env, IOCP_TCP_TEST_BACKEND: 'iocp', TAP_TIMEOUT: String(30 * Number(env.IOCP_TCP_TEST_TIMEOUT_SCALE)),
+    IOCP_TCP_ADDON: windowsPath(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node')),
+  };
   const runApi = `env -u NODE_OPTIONS wine "$0" "$1" > "$2" 2>&1; code=$?; cat "$2"; exit $code`;
   for (const mode of ['inline', 'threaded']) {
     lanes.push(await runLane(`JS API tests (test/unit/server.test.ts) in node.exe ${windowsNodeVersion} under Wine, JS handlers ${mode}`,

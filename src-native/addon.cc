@@ -242,9 +242,11 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       auto kind = static_cast<size_t>(quad[0]);
       if (!(quad[0] >= 0) || kind >= std::size(kKinds)) continue;
       Command command{kKinds[kind], static_cast<uint64_t>(quad[1])};
-      command.notify_drain = quad[2] != 0;
+      // Flag bits: 1 a drain event wanted, 2 the bytes are in the receive region.
+      int flags = quad[2] >= 0 && quad[2] <= 3 ? static_cast<int>(quad[2]) : 0;
+      command.notify_drain = (flags & 1) != 0;
       command.cause = ReadCause(quad[3], kind == 1 ? Cause::kLocalClose : Cause::kLocalAbort);
-      if (kind == 0 || kind == 1) TakePayload(env, payloads, static_cast<uint32_t>(c), &command);
+      if (kind == 0 || kind == 1) TakePayload(env, payloads, static_cast<uint32_t>(c), (flags & 2) != 0, &command);
       commands_.push_back(std::move(command));
     }
     auto pairs = info[3].As<Napi::Float64Array>();
@@ -256,10 +258,11 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   // A write's bytes for the engine: inline, small ones are copied into the
   // send queue as the command runs, larger ones sent from the Buffer itself,
-  // held by a reference until they are gone; threaded, a copy (the I/O thread
-  // cannot let go of a reference). Plain N-API (no coercion, no exceptions):
-  // see DeliverEvents.
-  void TakePayload(napi_env env, napi_value payloads, uint32_t index, Command* command) {
+  // held by a reference until they are gone — unless they are in the receive
+  // region (`in_region`: a borrowed 'data' view), which the next delivery
+  // overwrites; threaded, a copy (the I/O thread cannot let go of a
+  // reference). Plain N-API (no coercion, no exceptions): see DeliverEvents.
+  void TakePayload(napi_env env, napi_value payloads, uint32_t index, bool in_region, Command* command) {
     constexpr size_t kBorrowFrom = 16 * 1024;
     napi_value payload;
     bool is_buffer = false;
@@ -277,7 +280,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       return;
     }
     napi_ref held;
-    if (length < kBorrowFrom || napi_create_reference(env, payload, 1, &held) != napi_ok) {
+    if (length < kBorrowFrom || in_region || napi_create_reference(env, payload, 1, &held) != napi_ok) {
       command->bytes = bytes;
       command->length = length;
       return;

@@ -40,6 +40,11 @@ export class CommandQueue {
   #bytes = 0;  // of the writes queued
   #scheduled = false;
   #holding = false;  // an event batch is being dispatched: it flushes at its end
+  /**
+   * The engine's receive region: a write of a view into it (a borrowed 'data'
+   * chunk) is copied as the engine takes it, since the next delivery reuses it.
+   */
+  region: ArrayBuffer | undefined;
 
   /** The engine to submit to; until it is set (and after detach()) commands are dropped. */
   attach(engine: NativeEngine | undefined): void {
@@ -100,8 +105,10 @@ export class CommandQueue {
     }
   }
 
-  #push(kind: number, id: number, flag: boolean, cause: number, payload: Buffer | undefined): void {
-    this.#commands.push(kind, id, flag ? 1 : 0, cause);
+  // The flag number: bit 0 asks for a drain event, bit 1 says the bytes are the region's.
+  #push(kind: number, id: number, notifyDrain: boolean, cause: number, payload: Buffer | undefined): void {
+    const regions = payload !== undefined && payload.buffer === this.region ? 2 : 0;
+    this.#commands.push(kind, id, (notifyDrain ? 1 : 0) | regions, cause);
     this.#payloads.push(payload);
     this.#bytes += payload?.length ?? 0;
     if (this.#bytes >= FLUSH_BYTES) this.flush();

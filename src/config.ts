@@ -23,6 +23,12 @@ export const JS_MODES = ['inline', 'threaded'] as const;
 /** See {@link JS_MODES}. */
 export type JsMode = (typeof JS_MODES)[number];
 
+/** What a JS handler's 'data' listeners get: a copy to keep, or a view valid during the listener. */
+export const JS_DATA = ['copied', 'borrowed'] as const;
+
+/** See {@link JS_DATA}. */
+export type JsData = (typeof JS_DATA)[number];
+
 /** Log levels, least severe first. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
@@ -47,6 +53,8 @@ export interface Config {
   handler: string;
   /** A JS handler's engine: on the JS thread (`inline`) or on --io-threads threads (`threaded`). */
   jsMode: JsMode;
+  /** A JS handler's 'data' chunks: copies (`copied`) or views valid during the listener (`borrowed`). */
+  jsData: JsData;
   /** Open connections at most (0 = unlimited); more are reset and counted as rejected. */
   maxConnections: number;
   /** Close a connection after this many ms without traffic (0 = off). */
@@ -223,6 +231,11 @@ export const SETTINGS: SettingsTable = {
     flag: '--js-mode', metavar: '<mode>', env: 'IOCP_TCP_JS_MODE', ...fixed<JsMode>('inline'),
     description: 'A JS handler\'s engine: inline (on the JS thread) or threaded.',
     parse: oneOf(JS_MODES),
+  },
+  jsData: {
+    flag: '--js-data', metavar: '<kind>', env: 'IOCP_TCP_JS_DATA', ...fixed<JsData>('copied'),
+    description: 'A JS handler\'s \'data\': copied (to keep) or borrowed (a view).',
+    parse: oneOf(JS_DATA),
   },
   maxConnections: {
     flag: '--max-connections', metavar: '<n>', env: 'IOCP_TCP_MAX_CONNECTIONS', ...fixed(10000),

@@ -385,6 +385,11 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
     }
   }
 
+  /** @internal A `for await` loop reads it: its chunks are kept, so never borrowed. */
+  get iterated(): boolean {
+    return this.#reader !== undefined;
+  }
+
   /** @internal */
   handleData(data: Buffer, bytesSent: number): void {
     this.#sent(bytesSent);
@@ -512,8 +517,24 @@ function checkCallback(callback: unknown): void {
   if (callback !== undefined && typeof callback !== 'function') throw invalidArg('callback must be a function');
 }
 
+/** ArrayBuffer's `detached` where the runtime has it (Node 22); elsewhere, what cloning one says. */
+function isDetached(buffer: ArrayBufferLike): boolean {
+  const detached = (buffer as { detached?: boolean }).detached;
+  if (detached !== undefined) return detached;
+  try {
+    structuredClone(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 function toBuffer(data: string | Uint8Array, encoding?: BufferEncoding): Buffer {
   if (typeof data === 'string') return Buffer.from(data, encoding);
+  // What IOCP_TCP_CHECK_BORROWED makes of a borrowed view kept too long.
+  if (data.length === 0 && isDetached(data.buffer)) {
+    throw invalidArg('data is a detached buffer: a borrowed \'data\' chunk kept after its listener returned?');
+  }
   if (Buffer.isBuffer(data)) return data;
   if (data instanceof Uint8Array) return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   throw invalidArg('data must be a string, Buffer or Uint8Array');

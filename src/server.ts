@@ -30,6 +30,16 @@ export interface ServerOptions {
    * "Scaling"). The native echo always has threads of its own.
    */
   inline?: boolean;
+  /**
+   * 'data' listeners get views of the engine's receive memory instead of
+   * copies (default false): no allocation and no copy per chunk, but a view
+   * is valid only until the listener returns — the next delivery overwrites
+   * it. Copy what you keep (`Buffer.from(data)`); writing a view is safe (the
+   * engine copies it as it takes it); a `for await` loop still gets copies.
+   * IOCP_TCP_CHECK_BORROWED=1 in the environment detaches each delivery's
+   * views once its listeners have returned, so that a kept one reads as empty.
+   */
+  borrowed?: boolean;
   /** Native I/O threads of the native echo, or of a JS handler with `inline: false` (default 1). */
   ioThreads?: number;
   /** Like node:net: when false (default), the server ends its side after the peer's FIN. */
@@ -160,6 +170,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   #context: ConnectionContext;
   #region: ArrayBuffer | undefined;  // the engine's receive region, and a Buffer over it
   #regionBytes = Buffer.alloc(0);
+  #checkBorrowed = process.env.IOCP_TCP_CHECK_BORROWED === '1';
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
     // A 'connection' listener that rejects costs only its connection (see below).
@@ -325,11 +336,24 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   // engine stops reading a connection while more than the high-water mark
   // waits here), go back in one call at the end of the batch.
   #dispatch(records: Float64Array, count: number, extras: string[] | undefined, region: ArrayBuffer | undefined): void {
-    if (region !== undefined && region !== this.#region) {
-      this.#region = region;
-      this.#regionBytes = Buffer.from(region);
+    // IOCP_TCP_CHECK_BORROWED: borrowed views come from a copy, detached once the listeners have run.
+    const checked = region !== undefined && this.#options.borrowed && this.#checkBorrowed ? region.slice(0) : undefined;
+    const current = checked ?? region;
+    if (current !== undefined && current !== this.#region) this.#useRegion(current);
+    try {
+      this.#commands.hold(() => this.#dispatchRecords(records, count * RECORD_SIZE, extras ?? []));
+    } finally {
+      if (checked) {
+        this.#useRegion(undefined);
+        structuredClone(checked, { transfer: [checked] });  // detaches every view of it
+      }
     }
-    this.#commands.hold(() => this.#dispatchRecords(records, count * RECORD_SIZE, extras ?? []));
+  }
+
+  #useRegion(region: ArrayBuffer | undefined): void {
+    this.#region = region;
+    this.#regionBytes = region ? Buffer.from(region) : Buffer.alloc(0);
+    this.#commands.region = region;
   }
 
   #dispatchRecords(records: Float64Array, end: number, extras: string[]): void {
@@ -348,10 +372,16 @@ export class Server extends TypedEventEmitter<ServerEvents> {
         if (!this.#options.inline) this.#commands.ack(id, length);  // inline, the engine knows: this call takes it
         const connection = this.#connections.get(id);
         if (connection && !connection.closed) {
-          // The listener's to keep, as node:net's: a copy out of the region the
-          // engine reuses, exactly its size (small ones share Node's pool).
-          const data = Buffer.allocUnsafe(length);
-          this.#regionBytes.copy(data, 0, records[i + 2], records[i + 2] + length);
+          const start = records[i + 2];
+          let data: Buffer;
+          if (this.#options.borrowed && !connection.iterated) {
+            data = Buffer.from(this.#regionBytes.buffer, this.#regionBytes.byteOffset + start, length);
+          } else {
+            // The listener's to keep, as node:net's: a copy out of the region the
+            // engine reuses, exactly its size (small ones share Node's pool).
+            data = Buffer.allocUnsafe(length);
+            this.#regionBytes.copy(data, 0, start, start + length);
+          }
           this.#guard(connection, () => connection.handleData(data, records[i + 5]));
         }
       } else if (type === EVENT.end) {
@@ -449,7 +479,7 @@ export function createServer(
 
 /** The options {@link createServer} knows; anything else is a mistake to report, not to ignore. */
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ServerOptions>([
-  'handler', 'inline', 'backend', 'ioThreads', 'allowHalfOpen', 'writeHighWaterBytes', 'maxConnections', 'idleTimeoutMs', 'bufferBudgetBytes',
+  'handler', 'inline', 'borrowed', 'backend', 'ioThreads', 'allowHalfOpen', 'writeHighWaterBytes', 'maxConnections', 'idleTimeoutMs', 'bufferBudgetBytes',
   'bufferBudgetGraceMs', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'keepAliveInterval', 'keepAliveCount',
 ]);
 
@@ -463,6 +493,7 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
   const resolved: Required<ServerOptions> = {
     handler: options.handler ?? (hasListener ? 'js' : 'echo'),
     inline: options.inline ?? (options.handler ?? (hasListener ? 'js' : 'echo')) === 'js',
+    borrowed: options.borrowed ?? false,
     backend: options.backend ?? 'auto',
     ioThreads: options.ioThreads ?? 1,
     allowHalfOpen: options.allowHalfOpen ?? false,
@@ -477,7 +508,7 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
     keepAliveInterval: options.keepAliveInterval ?? 0,
     keepAliveCount: options.keepAliveCount ?? 0,
   };
-  for (const name of ['inline', 'allowHalfOpen', 'noDelay', 'keepAlive'] as const) {
+  for (const name of ['inline', 'borrowed', 'allowHalfOpen', 'noDelay', 'keepAlive'] as const) {
     if (typeof resolved[name] !== 'boolean') throw invalidArg(`${name} must be a boolean`);
   }
   // Throws for a keepalive value out of range.

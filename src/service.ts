@@ -94,7 +94,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     const inline = handler !== 'echo' && config.jsMode === 'inline';
     server = handler === 'echo'
       ? createServer({ ...options, handler: 'echo' })
-      : createServer({ ...options, handler: 'js', inline, ioThreads: inline ? 1 : config.ioThreads }, handler);
+      : createServer({ ...options, handler: 'js', inline, borrowed: config.jsData === 'borrowed', ioThreads: inline ? 1 : config.ioThreads }, handler);
   } catch (err) {
     if ((err as { code?: string }).code !== ERROR_CODES.ADDON) throw err;
     // Several lines of advice: plain text, like a configuration error.
@@ -135,7 +135,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     metricsPort: metrics.port,
     backend: server.backend,
     handler: config.handler,
-    ...(handler === 'echo' ? {} : { jsMode: config.jsMode }),
+    ...(handler === 'echo' ? {} : { jsMode: config.jsMode, jsData: config.jsData }),
     ioThreads: server.stats().threads.length,
     version: VERSION,
   });
