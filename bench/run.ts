@@ -6,6 +6,7 @@
 // Writes bench/results.json and bench/results.svg and prints a table.
 //
 //   npm run bench -- [--seconds S] [--rounds N] [--idle N] [--only name,name]
+//   npm run bench -- --render   (redraw the chart and table of bench/results.json)
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, release } from 'node:os';
@@ -22,6 +23,7 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '3' },
     idle: { type: 'string', default: '10000' },
     only: { type: 'string' },
+    render: { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(flags.seconds);
@@ -86,9 +88,10 @@ const service = (handler: string, extra: string[]) => [process.execPath, join(ro
 const SERVERS = ([
   { name: 'echo', command: service('echo', ['--io-threads', '2']) },
   { name: 'echo, 1 I/O thread', command: service('echo', ['--io-threads', '1']) },
-  { name: 'echo, epoll', command: service('echo', ['--io-threads', '2', '--backend', 'epoll']), only: ['pingpong 2000 x 64 B'] },
+  { name: 'echo, epoll', command: service('echo', ['--io-threads', '2', '--backend', 'epoll']), only: ['pingpong 20 x 16 KiB', 'pingpong 2000 x 64 B'] },
   { name: 'js-echo', command: service('js-echo', []) },
   { name: 'js-echo, borrowed', command: service('js-echo', ['--js-data', 'borrowed']) },
+  { name: 'js-echo, borrowed, epoll', command: service('js-echo', ['--js-data', 'borrowed', '--backend', 'epoll']), only: ['pingpong 20 x 16 KiB'] },
   { name: 'js-echo, threaded', command: service('js-echo', ['--js-mode', 'threaded', '--io-threads', '2']) },
   { name: 'node:net', command: [process.execPath, join(bench, 'servers', 'node-net-echo.mjs'), '127.0.0.1', '0'] },
   bun ? { name: 'Bun', command: [bun, join(bench, 'servers', 'bun-echo.js'), '127.0.0.1', '0'] } : undefined,
@@ -270,6 +273,12 @@ function summarize({ samples, idle }: Awaited<ReturnType<typeof measure>>): Resu
 }
 
 async function main() {
+  if (flags.render) {
+    const saved = JSON.parse(readFileSync(join(bench, 'results.json'), 'utf8')) as Results;
+    writeFileSync(join(bench, 'results.svg'), chart(saved));
+    console.log(`${table(saved)}\nwritten: bench/results.svg`);
+    return;
+  }
   const running: Running[] = [];
   try {
     for (const server of SERVERS) {
@@ -328,7 +337,8 @@ function table({ scenarios, idleBytesPerConnection }: Results): string {
 // each with a value axis, each bar with its value.
 function chart({ scenarios, machine: m }: Results): string {
   const names = [...new Set(Object.values(scenarios).flatMap((row) => Object.keys(row)))];
-  const colors = ['#1f77b4', '#aec7e8', '#9edae5', '#ff7f0e', '#ffbb78', '#7f7f7f', '#2ca02c', '#d62728', '#8c564b', '#9467bd'];
+  const colors = ['#1f77b4', '#aec7e8', '#9edae5', '#ff7f0e', '#ffbb78', '#7f7f7f', '#2ca02c', '#d62728', '#8c564b', '#9467bd',
+    '#17becf', '#e377c2', '#bcbd22'];
   const entries = Object.entries(scenarios);
   const width = 980, panelHeight = 250, left = 60, right = 10;
   const groupWidth = (width - left - right) / entries.length;
