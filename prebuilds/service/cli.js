@@ -4978,13 +4978,14 @@ var require_config = __commonJS({
   "dist/config.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.JS_MODES = exports2.BACKENDS = void 0;
+    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
     exports2.parseConfig = parseConfig;
     var node_fs_1 = require("node:fs");
     var node_os_1 = require("node:os");
     var node_path_1 = require("node:path");
     exports2.BACKENDS = ["auto", "io_uring", "epoll", "iocp"];
     exports2.JS_MODES = ["inline", "threaded"];
+    exports2.JS_DATA = ["copied", "borrowed"];
     exports2.LOG_LEVELS = ["debug", "info", "warn", "error"];
     var ConfigError = class extends Error {
       /** Stable error code. */
@@ -5110,6 +5111,14 @@ var require_config = __commonJS({
         ...fixed("inline"),
         description: "A JS handler's engine: inline (on the JS thread) or threaded.",
         parse: oneOf(exports2.JS_MODES)
+      },
+      jsData: {
+        flag: "--js-data",
+        metavar: "<kind>",
+        env: "IOCP_TCP_JS_DATA",
+        ...fixed("copied"),
+        description: "A JS handler's 'data': copied (to keep) or borrowed (a view).",
+        parse: oneOf(exports2.JS_DATA)
       },
       maxConnections: {
         flag: "--max-connections",
@@ -5894,6 +5903,10 @@ var require_connection = __commonJS({
           this.#guarded(() => callback());
         }
       }
+      /** @internal A `for await` loop reads it: its chunks are kept, so never borrowed. */
+      get iterated() {
+        return this.#reader !== void 0;
+      }
       /** @internal */
       handleData(data, bytesSent) {
         this.#sent(bytesSent);
@@ -5996,9 +6009,23 @@ var require_connection = __commonJS({
       if (callback !== void 0 && typeof callback !== "function")
         throw (0, errors_1.invalidArg)("callback must be a function");
     }
+    function isDetached(buffer) {
+      const detached = buffer.detached;
+      if (detached !== void 0)
+        return detached;
+      try {
+        structuredClone(buffer);
+        return false;
+      } catch {
+        return true;
+      }
+    }
     function toBuffer(data, encoding) {
       if (typeof data === "string")
         return Buffer.from(data, encoding);
+      if (data.length === 0 && isDetached(data.buffer)) {
+        throw (0, errors_1.invalidArg)("data is a detached buffer: a borrowed 'data' chunk kept after its listener returned?");
+      }
       if (Buffer.isBuffer(data))
         return data;
       if (data instanceof Uint8Array)
@@ -6041,6 +6068,11 @@ var require_commands = __commonJS({
       #scheduled = false;
       #holding = false;
       // an event batch is being dispatched: it flushes at its end
+      /**
+       * The engine's receive region: a write of a view into it (a borrowed 'data'
+       * chunk) is copied as the engine takes it, since the next delivery reuses it.
+       */
+      region;
       /** The engine to submit to; until it is set (and after detach()) commands are dropped. */
       attach(engine) {
         this.#engine = engine;
@@ -6092,8 +6124,10 @@ var require_commands = __commonJS({
           this.#bytes = 0;
         }
       }
-      #push(kind, id, flag, cause, payload) {
-        this.#commands.push(kind, id, flag ? 1 : 0, cause);
+      // The flag number: bit 0 asks for a drain event, bit 1 says the bytes are the region's.
+      #push(kind, id, notifyDrain, cause, payload) {
+        const regions = payload !== void 0 && payload.buffer === this.region ? 2 : 0;
+        this.#commands.push(kind, id, (notifyDrain ? 1 : 0) | regions, cause);
         this.#payloads.push(payload);
         this.#bytes += payload?.length ?? 0;
         if (this.#bytes >= FLUSH_BYTES)
@@ -6412,6 +6446,7 @@ var require_server = __commonJS({
       #region;
       // the engine's receive region, and a Buffer over it
       #regionBytes = Buffer.alloc(0);
+      #checkBorrowed = process.env.IOCP_TCP_CHECK_BORROWED === "1";
       constructor(options = {}, onConnection) {
         super({ captureRejections: true });
         this.#options = validateOptions(options, onConnection !== void 0);
@@ -6575,11 +6610,23 @@ var require_server = __commonJS({
       // engine stops reading a connection while more than the high-water mark
       // waits here), go back in one call at the end of the batch.
       #dispatch(records, count, extras, region) {
-        if (region !== void 0 && region !== this.#region) {
-          this.#region = region;
-          this.#regionBytes = Buffer.from(region);
+        const checked = region !== void 0 && this.#options.borrowed && this.#checkBorrowed ? region.slice(0) : void 0;
+        const current = checked ?? region;
+        if (current !== void 0 && current !== this.#region)
+          this.#useRegion(current);
+        try {
+          this.#commands.hold(() => this.#dispatchRecords(records, count * native_1.RECORD_SIZE, extras ?? []));
+        } finally {
+          if (checked) {
+            this.#useRegion(void 0);
+            structuredClone(checked, { transfer: [checked] });
+          }
         }
-        this.#commands.hold(() => this.#dispatchRecords(records, count * native_1.RECORD_SIZE, extras ?? []));
+      }
+      #useRegion(region) {
+        this.#region = region;
+        this.#regionBytes = region ? Buffer.from(region) : Buffer.alloc(0);
+        this.#commands.region = region;
       }
       #dispatchRecords(records, end, extras) {
         let extra = 0;
@@ -6598,8 +6645,14 @@ var require_server = __commonJS({
               this.#commands.ack(id, length);
             const connection = this.#connections.get(id);
             if (connection && !connection.closed) {
-              const data = Buffer.allocUnsafe(length);
-              this.#regionBytes.copy(data, 0, records[i + 2], records[i + 2] + length);
+              const start = records[i + 2];
+              let data;
+              if (this.#options.borrowed && !connection.iterated) {
+                data = Buffer.from(this.#regionBytes.buffer, this.#regionBytes.byteOffset + start, length);
+              } else {
+                data = Buffer.allocUnsafe(length);
+                this.#regionBytes.copy(data, 0, start, start + length);
+              }
               this.#guard(connection, () => connection.handleData(data, records[i + 5]));
             }
           } else if (type === native_1.EVENT.end) {
@@ -6687,6 +6740,7 @@ var require_server = __commonJS({
     var OPTION_NAMES = /* @__PURE__ */ new Set([
       "handler",
       "inline",
+      "borrowed",
       "backend",
       "ioThreads",
       "allowHalfOpen",
@@ -6713,6 +6767,7 @@ var require_server = __commonJS({
       const resolved = {
         handler: options.handler ?? (hasListener ? "js" : "echo"),
         inline: options.inline ?? (options.handler ?? (hasListener ? "js" : "echo")) === "js",
+        borrowed: options.borrowed ?? false,
         backend: options.backend ?? "auto",
         ioThreads: options.ioThreads ?? 1,
         allowHalfOpen: options.allowHalfOpen ?? false,
@@ -6727,7 +6782,7 @@ var require_server = __commonJS({
         keepAliveInterval: options.keepAliveInterval ?? 0,
         keepAliveCount: options.keepAliveCount ?? 0
       };
-      for (const name of ["inline", "allowHalfOpen", "noDelay", "keepAlive"]) {
+      for (const name of ["inline", "borrowed", "allowHalfOpen", "noDelay", "keepAlive"]) {
         if (typeof resolved[name] !== "boolean")
           throw (0, errors_1.invalidArg)(`${name} must be a boolean`);
       }
@@ -6872,7 +6927,7 @@ var require_service = __commonJS({
       let server;
       try {
         const inline = handler !== "echo" && config.jsMode === "inline";
-        server = handler === "echo" ? (0, server_1.createServer)({ ...options, handler: "echo" }) : (0, server_1.createServer)({ ...options, handler: "js", inline, ioThreads: inline ? 1 : config.ioThreads }, handler);
+        server = handler === "echo" ? (0, server_1.createServer)({ ...options, handler: "echo" }) : (0, server_1.createServer)({ ...options, handler: "js", inline, borrowed: config.jsData === "borrowed", ioThreads: inline ? 1 : config.ioThreads }, handler);
       } catch (err) {
         if (err.code !== errors_1.ERROR_CODES.ADDON)
           throw err;
@@ -6913,7 +6968,7 @@ var require_service = __commonJS({
         metricsPort: metrics.port,
         backend: server.backend,
         handler: config.handler,
-        ...handler === "echo" ? {} : { jsMode: config.jsMode },
+        ...handler === "echo" ? {} : { jsMode: config.jsMode, jsData: config.jsData },
         ioThreads: server.stats().threads.length,
         version: metrics_1.VERSION
       });

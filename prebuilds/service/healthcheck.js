@@ -14,13 +14,14 @@ var require_config = __commonJS({
   "dist/config.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.JS_MODES = exports2.BACKENDS = void 0;
+    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
     exports2.parseConfig = parseConfig;
     var node_fs_1 = require("node:fs");
     var node_os_1 = require("node:os");
     var node_path_1 = require("node:path");
     exports2.BACKENDS = ["auto", "io_uring", "epoll", "iocp"];
     exports2.JS_MODES = ["inline", "threaded"];
+    exports2.JS_DATA = ["copied", "borrowed"];
     exports2.LOG_LEVELS = ["debug", "info", "warn", "error"];
     var ConfigError = class extends Error {
       /** Stable error code. */
@@ -146,6 +147,14 @@ var require_config = __commonJS({
         ...fixed("inline"),
         description: "A JS handler's engine: inline (on the JS thread) or threaded.",
         parse: oneOf(exports2.JS_MODES)
+      },
+      jsData: {
+        flag: "--js-data",
+        metavar: "<kind>",
+        env: "IOCP_TCP_JS_DATA",
+        ...fixed("copied"),
+        description: "A JS handler's 'data': copied (to keep) or borrowed (a view).",
+        parse: oneOf(exports2.JS_DATA)
       },
       maxConnections: {
         flag: "--max-connections",
