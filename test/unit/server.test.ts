@@ -808,12 +808,12 @@ for (const borrowed of [false, true]) {
   t.test(`borrowed: ${borrowed}: 'data' gets ${borrowed ? 'views of the receive region' : 'copies'}; an echo of them arrives byte for byte`, async (t) => {
     const payload = numbered(8 * 1024 * 1024);
     let large = 0;
-    let views = 0;
+    const buffers = new Set<ArrayBufferLike>();  // under the chunks of 8 KiB or more
     const { port } = await listening(t, { borrowed }, (c) => {
       c.on('data', (data: Buffer) => {
         if (data.length >= 8192) {
           ++large;
-          if (data.buffer.byteLength > data.length) ++views;
+          buffers.add(data.buffer);
         }
         c.write(data);  // a view is copied as the engine takes it: the region is reused at once
       });
@@ -827,8 +827,9 @@ for (const borrowed of [false, true]) {
     const received = await readAll(socket);
     t.ok(received.equals(payload), `echoed ${received.length} of ${payload.length} bytes, in order and intact`);
     t.ok(large > 0, `${large} chunks of 8 KiB or more`);
-    if (borrowed) t.equal(views, large, 'each of them a view of a larger region');
-    else t.equal(views, 0, 'each of them a buffer of its own');
+    // Views share the region (a new one only when a delivery outgrows it); copies have a buffer each.
+    if (borrowed) t.ok(buffers.size * 4 <= large, `they are views of ${buffers.size} region(s)`);
+    else t.equal(buffers.size, large, 'each of them a buffer of its own');
   });
 }
 
