@@ -214,9 +214,10 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   // submit(commands, count, payloads, acks, ackCount): what JS did in one
   // tick, in order. commands: a Float64Array whose first `count` (kind, id,
-  // flag, cause) quads are the commands, kind 0 write (flag: notify drain),
-  // 1 end (flag: notify drain; cause: local_close or idle_timeout), 2 destroy
-  // (cause: local_abort, handler_error or idle_timeout), 3 pause, 4 resume;
+  // flags, cause) quads are the commands, kind 0 write, 1 end (cause:
+  // local_close or idle_timeout), 2 destroy (cause: local_abort,
+  // handler_error or idle_timeout), 3 pause, 4 resume; flags of a write or
+  // end: 1 notify drain, 2 the bytes are in the receive region;
   // payloads: the Buffer of each write and end (undefined for none), by
   // command index; acks: a Float64Array whose first `ackCount` (id, bytes)
   // pairs are data JS has taken (threaded mode). A cause of -1 means the

@@ -26,6 +26,16 @@ napi_value NewFloat64Array(napi_env env, size_t count, double** data) {
 
 namespace {
 
+// Keeps `value` (of `size` units) by the reference in `*ref`, dropping the
+// one it replaces; false, with nothing kept, when the environment is going.
+bool Keep(napi_env env, napi_value value, size_t size, napi_ref* ref, size_t* kept_size) {
+  if (*ref != nullptr) napi_delete_reference(env, *ref);
+  bool kept = napi_create_reference(env, value, 1, ref) == napi_ok;
+  if (!kept) *ref = nullptr;
+  *kept_size = kept ? size : 0;
+  return kept;
+}
+
 // The region, at least `size` bytes, with its memory in `*data`; null when the
 // environment is going. Made anew when too small, or far too large.
 napi_value Region(napi_env env, EventSink* sink, size_t size, char** data) {
@@ -42,14 +52,10 @@ napi_value Region(napi_env env, EventSink* sink, size_t size, char** data) {
     // What this delivery needs, in 64 KiB steps: no doubling, so a burst
     // leaves no more behind than its own size.
     size_t grown = std::max(kMinRegion, (size + kMinRegion - 1) / kMinRegion * kMinRegion);
-    if (napi_create_arraybuffer(env, grown, &bytes, &region) != napi_ok) return nullptr;
-    if (sink->region != nullptr) napi_delete_reference(env, sink->region);
-    if (napi_create_reference(env, region, 1, &sink->region) != napi_ok) {
-      sink->region = nullptr;
-      sink->region_size = 0;
+    if (napi_create_arraybuffer(env, grown, &bytes, &region) != napi_ok ||
+        !Keep(env, region, grown, &sink->region, &sink->region_size)) {
       return nullptr;
     }
-    sink->region_size = grown;
   }
   *data = static_cast<char*>(bytes);
   return region;
@@ -71,14 +77,7 @@ napi_value Records(napi_env env, EventSink* sink, size_t count, double** data) {
   }
   size_t grown = std::max<size_t>(count, std::max<size_t>(2 * sink->records_size, 256 * kRecordSize));
   records = NewFloat64Array(env, grown, data);
-  if (records == nullptr) return nullptr;
-  if (sink->records != nullptr) napi_delete_reference(env, sink->records);
-  if (napi_create_reference(env, records, 1, &sink->records) != napi_ok) {
-    sink->records = nullptr;
-    sink->records_size = 0;
-    return nullptr;
-  }
-  sink->records_size = grown;
+  if (records == nullptr || !Keep(env, records, grown, &sink->records, &sink->records_size)) return nullptr;
   return records;
 }
 

@@ -241,9 +241,10 @@ bool Worker::Done() const {
   return draining_ && engine_->ListenerClosed() && live_ == 0 && engine_->handovers() == 0;
 }
 
-// Connections closed outside Poll (by a command or the tick) are freed after the next one.
-// (The backend's Flush at the end of a turn may have read: IOCP drains the
-// sockets a resume queued there, and their events wait for the next turn.)
+// No wait while work is left for the next turn: connections closed outside
+// Poll (by a command or the tick) are freed after it, and what the backend's
+// Flush read at the end of this one (IOCP drains there the sockets a resume
+// queued) is delivered by it.
 int Worker::TimeoutMs() const {
   return HasWork() ? 0 : static_cast<int>(std::max<int64_t>(0, next_tick_ms_ - now_ms_));
 }

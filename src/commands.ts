@@ -107,8 +107,8 @@ export class CommandQueue {
 
   // The flag number: bit 0 asks for a drain event, bit 1 says the bytes are the region's.
   #push(kind: number, id: number, notifyDrain: boolean, cause: number, payload: Buffer | undefined): void {
-    const regions = payload !== undefined && payload.buffer === this.region ? 2 : 0;
-    this.#commands.push(kind, id, (notifyDrain ? 1 : 0) | regions, cause);
+    const inRegion = payload !== undefined && payload.buffer === this.region ? 2 : 0;
+    this.#commands.push(kind, id, (notifyDrain ? 1 : 0) | inRegion, cause);
     this.#payloads.push(payload);
     this.#bytes += payload?.length ?? 0;
     if (this.#bytes >= FLUSH_BYTES) this.flush();

@@ -168,8 +168,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   #refed = true;
   #commands = new CommandQueue();
   #context: ConnectionContext;
-  #region: ArrayBuffer | undefined;  // the engine's receive region, and a Buffer over it
-  #regionBytes = Buffer.alloc(0);
+  #regionBytes = Buffer.alloc(0);  // over the engine's receive region (the command queue's `region`)
   #checkBorrowed = process.env.IOCP_TCP_CHECK_BORROWED === '1';
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
@@ -339,7 +338,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     // IOCP_TCP_CHECK_BORROWED: borrowed views come from a copy, detached once the listeners have run.
     const checked = region !== undefined && this.#options.borrowed && this.#checkBorrowed ? region.slice(0) : undefined;
     const current = checked ?? region;
-    if (current !== undefined && current !== this.#region) this.#useRegion(current);
+    if (current !== undefined && current !== this.#commands.region) this.#useRegion(current);
     try {
       this.#commands.hold(() => this.#dispatchRecords(records, count * RECORD_SIZE, extras ?? []));
     } finally {
@@ -351,7 +350,6 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   }
 
   #useRegion(region: ArrayBuffer | undefined): void {
-    this.#region = region;
     this.#regionBytes = region ? Buffer.from(region) : Buffer.alloc(0);
     this.#commands.region = region;
   }

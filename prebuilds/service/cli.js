@@ -6126,8 +6126,8 @@ var require_commands = __commonJS({
       }
       // The flag number: bit 0 asks for a drain event, bit 1 says the bytes are the region's.
       #push(kind, id, notifyDrain, cause, payload) {
-        const regions = payload !== void 0 && payload.buffer === this.region ? 2 : 0;
-        this.#commands.push(kind, id, (notifyDrain ? 1 : 0) | regions, cause);
+        const inRegion = payload !== void 0 && payload.buffer === this.region ? 2 : 0;
+        this.#commands.push(kind, id, (notifyDrain ? 1 : 0) | inRegion, cause);
         this.#payloads.push(payload);
         this.#bytes += payload?.length ?? 0;
         if (this.#bytes >= FLUSH_BYTES)
@@ -6443,9 +6443,8 @@ var require_server = __commonJS({
       #refed = true;
       #commands = new commands_1.CommandQueue();
       #context;
-      #region;
-      // the engine's receive region, and a Buffer over it
       #regionBytes = Buffer.alloc(0);
+      // over the engine's receive region (the command queue's `region`)
       #checkBorrowed = process.env.IOCP_TCP_CHECK_BORROWED === "1";
       constructor(options = {}, onConnection) {
         super({ captureRejections: true });
@@ -6612,7 +6611,7 @@ var require_server = __commonJS({
       #dispatch(records, count, extras, region) {
         const checked = region !== void 0 && this.#options.borrowed && this.#checkBorrowed ? region.slice(0) : void 0;
         const current = checked ?? region;
-        if (current !== void 0 && current !== this.#region)
+        if (current !== void 0 && current !== this.#commands.region)
           this.#useRegion(current);
         try {
           this.#commands.hold(() => this.#dispatchRecords(records, count * native_1.RECORD_SIZE, extras ?? []));
@@ -6624,7 +6623,6 @@ var require_server = __commonJS({
         }
       }
       #useRegion(region) {
-        this.#region = region;
         this.#regionBytes = region ? Buffer.from(region) : Buffer.alloc(0);
         this.#commands.region = region;
       }
