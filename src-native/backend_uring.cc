@@ -2,10 +2,12 @@
 // ring shared by the thread's connections (an idle connection pins no read
 // buffer), one send per connection. One ring per I/O thread.
 //
-// The buffer ring: 256 buffers of 16 KiB a thread. Where the kernel has
-// incremental consumption (6.12+), a receive takes only the bytes it needs
-// and the next one goes on in the same buffer, so thousands of small
-// messages fit in the ring at once; elsewhere each receive takes a buffer.
+// The buffer ring: 4 MiB a thread. Where the kernel has incremental
+// consumption (6.12+), a receive takes only the bytes it needs and the next
+// one goes on in the same buffer, so thousands of small messages fit in the
+// ring at once; the buffers are then large (64 of 64 KiB), since a receive
+// that reaches the end of one stops there and leaves the rest of its message
+// for another. Elsewhere each receive takes a whole buffer: 256 of 16 KiB.
 // When the ring runs dry (-ENOBUFS ends the multishot receive) the receive is
 // armed again once the batch being dispatched has given its buffers back,
 // not at once into the same empty ring; each such end is counted.
@@ -34,12 +36,14 @@ namespace iocptcp {
 namespace {
 
 constexpr unsigned kRingEntries = 4096;
-constexpr unsigned kBufferCount = 256;  // power of two, as the buffer ring requires; 4 MiB a thread
-constexpr unsigned kBufferSize = 16 * 1024;
+constexpr size_t kBufferBytes = 4 << 20;
+constexpr unsigned kMaxBufferCount = 256;  // a power of two, as the buffer ring requires
 // So many receives in a row smaller than this, and a connection is read with
 // a multishot receive (see ArmRecv).
 constexpr int kSmallReceiveBytes = 4096;
 constexpr int kSmallReceivesForMultishot = 16;
+// Rounds of completions a Poll takes when receives were cut short (see Poll).
+constexpr int kReadRounds = 4;
 // Incremental buffer consumption (Linux 6.12), newer than Debian 12's liburing headers.
 constexpr uint16_t kPbufRingIncremental = 2;          // IOU_PBUF_RING_INC
 constexpr uint32_t kCqeBufferMore = 1U << 4;          // IORING_CQE_F_BUF_MORE
@@ -52,6 +56,7 @@ constexpr int kSubmitAttempts = 1000;
 struct UringConn {
   explicit UringConn(Conn* conn) : watch{OpKind::kWatch, conn} {}
   bool recv_armed = false;   // a recv is in the kernel
+  bool recv_cut_short = false;  // the last one-shot receive left bytes in the socket
   int small_receives = 0;    // in a row: the peer is not ahead of us (see ArmRecv)
   bool recv_cancelling = false;
   bool send_armed = false;
@@ -72,8 +77,8 @@ class UringBackend final : public Backend {
   explicit UringBackend(Worker* worker) : worker_(worker) {}
   ~UringBackend() override {
     if (ring_ready_) io_uring_queue_exit(&ring_);
-    if (buf_ring_ != nullptr) munmap(buf_ring_, kBufferCount * sizeof(io_uring_buf));
-    if (buffers_ != nullptr) munmap(buffers_, size_t{kBufferCount} * kBufferSize);
+    if (buf_ring_ != nullptr) munmap(buf_ring_, kMaxBufferCount * sizeof(io_uring_buf));
+    if (buffers_ != nullptr) munmap(buffers_, kBufferBytes);
     if (wake_fd_ >= 0) close(wake_fd_);
   }
 
@@ -210,18 +215,21 @@ class UringBackend final : public Backend {
     // One queue in the kernel's order: completions are copied out and marked
     // seen before dispatching (handlers submit, and a full queue makes
     // SubmitAll take more), and newer ones only ever go in behind.
-    while (TakeCompletions() > 0 || next_taken_ < taken_.size()) {
-      while (next_taken_ < taken_.size()) {
-        Completion c = taken_[next_taken_++];
-        Dispatch(c);
+    for (int round = 1;; ++round) {
+      while (TakeCompletions() > 0 || next_taken_ < taken_.size()) {
+        while (next_taken_ < taken_.size()) {
+          Completion c = taken_[next_taken_++];
+          Dispatch(c);
+        }
       }
-    }
-    taken_.clear();
-    next_taken_ = 0;
-    std::vector<Conn*> rearm;
-    rearm.swap(rearm_);
-    for (Conn* conn : rearm) {
-      if (!conn->finished && conn->reading && !StateOf(conn)->recv_armed) ArmRecv(conn);
+      taken_.clear();
+      next_taken_ = 0;
+      // A receive cut short at the end of a provided buffer left the rest of
+      // its message in the socket: read it in this turn (the receive
+      // completes as it is submitted), so the message reaches the handler,
+      // and an echo's send, whole rather than in two pieces.
+      if (!RearmReceives() || round == kReadRounds) break;
+      SubmitAll();
     }
     if (accept_resume_ms_ != 0 && Engine::NowMs() >= accept_resume_ms_) {
       accept_resume_ms_ = 0;
@@ -231,6 +239,20 @@ class UringBackend final : public Backend {
       listener_removed_ = false;
       worker_->OnListenerRemoved();
     }
+  }
+
+  // Arms the receives of this batch's connections again; true if one of them has bytes waiting.
+  bool RearmReceives() {
+    std::vector<Conn*> rearm;
+    rearm.swap(rearm_);
+    bool bytes_waiting = false;
+    for (Conn* conn : rearm) {
+      UringConn* state = StateOf(conn);
+      if (conn->finished || !conn->reading || state->recv_armed) continue;
+      ArmRecv(conn);
+      bytes_waiting |= state->recv_cut_short;
+    }
+    return bytes_waiting;
   }
 
   bool Flush() override {
@@ -260,31 +282,30 @@ class UringBackend final : public Backend {
 
   // Debian 12's liburing (2.3) has no io_uring_setup_buf_ring: register by hand.
   bool SetUpBuffers(std::string* error) {
-    size_t ring_bytes = kBufferCount * sizeof(io_uring_buf);
+    size_t ring_bytes = kMaxBufferCount * sizeof(io_uring_buf);
     void* ring_mem = mmap(nullptr, ring_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    void* buffers = mmap(nullptr, size_t{kBufferCount} * kBufferSize, PROT_READ | PROT_WRITE,
-                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    void* buffers = mmap(nullptr, kBufferBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (ring_mem == MAP_FAILED || buffers == MAP_FAILED) return Fail(error, "mmap", errno);
     buf_ring_ = static_cast<io_uring_buf_ring*>(ring_mem);
     buffers_ = static_cast<char*>(buffers);
     io_uring_buf_ring_init(buf_ring_);
     io_uring_buf_reg reg{};
     reg.ring_addr = reinterpret_cast<uint64_t>(ring_mem);
-    reg.ring_entries = kBufferCount;
     reg.bgid = kBufferGroup;
+    buffer_size_ = 64 * 1024;
+    reg.ring_entries = buffer_count_ = kBufferBytes / buffer_size_;
     SetRegistrationFlags(&reg, kPbufRingIncremental);
     int rc = io_uring_register_buf_ring(&ring_, &reg, 0);
     incremental_ = rc == 0;
     if (rc == -EINVAL) {  // a kernel before 6.12: whole buffers
+      buffer_size_ = 16 * 1024;
+      reg.ring_entries = buffer_count_ = kBufferBytes / buffer_size_;
       SetRegistrationFlags(&reg, 0);
       rc = io_uring_register_buf_ring(&ring_, &reg, 0);
     }
     if (rc < 0) return Fail(error, "io_uring_register_buf_ring", -rc);
-    for (unsigned i = 0; i < kBufferCount; ++i) {
-      io_uring_buf_ring_add(buf_ring_, buffers_ + size_t{i} * kBufferSize, kBufferSize, i,
-                            io_uring_buf_ring_mask(kBufferCount), i);
-    }
-    io_uring_buf_ring_advance(buf_ring_, kBufferCount);
+    for (unsigned i = 0; i < buffer_count_; ++i) AddBuffer(i, i);
+    io_uring_buf_ring_advance(buf_ring_, buffer_count_);
     return true;
   }
 
@@ -297,9 +318,14 @@ class UringBackend final : public Backend {
 
   void ReturnBuffer(unsigned id) {
     consumed_[id] = 0;
-    io_uring_buf_ring_add(buf_ring_, buffers_ + size_t{id} * kBufferSize, kBufferSize, id,
-                          io_uring_buf_ring_mask(kBufferCount), 0);
+    AddBuffer(id, 0);
     io_uring_buf_ring_advance(buf_ring_, 1);
+  }
+
+  // Puts buffer `id` in the ring's slot `offset` places past its tail (made visible by advancing).
+  void AddBuffer(unsigned id, unsigned offset) {
+    io_uring_buf_ring_add(buf_ring_, buffers_ + size_t{id} * buffer_size_, buffer_size_, id,
+                          io_uring_buf_ring_mask(buffer_count_), offset);
   }
 
   io_uring_sqe* Sqe() {
@@ -449,9 +475,10 @@ class UringBackend final : public Backend {
     }
     unsigned id = c.flags >> IORING_CQE_BUFFER_SHIFT;
     if (c.res > 0) state->small_receives = c.res < kSmallReceiveBytes ? state->small_receives + 1 : 0;
+    if (ended) state->recv_cut_short = c.res > 0 && (c.flags & IORING_CQE_F_SOCK_NONEMPTY) != 0;
     if (c.res > 0) {
       // Incremental buffers: this receive's bytes follow the earlier ones.
-      const char* data = buffers_ + size_t{id} * kBufferSize + (incremental_ ? consumed_[id] : 0);
+      const char* data = buffers_ + size_t{id} * buffer_size_ + (incremental_ ? consumed_[id] : 0);
       if (!conn->finished) worker_->OnRecv(conn, data, c.res);
     } else if (c.res == -ENOBUFS) {
       Counters::Add(worker_->counters().recv_buffers_exhausted, 1);
@@ -518,7 +545,9 @@ class UringBackend final : public Backend {
   std::vector<Completion> taken_;      // out of the kernel's queue, not yet dispatched ...
   size_t next_taken_ = 0;              // ... from here on
   bool incremental_ = false;           // the kernel consumes buffers incrementally
-  uint32_t consumed_[kBufferCount] = {};  // bytes of each buffer already delivered
+  unsigned buffer_count_ = 0;
+  unsigned buffer_size_ = 0;
+  uint32_t consumed_[kMaxBufferCount] = {};  // bytes of each buffer already delivered
   std::vector<Conn*> rearm_;           // receives to arm again after this batch
 };
 

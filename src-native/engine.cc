@@ -589,12 +589,21 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
       conn->in_js += static_cast<size_t>(result);
       Hold(conn, result);
       if (pending_bytes_.capacity() == 0) pending_bytes_.reserve(std::max<size_t>(last_flush_bytes_, 16 * 1024));
-      Event event{EventType::kData, conn->id};
-      event.bytes_sent = conn->bytes_sent;
-      event.number = static_cast<double>(pending_bytes_.size());
-      event.number2 = static_cast<double>(result);
+      // Bytes that follow the connection's own last delivery in this batch
+      // join it (a message read in two receives), so they reach the handler
+      // in one piece.
+      Event* last = pending_events_.empty() ? nullptr : &pending_events_.back();
+      if (last != nullptr && last->type == EventType::kData && last->id == conn->id) {
+        last->number2 += static_cast<double>(result);
+      } else {
+        Event event{EventType::kData, conn->id};
+        event.number = static_cast<double>(pending_bytes_.size());
+        event.number2 = static_cast<double>(result);
+        Emit(std::move(event));
+        last = &pending_events_.back();
+      }
+      last->bytes_sent = conn->bytes_sent;
       pending_bytes_.insert(pending_bytes_.end(), data, data + result);
-      Emit(std::move(event));
     }
     UpdateReading(conn);  // a peer that does not read stops being read
     return;

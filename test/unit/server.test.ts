@@ -797,6 +797,41 @@ t.test('pause() inside a for await loop holds until resume(), whatever the loop 
   socket.destroy();
 });
 
+// The engine reads up to 64 KiB at a time: a message the peer sent in one
+// piece arrives in one 'data' event, even where the receive buffer it
+// starts in ends before it does (io_uring's provided buffers, once small
+// messages have left them at odd offsets).
+t.test('a 16 KiB message sent in one piece arrives in one piece, after smaller ones', async (t) => {
+  const sizes: number[] = [];
+  const { port } = await listening(t, {}, (c) => {
+    c.on('data', (data: Buffer) => {
+      sizes.push(data.length);
+      c.write(data);
+    });
+  });
+  const socket = await client(port);
+  const roundTrip = async (message: Buffer): Promise<void> => {
+    let echoed = 0;
+    const arrived = new Promise<void>((resolve) => {
+      const onData = (d: Buffer): void => {
+        echoed += d.length;
+        if (echoed < message.length) return;
+        socket.off('data', onData);
+        resolve();
+      };
+      socket.on('data', onData);
+    });
+    socket.write(message);
+    await arrived;
+  };
+  await roundTrip(Buffer.alloc(100, 1));
+  sizes.length = 0;
+  const message = numbered(16 * 1024);
+  for (let i = 0; i < 40; ++i) await roundTrip(message);
+  t.same(sizes.filter((size) => size !== message.length), [], `40 messages, ${sizes.length} 'data' events, each the whole message`);
+  socket.destroy();
+});
+
 // A payload whose every 4-byte word is its offset: a chunk out of place or overwritten shows.
 function numbered(size: number): Buffer {
   const bytes = Buffer.alloc(size);
