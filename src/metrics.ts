@@ -146,7 +146,7 @@ interface Sample {
 }
 
 function createMetrics(registry: Registry, named: boolean): Group {
-  // Loaded here, not at import: an app that never registers metrics needs no prom-client.
+  // Loaded here, not at import: an app that never registers metrics does not pay for loading it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Counter, Gauge, Histogram } = require('prom-client') as typeof import('prom-client');
   const members: Member[] = [];
