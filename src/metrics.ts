@@ -60,8 +60,8 @@ export interface MetricsSource {
   stats(): ServerStats;
   readonly maxConnections: number;
   readonly draining: boolean;
-  /** The backend that runs; undefined before listen() (iocp_tcp_info then says `none`). */
-  readonly backend: string | undefined;
+  /** The backend that runs; null before listen() (iocp_tcp_info then says `none`). */
+  readonly backend: string | null;
   on(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
   off(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
 }
