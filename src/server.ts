@@ -483,10 +483,15 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   }
 }
 
+/** The options listen() knows: node:net's path, ipv6Only, reusePort, ... would be ignored in silence. */
+const LISTEN_OPTION_NAMES: ReadonlySet<string> = new Set<keyof ListenOptions>(['port', 'host', 'backlog']);
+
 /** The arguments of listen(), sorted out as node:net does: a string after the port is the host, a number the backlog. */
 function listenArguments(args: unknown[]): ListenOptions & { callback?: () => void } {
   const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as () => void) : undefined;
   if (typeof args[0] === 'object' && args[0] !== null) {
+    const unknown = Object.keys(args[0]).filter((name) => !LISTEN_OPTION_NAMES.has(name));
+    if (unknown.length > 0) throw invalidArg(`unknown listen option ${unknown.join(', ')}`);
     const { port, host, backlog } = args[0] as ListenOptions;
     return { port, host, backlog, callback };
   }

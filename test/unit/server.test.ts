@@ -398,10 +398,14 @@ t.test("listen() takes node:net's arguments, resolves with the address and calls
   }
 });
 
-t.test('listen() refuses a bad backlog; a listen that fails rejects and never calls its callback', async (t) => {
+t.test('listen() refuses a bad backlog and the options it lacks; a listen that fails rejects and never calls its callback', async (t) => {
   const server = createServer({ backend, handler: 'echo' });
   await t.rejects(server.listen(0, '127.0.0.1', -1), { code: ERROR_CODES.INVALID_ARG, message: /backlog/ });
   await t.rejects(server.listen({ port: 0, backlog: 1.5 }), { code: ERROR_CODES.INVALID_ARG, message: /backlog/ });
+  await t.rejects(server.listen({ path: '/tmp/iocp-tcp.sock', ipv6Only: true } as never), {
+    code: ERROR_CODES.INVALID_ARG,
+    message: 'unknown listen option path, ipv6Only',
+  });
   const { port } = await listening(t, { handler: 'echo' });
   let called = false;
   await t.rejects(server.listen(port, '127.0.0.1', () => (called = true)), { code: 'EADDRINUSE' });
