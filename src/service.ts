@@ -96,8 +96,7 @@ function whyNotLoaded(name: string, err: NodeJS.ErrnoException): string {
 // with "file:line"; an ES module's has no place at all, so ask `node --check`.
 function whereItFailed(name: string, err: Error): string {
   if (!(err instanceof SyntaxError)) return err.message;
-  const checked = () => spawnSync(process.execPath, [...process.execArgv, '--check', name], { encoding: 'utf8' }).stderr;
-  const place = placeIn(err.stack) ?? placeIn(checked());
+  const place = placeIn(err.stack) ?? placeIn(spawnSync(process.execPath, [...process.execArgv, '--check', name], { encoding: 'utf8' }).stderr);
   return place ? `${err.message} at ${place}` : err.message;
 }
 
