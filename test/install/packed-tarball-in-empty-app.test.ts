@@ -24,10 +24,12 @@ const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; files: string[] };
 const typesNodeVersion = JSON.parse(readFileSync(join(root, 'node_modules', '@types', 'node', 'package.json'), 'utf8')).version as string;
 
-// Nothing of this checkout's npm run may steer the app's install (npm_config_*
-// from `npm run`, a forced source build) or the addon it loads.
+// The app runs as a user's would: nothing of this checkout's npm run
+// (npm_config_*, a forced source build), of tap (NODE_OPTIONS loads its
+// TypeScript loader into every node) or of the suite (IOCP_TCP_ADDON) may
+// steer its install or what it loads.
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) =>
-  !/^(npm_|INIT_CWD$|IOCP_TCP_ADDON$)/i.test(name))) as NodeJS.ProcessEnv;
+  !/^(npm_|tap_|INIT_CWD$|NODE_OPTIONS$|IOCP_TCP_ADDON$)/i.test(name))) as NodeJS.ProcessEnv;
 
 const work = mkdtempSync(join(tmpdir(), 'iocp-tcp-packed-'));
 t.teardown(() => rmSync(work, { recursive: true, force: true }));
