@@ -2,9 +2,12 @@
  * One TCP connection served by a JS handler. Node-like: 'data', 'end',
  * 'drain' and 'close' events; write() returns false above the high-water mark.
  */
-import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
+import { StringDecoder } from 'node:string_decoder';
+
+import { ERROR_CODES, IocpTcpError, checkCallback, invalidArg } from './errors';
 import type { CommandQueue } from './commands';
 import type { KeepAliveSeconds, NativeEngine } from './native';
+import type { AddressInfo } from './server';
 import { TypedEventEmitter } from './typed-emitter';
 
 /** Why a connection ended; see the README's metrics table. */
@@ -38,7 +41,7 @@ export interface ConnectionContext {
   /** The engine's index of a cause, for the closes JS asks for. */
   causeIndex(cause: DisconnectCause): number;
   /** A listener of the connection threw or rejected. */
-  onHandlerError(connection: Connection, err: unknown): void;
+  onHandlerError(connection: Connection<Buffer | string>, err: unknown): void;
 }
 
 /** One end of a connection. */
@@ -64,10 +67,13 @@ export interface ConnectionClosedError extends IocpTcpError {
   readonly disconnectCause: DisconnectCause;
 }
 
-/** The events of a {@link Connection} and what their listeners receive. */
-export interface ConnectionEvents {
+/**
+ * The events of a {@link Connection} and what their listeners receive;
+ * `Data` is string after {@link Connection.setEncoding}.
+ */
+export interface ConnectionEvents<Data extends Buffer | string = Buffer> {
   /** Bytes from the peer (data already on its way may still arrive shortly after pause()). */
-  data: [data: Buffer];
+  data: [data: Data];
   /** The peer sent FIN. */
   end: [];
   /** Unsent bytes fell below the high-water mark after write() returned false. */
@@ -83,8 +89,9 @@ type WriteCallback = (err?: Error | null) => void;
 /**
  * A connection accepted by a {@link Server}; its events are {@link ConnectionEvents}.
  * Iterable: `for await (const chunk of connection)` reads with backpressure.
+ * `Data` is what it reads: Buffers, or strings once {@link Connection.setEncoding} was called.
  */
-export class Connection extends TypedEventEmitter<ConnectionEvents> {
+export class Connection<Data extends Buffer | string = Buffer> extends TypedEventEmitter<ConnectionEvents<Data>> {
   /** Engine id; never reused for another connection. */
   readonly id: number;
   readonly remoteAddress: string;
@@ -110,6 +117,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
   // write()/end() callbacks, each waiting for bytesSent to reach its offset.
   #callbacks: Array<{ offset: number; callback: WriteCallback }> = [];
   #reader: Reader | undefined;  // a for-await loop reading this connection
+  #decoder: StringDecoder | undefined;  // set by setEncoding(): strings instead of Buffers
 
   /** @internal Created by the server for each accepted connection. */
   constructor(context: ConnectionContext, id: number, remote: Endpoint, local: Endpoint) {
@@ -120,7 +128,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
     this.id = id;
     this.remoteAddress = remote.address;
     this.remotePort = remote.port;
-    this.remoteFamily = remote.address.includes(':') ? 'IPv6' : 'IPv4';
+    this.remoteFamily = familyOf(remote.address);
     this.localAddress = local.address;
     this.localPort = local.port;
   }
@@ -168,6 +176,25 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
   /** The idle time set by setTimeout() in ms (0 = none). */
   get timeout(): number {
     return this.#timeout;
+  }
+
+  /** The local end (the server's address this connection reached), as node:net's socket.address(). */
+  address(): AddressInfo {
+    return { address: this.localAddress, family: familyOf(this.localAddress), port: this.localPort };
+  }
+
+  /**
+   * As node:net: from now on 'data' listeners and `for await` get strings
+   * decoded with `encoding` (default 'utf8'); a character split across
+   * chunks waits for its last bytes, and an unfinished one comes out as
+   * U+FFFD before 'end'. There is no way back to Buffers: null is refused
+   * (node:net takes it for 'utf8'). Returns this connection, typed as one
+   * that reads strings.
+   */
+  setEncoding(encoding: BufferEncoding = 'utf8'): Connection<string> {
+    if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) throw invalidArg(`unknown encoding ${String(encoding)}`);
+    this.#decoder = new StringDecoder(encoding);
+    return this as unknown as Connection<string>;
   }
 
   /**
@@ -332,7 +359,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
    * ERR_IOCP_TCP_CONNECTION_CLOSED. Leaving the loop early (break, throw)
    * before the peer's FIN destroys the connection, as node:net's iterator does.
    */
-  async *[Symbol.asyncIterator](): AsyncIterableIterator<Buffer> {
+  async *[Symbol.asyncIterator](): AsyncIterableIterator<Data> {
     if (this.#reader) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the connection is already being iterated');
     // Started after the peer's FIN or the close: there is nothing more to read.
     const reader: Reader = { queue: [], queued: 0, paused: false, endPending: false, done: this.#peerEnded || this.#closed };
@@ -343,14 +370,14 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
       for (;;) {
         while (reader.queue.length === 0 && !reader.done) await new Promise<void>((resolve) => (reader.wake = resolve));
         reader.wake = undefined;
-        const chunk = reader.queue.shift();
-        if (chunk === undefined) break;
-        reader.queued -= chunk.length;
+        const entry = reader.queue.shift();
+        if (entry === undefined) break;
+        reader.queued -= entry.bytes;
         if (reader.paused && reader.queued < this.#context.writeHighWaterBytes) {
           reader.paused = false;
           this.#followPause();
         }
-        yield chunk;
+        yield entry.chunk as Data;
       }
       if (reader.failure) throw reader.failure;
       complete = true;
@@ -394,22 +421,30 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> {
   handleData(data: Buffer, bytesSent: number): void {
     this.#sent(bytesSent);
     this.#bytesRead += data.length;
+    const chunk = this.#decoder === undefined ? data : this.#decoder.write(data);
+    if (chunk.length > 0) this.#deliver(chunk, data.length);  // empty: a character waits for its next bytes
+  }
+
+  // To a for-await loop, if one reads, and to the 'data' listeners.
+  #deliver(chunk: Buffer | string, bytes: number): void {
     const reader = this.#reader;
     if (reader) {
-      reader.queue.push(data);
-      reader.queued += data.length;
+      reader.queue.push({ chunk, bytes });
+      reader.queued += bytes;
       if (reader.queued >= this.#context.writeHighWaterBytes && !reader.paused) {
         reader.paused = true;
         this.#followPause();
       }
       reader.wake?.();
     }
-    this.emit('data', data);
+    this.emit('data', chunk as Data);
   }
 
   /** @internal */
   handleEnd(bytesSent: number): void {
     this.#sent(bytesSent);
+    const unfinished = this.#decoder?.end();
+    if (unfinished) this.#deliver(unfinished, 0);
     this.#peerEnded = true;
     const reader = this.#reader;
     if (reader) {
@@ -501,7 +536,7 @@ export function keepAliveSeconds(enable: boolean, idleMs: number, intervalMs: nu
 
 /** The state of a for-await loop over a connection. */
 interface Reader {
-  queue: Buffer[];
+  queue: Array<{ chunk: Buffer | string; bytes: number }>;
   queued: number;
   paused: boolean;  // the loop paused the connection: it is behind by the high-water mark
   endPending: boolean;  // the peer's FIN came; 'end' waits until the queue is taken
@@ -513,8 +548,8 @@ interface Reader {
 // Closes after which a reader has had all there was: the peer's FIN, or this side's own close.
 const QUIET_CLOSES: ReadonlySet<DisconnectCause> = new Set(['peer_fin', 'local_close', 'local_abort']);
 
-function checkCallback(callback: unknown): void {
-  if (callback !== undefined && typeof callback !== 'function') throw invalidArg('callback must be a function');
+function familyOf(address: string): 'IPv4' | 'IPv6' {
+  return address.includes(':') ? 'IPv6' : 'IPv4';
 }
 
 /** ArrayBuffer's `detached` where the runtime has it (Node 22); elsewhere, what cloning one says. */

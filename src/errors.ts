@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   SERVER_STATE: 'ERR_IOCP_TCP_SERVER_STATE',
   HANDLER: 'ERR_IOCP_TCP_HANDLER',
   ADDON: 'ERR_IOCP_TCP_ADDON',
+  /** node:net's own code, so that code written for node:net's close(callback) works as is. */
+  SERVER_NOT_RUNNING: 'ERR_SERVER_NOT_RUNNING',
 } as const;
 
 /** Code of an {@link IocpTcpError}. */
@@ -40,4 +42,9 @@ export class IocpTcpArgumentError extends TypeError {
 /** A value of the wrong type or range passed to the API. */
 export function invalidArg(message: string): IocpTcpArgumentError {
   return new IocpTcpArgumentError(message);
+}
+
+/** Throws unless `callback` is a function or undefined. */
+export function checkCallback(callback: unknown): asserts callback is ((...args: unknown[]) => void) | undefined {
+  if (callback !== undefined && typeof callback !== 'function') throw invalidArg('callback must be a function');
 }

@@ -60,8 +60,8 @@ export interface MetricsSource {
   stats(): ServerStats;
   readonly maxConnections: number;
   readonly draining: boolean;
-  /** The backend that runs; undefined before listen() (iocp_tcp_info then says `none`). */
-  readonly backend: string | undefined;
+  /** The backend that runs; null before listen() (iocp_tcp_info then says `none`). */
+  readonly backend: string | null;
   on(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
   off(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
 }
@@ -146,7 +146,7 @@ interface Sample {
 }
 
 function createMetrics(registry: Registry, named: boolean): Group {
-  // Loaded here, not at import: an app that never registers metrics needs no prom-client.
+  // Loaded here, not at import: an app that never registers metrics does not pay for loading it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Counter, Gauge, Histogram } = require('prom-client') as typeof import('prom-client');
   const members: Member[] = [];

@@ -7,7 +7,7 @@ import type { EventEmitter } from 'node:events';
 
 import type { BackendName } from './config';
 import { CloseInfo, Connection, ConnectionContext, DisconnectCause, keepAliveSeconds } from './connection';
-import { ERROR_CODES, IocpTcpError, invalidArg } from './errors';
+import { ERROR_CODES, IocpTcpError, checkCallback, invalidArg } from './errors';
 import type { RejectReason } from './metrics';
 import { CommandQueue } from './commands';
 import { EVENT, NativeEngine, RECORD_SIZE, STATS, loadNative } from './native';
@@ -77,9 +77,15 @@ export interface ServerOptions {
 
 /** Options of {@link Server.listen}. */
 export interface ListenOptions {
-  port: number;
+  /** Default 0: the system picks a free port. */
+  port?: number;
   /** Default `'0.0.0.0'`. */
   host?: string;
+  /**
+   * Accepted as node:net does, and checked, but without effect: the engine's
+   * listen queue is always 511, node:net's default.
+   */
+  backlog?: number;
 }
 
 /** Options of {@link Server.close}. */
@@ -182,7 +188,8 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       allowHalfOpen: this.#options.allowHalfOpen,
       writeHighWaterBytes: this.#options.writeHighWaterBytes,
       causeIndex: (cause) => this.#causes.indexOf(cause),
-      onHandlerError: (connection, err) => this.#handlerFailed(connection, err),
+      // The same connection the 'connection' event gave, whatever setEncoding() made of its type.
+      onHandlerError: (connection, err) => this.#handlerFailed(connection as Connection, err),
     };
     if (onConnection) this.on('connection', onConnection);
     // Rejections reach JS only while someone listens: a flood of them stays cheap otherwise.
@@ -192,9 +199,9 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     (this as unknown as EventEmitter).on('newListener', followDropListeners).on('removeListener', followDropListeners);
   }
 
-  /** The backend that runs, once listening. */
-  get backend(): RunningBackend | undefined {
-    return this.#engine?.backend as RunningBackend | undefined;
+  /** The backend that runs; null until listen() has started the engine. */
+  get backend(): RunningBackend | null {
+    return (this.#engine?.backend ?? null) as RunningBackend | null;
   }
 
   /** The connection limit the server was created with (0 = unlimited). */
@@ -213,17 +220,26 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   }
 
   /**
-   * Starts the engine and binds, like node:net's `listen(port[, host])` or
-   * `listen({ port, host })`. Rejects with `code` (EADDRINUSE,
-   * ERR_IOCP_TCP_BACKEND, ...); a server listens once: after close() it
-   * rejects with ERR_IOCP_TCP_SERVER_STATE (create a new one).
+   * Starts the engine and binds, taking node:net's arguments:
+   * `listen([port[, host[, backlog]]][, callback])` or `listen(options[,
+   * callback])`. Resolves with the bound address; `callback` runs then too,
+   * without arguments. Rejects with `code` (EADDRINUSE, ERR_IOCP_TCP_BACKEND,
+   * ...), where node:net would emit 'error'; a server listens once: after
+   * close() it rejects with ERR_IOCP_TCP_SERVER_STATE (create a new one).
    */
-  async listen(options: ListenOptions | number, host?: string): Promise<AddressInfo> {
+  listen(port?: number, host?: string, backlog?: number, callback?: () => void): Promise<AddressInfo>;
+  listen(port: number, host: string, callback: () => void): Promise<AddressInfo>;
+  listen(port: number, backlog: number, callback?: () => void): Promise<AddressInfo>;
+  listen(port: number, callback: () => void): Promise<AddressInfo>;
+  listen(callback: () => void): Promise<AddressInfo>;
+  listen(options: ListenOptions, callback?: () => void): Promise<AddressInfo>;
+  async listen(...args: unknown[]): Promise<AddressInfo> {
     if (this.#joined) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is closed: create a new one to listen again');
     if (this.#engine || this.#starting) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the server is already listening');
-    const { port, host: name = '0.0.0.0' } = typeof options === 'number' ? { port: options, host } : options;
+    const { port = 0, host: name = '0.0.0.0', backlog, callback } = listenArguments(args);
     if (typeof name !== 'string') throw invalidArg('host must be a string');
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw invalidArg('port must be an integer from 0 to 65535');
+    if (backlog !== undefined && !(Number.isInteger(backlog) && backlog >= 0)) throw invalidArg('backlog must be an integer of at least 0');
     // Names are resolved here, as node:net does: a name that does not resolve
     // rejects with ENOTFOUND (syscall getaddrinfo, hostname), and the engine
     // gets an address.
@@ -257,6 +273,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     this.#engine = engine;
     this.#context.engine = engine;
     this.#commands.attach(engine);
+    if (callback) process.nextTick(callback);  // a throw in it is uncaught, as in node:net's 'listening' listener
     return this.#address;
   }
 
@@ -289,9 +306,20 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   /**
    * Stops accepting at once; open connections carry on until they close or
    * `drainTimeoutMs` passes, then the rest are closed with cause `shutdown`.
-   * Resolves when every connection is gone and the engine has stopped.
+   * Resolves when every connection is gone and the engine has stopped (at
+   * once when it never listened, or when it is closed already). `callback`,
+   * as node:net's, runs once closed, or with an error (code
+   * ERR_SERVER_NOT_RUNNING) when the server was not listening.
    */
-  close(options: CloseOptions = {}): Promise<void> {
+  close(callback?: (err?: Error) => void): Promise<void>;
+  close(options?: CloseOptions, callback?: (err?: Error) => void): Promise<void>;
+  close(options: CloseOptions | ((err?: Error) => void) = {}, callback?: (err?: Error) => void): Promise<void> {
+    if (typeof options === 'function') [options, callback] = [{}, options];
+    checkCallback(callback);
+    if (callback) {
+      if (this.#engine && !this.#joined) this.once('close', () => callback());
+      else process.nextTick(callback, new IocpTcpError(ERROR_CODES.SERVER_NOT_RUNNING, 'the server is not running'));
+    }
     const { drainTimeoutMs = 10000 } = options;
     if (!this.#engine) return Promise.resolve();
     // A second close() may bring the deadline forward (a second stop signal: "now"), never push it back.
@@ -453,6 +481,23 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       throwLater(err);
     }
   }
+}
+
+/** The options listen() knows: node:net's path, ipv6Only, reusePort, ... would be ignored in silence. */
+const LISTEN_OPTION_NAMES: ReadonlySet<string> = new Set<keyof ListenOptions>(['port', 'host', 'backlog']);
+
+/** The arguments of listen(), sorted out as node:net does: a string after the port is the host, a number the backlog. */
+function listenArguments(args: unknown[]): ListenOptions & { callback?: () => void } {
+  const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as () => void) : undefined;
+  if (typeof args[0] === 'object' && args[0] !== null) {
+    const unknown = Object.keys(args[0]).filter((name) => !LISTEN_OPTION_NAMES.has(name));
+    if (unknown.length > 0) throw invalidArg(`unknown listen option ${unknown.join(', ')}`);
+    const { port, host, backlog } = args[0] as ListenOptions;
+    return { port, host, backlog, callback };
+  }
+  const [port, ...rest] = args as [number?, ...unknown[]];
+  const host = typeof rest[0] === 'string' ? (rest.shift() as string) : undefined;
+  return { port, host, backlog: rest[0] as number | undefined, callback };
 }
 
 function throwLater(err: unknown): void {

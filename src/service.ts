@@ -2,6 +2,9 @@
  * The iocp-tcp service: parses settings, serves TCP with the chosen handler,
  * serves metrics, and drains gracefully on SIGINT/SIGTERM.
  */
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+
 import { Registry, collectDefaultMetrics } from 'prom-client';
 
 import { Config, ConfigError, parseConfig } from './config';
@@ -38,7 +41,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
       return EXIT.ok;
     }
     config = parsed.config;
-    handler = loadHandler(config.handler);
+    handler = await loadHandler(config.handler);
   } catch (err) {
     if (!(err instanceof ConfigError || err instanceof IocpTcpError)) throw err;
     process.stderr.write(`iocp-tcp: ${err.message}\n`);
@@ -48,30 +51,59 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   return serve(config, handler, log);
 }
 
-// A syntax error's message lacks the place; its stack starts with "file:line".
-function whereItFailed(err: Error): string {
-  if (!(err instanceof SyntaxError)) return err.message;
-  const place = err.stack?.split('\n')[0] ?? '';
-  return /:\d+$/.test(place) ? `${err.message} at ${place}` : err.message;
+/** What a handler module may export its function as. */
+interface HandlerExports {
+  default?: unknown;
+  handler?: unknown;
 }
 
-/** 'echo' stays native; anything else becomes a JS connection handler. */
-export function loadHandler(name: string): ConnectionHandler | 'echo' {
+/**
+ * 'echo' stays native; anything else becomes a JS connection handler: the
+ * function a module exports as module.exports, default or handler.
+ */
+export async function loadHandler(name: string): Promise<ConnectionHandler | 'echo'> {
   if (name === 'echo') return 'echo';
   if (name === 'js-echo') return jsEcho;
-  let loaded: unknown;
+  let loaded: HandlerExports;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    loaded = require(name);
+    // import() takes CommonJS and ES modules on every Node this package runs
+    // on (require() of an ES module needs 20.19 or 22.12), and TypeScript
+    // where Node strips types.
+    loaded = await import(pathToFileURL(name).href);
   } catch (err) {
-    throw new IocpTcpError(ERROR_CODES.HANDLER, `cannot load handler module ${name}: ${whereItFailed(err as Error)}`);
+    throw new IocpTcpError(ERROR_CODES.HANDLER, whyNotLoaded(name, err as NodeJS.ErrnoException));
   }
-  const candidates = [loaded, (loaded as { default?: unknown })?.default, (loaded as { handler?: unknown })?.handler];
+  // A CommonJS module's exports are the namespace's default.
+  const exported = loaded.default as HandlerExports | undefined;
+  const candidates = [exported, exported?.default, exported?.handler, loaded.handler];
   const found = candidates.find((candidate) => typeof candidate === 'function');
   if (!found) {
-    throw new IocpTcpError(ERROR_CODES.HANDLER, `handler module ${name} exports no function (module.exports, default or handler)`);
+    throw new IocpTcpError(ERROR_CODES.HANDLER, `handler module ${name} exports no function (module.exports, export default or handler)`);
   }
   return found as ConnectionHandler;
+}
+
+function whyNotLoaded(name: string, err: NodeJS.ErrnoException): string {
+  // What Node without type stripping says of .ts, .mts and .cts.
+  if (err.code === 'ERR_UNKNOWN_FILE_EXTENSION' && /\.[mc]?ts$/.test(name)) {
+    return `${name}: this Node (${process.version}) cannot run TypeScript: compile it with tsc to .js, ` +
+      'or use Node 22.18+ or 23.6+ (or 22.6+ with NODE_OPTIONS=--experimental-strip-types)';
+  }
+  return `cannot load handler module ${name}: ${whereItFailed(name, err)}`;
+}
+
+// A syntax error's message lacks the place. A CommonJS module's stack starts
+// with "file:line"; an ES module's has no place at all, so ask `node --check`.
+function whereItFailed(name: string, err: Error): string {
+  if (!(err instanceof SyntaxError)) return err.message;
+  const place = placeIn(err.stack) ?? placeIn(spawnSync(process.execPath, [...process.execArgv, '--check', name], { encoding: 'utf8' }).stderr);
+  return place ? `${err.message} at ${place}` : err.message;
+}
+
+/** The first line of `text` when it is a "file:line" place. */
+function placeIn(text: string | undefined): string | undefined {
+  const first = text?.split('\n')[0] ?? '';
+  return /:\d+$/.test(first) ? first : undefined;
 }
 
 async function serve(config: Config, handler: ConnectionHandler | 'echo', log: Logger): Promise<number> {

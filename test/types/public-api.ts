@@ -46,6 +46,23 @@ const server = createServer((conn: Connection) => {
   void (async () => {
     for await (const chunk of conn) conn.write(chunk.subarray(1));
   })();
+  const local: { address: string; family: string; port: number } = conn.address();
+  void local;
+});
+
+// setEncoding() returns the connection typed as one that reads strings.
+createServer((conn) => {
+  const text = conn.setEncoding('utf8');
+  text.on('data', (chunk: string) => text.write(chunk.toUpperCase()));
+  // @ts-expect-error: it reads strings now
+  text.on('data', (chunk: Buffer) => chunk.byteLength);
+  // @ts-expect-error: the connection as given still types 'data' as Buffer
+  conn.on('data', (chunk: string) => chunk);
+  // @ts-expect-error: no way back to Buffers
+  conn.setEncoding(null);
+  void (async () => {
+    for await (const chunk of text) chunk.toUpperCase();
+  })();
 });
 
 server.on('disconnect', (cause, seconds) => console.log(cause.toUpperCase(), seconds.toFixed(3)));
@@ -56,7 +73,10 @@ server.on('disconect', () => {});
 // @ts-expect-error: a cause is a string, not a number
 server.on('disconnect', (cause: number) => cause);
 
-const backend: RunningBackend | undefined = server.backend;
+const backend: RunningBackend | null = server.backend;
+// @ts-expect-error: null before listen(), not undefined
+const notYet: RunningBackend | undefined = server.backend;
+void notYet;
 // @ts-expect-error: 'auto' is never the backend that runs
 const auto: 'auto' = server.backend;
 void backend;
@@ -64,6 +84,15 @@ void auto;
 void server.listen(8090);
 void server.listen(8090, '127.0.0.1');
 void server.listen({ port: 8090, host: '::1' });
+void server.listen({ port: 8090, backlog: 511 }, () => {});
+void server.listen(8090, '127.0.0.1', 511, () => {});
+void server.listen(8090, 511, () => {});
+void server.listen(8090, () => {});
+void server.listen(() => {});
+// @ts-expect-error: the callback gets no arguments
+void server.listen(8090, (address: string) => address);
+void server.close((err) => console.log(err?.message));
+void server.close({ drainTimeoutMs: 0 }, () => {});
 server.on('drop', (info: DropInfo) => console.log(info.reason, info.remoteAddress, info.remotePort));
 const open: number = server.getConnections();
 server.getConnections((err, count) => console.log(err, count + open));

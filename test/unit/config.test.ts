@@ -269,6 +269,12 @@ t.test('the help text starts with the usage line and lists every flag, env var a
   t.ok(HELP_TEXT.includes('-h, --help'));
 });
 
+t.test('the help text says what a handler module exports and which modules each Node runs', async (t) => {
+  for (const text of ['module.exports', 'export default', 'handler.', '.mjs', '.mts', '22.18+', '23.6+', '--experimental-strip-types', 'tsc']) {
+    t.ok(HELP_TEXT.includes(text), `help mentions ${text}`);
+  }
+});
+
 t.test('the help text fits in 80 columns', async (t) => {
   for (const line of HELP_TEXT.split('\n')) t.ok(line.length <= 80, line);
 });

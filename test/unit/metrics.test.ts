@@ -12,7 +12,7 @@ class FakeSource extends EventEmitter {
   reads = 0;
   maxConnections = 0;
   draining = false;
-  backend: string | undefined = 'epoll';
+  backend: string | null = 'epoll';
   totals: ServerStats = {
     accepted: 0,
     acceptErrors: 0,
@@ -151,7 +151,7 @@ t.test('each disconnect event is observed in the duration histogram', async (t) 
 t.test('the info gauge says none until the server runs a backend, then names it', async (t) => {
   const registry = new Registry();
   const source = new FakeSource();
-  source.backend = undefined;
+  source.backend = null;
   registerMetrics(registry, source);
   let m = parse(await registry.metrics());
   t.equal(m.get(`${METRIC_NAMES.info}{backend="none",version="${VERSION}"}`), 1);

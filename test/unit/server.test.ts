@@ -8,7 +8,7 @@ import t, { type Test } from 'tap';
 
 import type { CloseInfo, Connection } from '../../src/connection';
 import { ERROR_CODES } from '../../src/errors';
-import { Server, ServerOptions, createServer } from '../../src/server';
+import { AddressInfo, Server, ServerOptions, createServer } from '../../src/server';
 import { repoRoot } from '../../toolkit/service';
 
 const backend = (process.env.IOCP_TCP_TEST_BACKEND ?? 'auto') as ServerOptions['backend'];
@@ -45,6 +45,15 @@ async function readAll(socket: Socket): Promise<Buffer> {
 
 function nextClose(server: Server): Promise<[string, number]> {
   return once(server, 'disconnect') as Promise<[string, number]>;
+}
+
+/** Resolves once `check()` holds; rejects after `timeoutMs`. */
+async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`not within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }
 
 t.test('bad options are rejected with ERR_IOCP_TCP_INVALID_ARG', async (t) => {
@@ -361,6 +370,127 @@ t.test('listen(port, host) works like listen({ port, host })', async (t) => {
   t.equal(address.address, '127.0.0.1');
   t.ok(address.port > 0);
   t.equal(server.listening, true);
+});
+
+t.test("listen() takes node:net's arguments, resolves with the address and calls the callback without arguments", async (t) => {
+  const forms: Array<[string, string, (server: Server, callback: () => void) => Promise<AddressInfo>]> = [
+    ['port, host, backlog, callback', '127.0.0.1', (s, callback) => s.listen(0, '127.0.0.1', 16, callback)],
+    ['port, host, callback', '127.0.0.1', (s, callback) => s.listen(0, '127.0.0.1', callback)],
+    ['port, backlog, callback', '0.0.0.0', (s, callback) => s.listen(0, 16, callback)],
+    ['port, callback', '0.0.0.0', (s, callback) => s.listen(0, callback)],
+    ['callback', '0.0.0.0', (s, callback) => s.listen(callback)],
+    ['options, callback', '127.0.0.1', (s, callback) => s.listen({ port: 0, host: '127.0.0.1', backlog: 16 }, callback)],
+  ];
+  for (const [form, host, listen] of forms) {
+    const server = createServer({ backend, handler: 'echo' });
+    t.teardown(() => server.close({ drainTimeoutMs: 0 }));
+    let calledWith: unknown[] | undefined;
+    let listeningThen = false;
+    const address = await listen(server, (...args: unknown[]) => {
+      calledWith = args;
+      listeningThen = server.listening;
+    });
+    t.match(address, { address: host, family: 'IPv4', port: Number }, `${form}: the address`);
+    await until(() => calledWith !== undefined);
+    t.same(calledWith, [], `${form}: the callback ran without arguments`);
+    t.ok(listeningThen, `${form}: while listening`);
+    (await client(address.port)).destroy();
+  }
+});
+
+t.test('listen() refuses a bad backlog and the options it lacks; a listen that fails rejects and never calls its callback', async (t) => {
+  const server = createServer({ backend, handler: 'echo' });
+  await t.rejects(server.listen(0, '127.0.0.1', -1), { code: ERROR_CODES.INVALID_ARG, message: /backlog/ });
+  await t.rejects(server.listen({ port: 0, backlog: 1.5 }), { code: ERROR_CODES.INVALID_ARG, message: /backlog/ });
+  await t.rejects(server.listen({ path: '/tmp/iocp-tcp.sock', ipv6Only: true } as never), {
+    code: ERROR_CODES.INVALID_ARG,
+    message: 'unknown listen option path, ipv6Only',
+  });
+  const { port } = await listening(t, { handler: 'echo' });
+  let called = false;
+  await t.rejects(server.listen(port, '127.0.0.1', () => (called = true)), { code: 'EADDRINUSE' });
+  await new Promise((r) => setTimeout(r, 20));
+  t.equal(called, false, 'no callback');
+});
+
+t.test('close(callback) runs once closed, or with ERR_SERVER_NOT_RUNNING when not listening; close() still returns a promise', async (t) => {
+  const never = createServer({ backend, handler: 'echo' });
+  let returned: Promise<void> | undefined;
+  const notListening = await new Promise<Error | undefined>((resolve) => (returned = never.close(resolve)));
+  t.type(returned, Promise, 'a promise, as before');
+  await returned;
+  t.match(notListening, { code: 'ERR_SERVER_NOT_RUNNING' }, 'never listened');
+
+  const { server, port } = await listening(t, { handler: 'echo' });
+  const socket = await client(port);
+  socket.on('error', () => {});
+  const events: string[] = [];
+  server.on('close', () => events.push('close event'));
+  const closing = server.close({ drainTimeoutMs: 5000 }, (err) => events.push(`callback ${err}`));
+  await new Promise((r) => setTimeout(r, 100));
+  t.same(events, [], 'not while a connection drains');
+  socket.end();
+  await closing;
+  t.same(events, ['close event', 'callback undefined'], 'once closed, without an error');
+  const closedAlready = await new Promise<Error | undefined>((resolve) => void server.close(resolve));
+  t.match(closedAlready, { code: 'ERR_SERVER_NOT_RUNNING' }, 'closed already');
+  t.throws(() => server.close({}, 'nope' as never), { code: ERROR_CODES.INVALID_ARG });
+});
+
+t.test('backend is null until listen() starts the engine, then the one that runs', async (t) => {
+  const server = createServer({ backend, handler: 'echo' });
+  t.equal(server.backend, null);
+  await server.listen(0, '127.0.0.1');
+  t.teardown(() => server.close({ drainTimeoutMs: 0 }));
+  t.ok(['io_uring', 'epoll', 'iocp'].includes(server.backend!), `backend ${server.backend}`);
+});
+
+t.test("a connection's address() is its local end, as node:net's socket.address()", async (t) => {
+  let seen: Connection | undefined;
+  const { port } = await listening(t, {}, (c) => {
+    seen = c;
+    c.end();
+  });
+  await readAll(await client(port));
+  t.same(seen!.address(), { address: '127.0.0.1', family: 'IPv4', port });
+});
+
+t.test("setEncoding: 'data' brings strings, a character split across writes comes whole, an unfinished one as U+FFFD before 'end'", async (t) => {
+  const received: unknown[] = [];
+  let seen: Connection | undefined;
+  const { port } = await listening(t, {}, (c) => {
+    seen = c;
+    const text = c.setEncoding('utf8');
+    text.on('data', (chunk) => received.push(chunk));
+    text.on('end', () => received.push('<end>'));
+  });
+  const socket = await client(port);
+  const euro = Buffer.from('€');  // e2 82 ac
+  socket.write(Buffer.concat([Buffer.from('a'), euro.subarray(0, 2)]));
+  await until(() => received.length === 1);
+  socket.write(Buffer.concat([euro.subarray(2), Buffer.from('b'), euro.subarray(0, 1)]));
+  await until(() => received.length === 2);
+  socket.end();
+  await readAll(socket);
+  t.same(received, ['a', '€b', '\ufffd', '<end>']);
+  t.equal(seen!.bytesRead, 6, 'bytesRead counts bytes');
+  t.throws(() => seen!.setEncoding(null as never), { code: ERROR_CODES.INVALID_ARG }, 'no way back to Buffers');
+  t.throws(() => seen!.setEncoding('klingon' as never), { code: ERROR_CODES.INVALID_ARG, message: /klingon/ });
+});
+
+t.test('setEncoding: for await yields strings too', async (t) => {
+  const { port } = await listening(t, { allowHalfOpen: true }, (c) => {
+    void (async () => {
+      const parts: unknown[] = [];
+      for await (const text of c.setEncoding('hex')) parts.push(text);
+      c.end(JSON.stringify(parts));
+    })();
+  });
+  const socket = await client(port);
+  socket.end(Buffer.from([1, 2, 255]));
+  const parts = JSON.parse((await readAll(socket)).toString()) as unknown[];
+  t.ok(parts.every((part) => typeof part === 'string'), 'strings');
+  t.equal(parts.join(''), '0102ff');
 });
 
 t.test('a closed server says so: listening false, address() null, listen() rejects with ERR_IOCP_TCP_SERVER_STATE', async (t) => {
