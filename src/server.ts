@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import type { EventEmitter } from 'node:events';
 
 import type { BackendName } from './config';
-import { CloseInfo, Connection, ConnectionContext, DisconnectCause, keepAliveSeconds } from './connection';
+import { CloseInfo, Connection, ConnectionContext, DisconnectCause, MAX_TIMEOUT_MS, keepAliveSeconds } from './connection';
 import { ERROR_CODES, IocpTcpError, checkCallback, invalidArg } from './errors';
 import type { RejectReason } from './metrics';
 import { CommandQueue } from './commands';
@@ -321,10 +321,13 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       else process.nextTick(callback, new IocpTcpError(ERROR_CODES.SERVER_NOT_RUNNING, 'the server is not running'));
     }
     const { drainTimeoutMs = 10000 } = options;
+    if (typeof drainTimeoutMs !== 'number' || !(drainTimeoutMs >= 0 && drainTimeoutMs <= MAX_TIMEOUT_MS)) {
+      throw invalidArg(`drainTimeoutMs must be a number from 0 to ${MAX_TIMEOUT_MS}`);
+    }
     if (!this.#engine) return Promise.resolve();
     // A second close() may bring the deadline forward (a second stop signal: "now"), never push it back.
     const deadline = Date.now() + drainTimeoutMs;
-    if (this.#joined || deadline >= this.#drainDeadline) return this.#stopped!;
+    if (this.#joined || (this.#stopped && deadline >= this.#drainDeadline)) return this.#stopped!;
     this.#drainDeadline = deadline;
     this.#stopped ??= new Promise<void>((resolve) => (this.#onStopped = resolve));
     this.#commands.flush();  // what was asked before the close comes first
