@@ -5101,7 +5101,7 @@ var require_config = __commonJS({
         metavar: "<name|path>",
         env: "IOCP_TCP_HANDLER",
         ...fixed("echo"),
-        description: "echo (native), js-echo, or a JS handler module path.",
+        description: "echo (native), js-echo, or a handler module path (see below).",
         parse: parseHandler
       },
       jsMode: {
@@ -5222,6 +5222,14 @@ var require_config = __commonJS({
         "",
         "Options:",
         ...body,
+        "",
+        "Handler modules (--handler <path>):",
+        "  A module that exports a function, called with each connection, as",
+        "  module.exports, export default or a named export handler.",
+        "  CommonJS or ES module (.js, .cjs, .mjs) on every Node this runs on;",
+        "  TypeScript (.ts, .mts, .cts) where Node strips types: 22.18+ and 23.6+,",
+        "  or 22.6+ with NODE_OPTIONS=--experimental-strip-types; elsewhere compile",
+        "  it with tsc and give the .js.",
         ""
       ].join("\n");
     }
@@ -5298,6 +5306,7 @@ var require_errors = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.IocpTcpArgumentError = exports2.IocpTcpError = exports2.ERROR_CODES = void 0;
     exports2.invalidArg = invalidArg;
+    exports2.checkCallback = checkCallback;
     exports2.ERROR_CODES = {
       CONFIG: "ERR_IOCP_TCP_CONFIG",
       BACKEND: "ERR_IOCP_TCP_BACKEND",
@@ -5306,7 +5315,9 @@ var require_errors = __commonJS({
       CONNECTION_CLOSED: "ERR_IOCP_TCP_CONNECTION_CLOSED",
       SERVER_STATE: "ERR_IOCP_TCP_SERVER_STATE",
       HANDLER: "ERR_IOCP_TCP_HANDLER",
-      ADDON: "ERR_IOCP_TCP_ADDON"
+      ADDON: "ERR_IOCP_TCP_ADDON",
+      /** node:net's own code, so that code written for node:net's close(callback) works as is. */
+      SERVER_NOT_RUNNING: "ERR_SERVER_NOT_RUNNING"
     };
     var IocpTcpError = class extends Error {
       /** Stable error code. */
@@ -5326,6 +5337,10 @@ var require_errors = __commonJS({
     exports2.IocpTcpArgumentError = IocpTcpArgumentError;
     function invalidArg(message) {
       return new IocpTcpArgumentError(message);
+    }
+    function checkCallback(callback) {
+      if (callback !== void 0 && typeof callback !== "function")
+        throw invalidArg("callback must be a function");
     }
   }
 });
@@ -5621,6 +5636,7 @@ var require_connection = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.KEEPALIVE_LIMITS = exports2.MAX_TIMEOUT_MS = exports2.Connection = void 0;
     exports2.keepAliveSeconds = keepAliveSeconds;
+    var node_string_decoder_1 = require("node:string_decoder");
     var errors_1 = require_errors();
     var typed_emitter_1 = require_typed_emitter();
     var Connection = class extends typed_emitter_1.TypedEventEmitter {
@@ -5653,6 +5669,8 @@ var require_connection = __commonJS({
       #callbacks = [];
       #reader;
       // a for-await loop reading this connection
+      #decoder;
+      // set by setEncoding(): strings instead of Buffers
       /** @internal Created by the server for each accepted connection. */
       constructor(context, id, remote, local) {
         super({ captureRejections: true });
@@ -5660,7 +5678,7 @@ var require_connection = __commonJS({
         this.id = id;
         this.remoteAddress = remote.address;
         this.remotePort = remote.port;
-        this.remoteFamily = remote.address.includes(":") ? "IPv6" : "IPv4";
+        this.remoteFamily = familyOf(remote.address);
         this.localAddress = local.address;
         this.localPort = local.port;
       }
@@ -5703,11 +5721,29 @@ var require_connection = __commonJS({
       get timeout() {
         return this.#timeout;
       }
+      /** The local end (the server's address this connection reached), as node:net's socket.address(). */
+      address() {
+        return { address: this.localAddress, family: familyOf(this.localAddress), port: this.localPort };
+      }
+      /**
+       * As node:net: from now on 'data' listeners and `for await` get strings
+       * decoded with `encoding` (default 'utf8'); a character split across
+       * chunks waits for its last bytes, and an unfinished one comes out as
+       * U+FFFD before 'end'. There is no way back to Buffers: null is refused
+       * (node:net takes it for 'utf8'). Returns this connection, typed as one
+       * that reads strings.
+       */
+      setEncoding(encoding = "utf8") {
+        if (typeof encoding !== "string" || !Buffer.isEncoding(encoding))
+          throw (0, errors_1.invalidArg)(`unknown encoding ${String(encoding)}`);
+        this.#decoder = new node_string_decoder_1.StringDecoder(encoding);
+        return this;
+      }
       write(data, encoding, callback) {
         if (typeof encoding === "function")
           [encoding, callback] = [void 0, encoding];
         const bytes = toBuffer(data, encoding);
-        checkCallback(callback);
+        (0, errors_1.checkCallback)(callback);
         if (this.#closed) {
           if (callback)
             process.nextTick(callback, this.#closedError());
@@ -5730,7 +5766,7 @@ var require_connection = __commonJS({
         if (typeof encoding === "function")
           [encoding, callback] = [void 0, encoding];
         const bytes = data === void 0 ? void 0 : toBuffer(data, encoding);
-        checkCallback(callback);
+        (0, errors_1.checkCallback)(callback);
         if (this.#closed) {
           if (callback)
             process.nextTick(callback, this.#closedError());
@@ -5863,15 +5899,15 @@ var require_connection = __commonJS({
             while (reader.queue.length === 0 && !reader.done)
               await new Promise((resolve) => reader.wake = resolve);
             reader.wake = void 0;
-            const chunk = reader.queue.shift();
-            if (chunk === void 0)
+            const entry = reader.queue.shift();
+            if (entry === void 0)
               break;
-            reader.queued -= chunk.length;
+            reader.queued -= entry.bytes;
             if (reader.paused && reader.queued < this.#context.writeHighWaterBytes) {
               reader.paused = false;
               this.#followPause();
             }
-            yield chunk;
+            yield entry.chunk;
           }
           if (reader.failure)
             throw reader.failure;
@@ -5911,21 +5947,30 @@ var require_connection = __commonJS({
       handleData(data, bytesSent) {
         this.#sent(bytesSent);
         this.#bytesRead += data.length;
+        const chunk = this.#decoder === void 0 ? data : this.#decoder.write(data);
+        if (chunk.length > 0)
+          this.#deliver(chunk, data.length);
+      }
+      // To a for-await loop, if one reads, and to the 'data' listeners.
+      #deliver(chunk, bytes) {
         const reader = this.#reader;
         if (reader) {
-          reader.queue.push(data);
-          reader.queued += data.length;
+          reader.queue.push({ chunk, bytes });
+          reader.queued += bytes;
           if (reader.queued >= this.#context.writeHighWaterBytes && !reader.paused) {
             reader.paused = true;
             this.#followPause();
           }
           reader.wake?.();
         }
-        this.emit("data", data);
+        this.emit("data", chunk);
       }
       /** @internal */
       handleEnd(bytesSent) {
         this.#sent(bytesSent);
+        const unfinished = this.#decoder?.end();
+        if (unfinished)
+          this.#deliver(unfinished, 0);
         this.#peerEnded = true;
         const reader = this.#reader;
         if (reader) {
@@ -6005,9 +6050,8 @@ var require_connection = __commonJS({
       return [enable ? 1 : 0, toSeconds("keepalive initial delay", idleMs), toSeconds("keepalive interval", intervalMs), count];
     }
     var QUIET_CLOSES = /* @__PURE__ */ new Set(["peer_fin", "local_close", "local_abort"]);
-    function checkCallback(callback) {
-      if (callback !== void 0 && typeof callback !== "function")
-        throw (0, errors_1.invalidArg)("callback must be a function");
+    function familyOf(address) {
+      return address.includes(":") ? "IPv6" : "IPv4";
     }
     function isDetached(buffer) {
       const detached = buffer.detached;
@@ -6457,6 +6501,7 @@ var require_server = __commonJS({
           allowHalfOpen: this.#options.allowHalfOpen,
           writeHighWaterBytes: this.#options.writeHighWaterBytes,
           causeIndex: (cause) => this.#causes.indexOf(cause),
+          // The same connection the 'connection' event gave, whatever setEncoding() made of its type.
           onHandlerError: (connection, err) => this.#handlerFailed(connection, err)
         };
         if (onConnection)
@@ -6467,9 +6512,9 @@ var require_server = __commonJS({
         };
         this.on("newListener", followDropListeners).on("removeListener", followDropListeners);
       }
-      /** The backend that runs, once listening. */
+      /** The backend that runs; null until listen() has started the engine. */
       get backend() {
-        return this.#engine?.backend;
+        return this.#engine?.backend ?? null;
       }
       /** The connection limit the server was created with (0 = unlimited). */
       get maxConnections() {
@@ -6483,22 +6528,18 @@ var require_server = __commonJS({
       get listening() {
         return this.#engine !== void 0 && this.#stopped === void 0;
       }
-      /**
-       * Starts the engine and binds, like node:net's `listen(port[, host])` or
-       * `listen({ port, host })`. Rejects with `code` (EADDRINUSE,
-       * ERR_IOCP_TCP_BACKEND, ...); a server listens once: after close() it
-       * rejects with ERR_IOCP_TCP_SERVER_STATE (create a new one).
-       */
-      async listen(options, host) {
+      async listen(...args) {
         if (this.#joined)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the server is closed: create a new one to listen again");
         if (this.#engine || this.#starting)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the server is already listening");
-        const { port, host: name = "0.0.0.0" } = typeof options === "number" ? { port: options, host } : options;
+        const { port = 0, host: name = "0.0.0.0", backlog, callback } = listenArguments(args);
         if (typeof name !== "string")
           throw (0, errors_1.invalidArg)("host must be a string");
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw (0, errors_1.invalidArg)("port must be an integer from 0 to 65535");
+        if (backlog !== void 0 && !(Number.isInteger(backlog) && backlog >= 0))
+          throw (0, errors_1.invalidArg)("backlog must be an integer of at least 0");
         this.#starting = true;
         let address;
         try {
@@ -6534,6 +6575,8 @@ var require_server = __commonJS({
         this.#engine = engine;
         this.#context.engine = engine;
         this.#commands.attach(engine);
+        if (callback)
+          process.nextTick(callback);
         return this.#address;
       }
       /** Open connections now (any handler); `callback`, if given, gets the count as node:net's does. */
@@ -6561,17 +6604,24 @@ var require_server = __commonJS({
       address() {
         return this.#joined ? null : this.#address;
       }
-      /**
-       * Stops accepting at once; open connections carry on until they close or
-       * `drainTimeoutMs` passes, then the rest are closed with cause `shutdown`.
-       * Resolves when every connection is gone and the engine has stopped.
-       */
-      close(options = {}) {
+      close(options = {}, callback) {
+        if (typeof options === "function")
+          [options, callback] = [{}, options];
+        (0, errors_1.checkCallback)(callback);
+        if (callback) {
+          if (this.#engine && !this.#joined)
+            this.once("close", () => callback());
+          else
+            process.nextTick(callback, new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_NOT_RUNNING, "the server is not running"));
+        }
         const { drainTimeoutMs = 1e4 } = options;
+        if (typeof drainTimeoutMs !== "number" || !(drainTimeoutMs >= 0 && drainTimeoutMs <= connection_1.MAX_TIMEOUT_MS)) {
+          throw (0, errors_1.invalidArg)(`drainTimeoutMs must be a number from 0 to ${connection_1.MAX_TIMEOUT_MS}`);
+        }
         if (!this.#engine)
           return Promise.resolve();
         const deadline = Date.now() + drainTimeoutMs;
-        if (this.#joined || deadline >= this.#drainDeadline)
+        if (this.#joined || this.#stopped && deadline >= this.#drainDeadline)
           return this.#stopped;
         this.#drainDeadline = deadline;
         this.#stopped ??= new Promise((resolve) => this.#onStopped = resolve);
@@ -6727,6 +6777,20 @@ var require_server = __commonJS({
       }
     };
     exports2.Server = Server;
+    var LISTEN_OPTION_NAMES = /* @__PURE__ */ new Set(["port", "host", "backlog"]);
+    function listenArguments(args) {
+      const callback = typeof args[args.length - 1] === "function" ? args.pop() : void 0;
+      if (typeof args[0] === "object" && args[0] !== null) {
+        const unknown = Object.keys(args[0]).filter((name) => !LISTEN_OPTION_NAMES.has(name));
+        if (unknown.length > 0)
+          throw (0, errors_1.invalidArg)(`unknown listen option ${unknown.join(", ")}`);
+        const { port: port2, host: host2, backlog } = args[0];
+        return { port: port2, host: host2, backlog, callback };
+      }
+      const [port, ...rest] = args;
+      const host = typeof rest[0] === "string" ? rest.shift() : void 0;
+      return { port, host, backlog: rest[0], callback };
+    }
     function throwLater(err) {
       queueMicrotask(() => {
         throw err;
@@ -6848,6 +6912,8 @@ var require_service = __commonJS({
     exports2.EXIT = void 0;
     exports2.main = main;
     exports2.loadHandler = loadHandler;
+    var node_child_process_1 = require("node:child_process");
+    var node_url_1 = require("node:url");
     var prom_client_1 = require_prom_client();
     var config_1 = require_config();
     var errors_1 = require_errors();
@@ -6873,7 +6939,7 @@ var require_service = __commonJS({
           return exports2.EXIT.ok;
         }
         config = parsed.config;
-        handler = loadHandler(config.handler);
+        handler = await loadHandler(config.handler);
       } catch (err) {
         if (!(err instanceof config_1.ConfigError || err instanceof errors_1.IocpTcpError))
           throw err;
@@ -6884,29 +6950,40 @@ var require_service = __commonJS({
       const log = (0, log_1.createLogger)(config.logLevel);
       return serve(config, handler, log);
     }
-    function whereItFailed(err) {
-      if (!(err instanceof SyntaxError))
-        return err.message;
-      const place = err.stack?.split("\n")[0] ?? "";
-      return /:\d+$/.test(place) ? `${err.message} at ${place}` : err.message;
-    }
-    function loadHandler(name) {
+    async function loadHandler(name) {
       if (name === "echo")
         return "echo";
       if (name === "js-echo")
         return js_echo_1.default;
       let loaded;
       try {
-        loaded = require(name);
+        loaded = await import((0, node_url_1.pathToFileURL)(name).href);
       } catch (err) {
-        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.HANDLER, `cannot load handler module ${name}: ${whereItFailed(err)}`);
+        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.HANDLER, whyNotLoaded(name, err));
       }
-      const candidates = [loaded, loaded?.default, loaded?.handler];
+      const exported = loaded.default;
+      const candidates = [exported, exported?.default, exported?.handler, loaded.handler];
       const found = candidates.find((candidate) => typeof candidate === "function");
       if (!found) {
-        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.HANDLER, `handler module ${name} exports no function (module.exports, default or handler)`);
+        throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.HANDLER, `handler module ${name} exports no function (module.exports, export default or handler)`);
       }
       return found;
+    }
+    function whyNotLoaded(name, err) {
+      if (err.code === "ERR_UNKNOWN_FILE_EXTENSION" && /\.[mc]?ts$/.test(name)) {
+        return `${name}: this Node (${process.version}) cannot run TypeScript: compile it with tsc to .js, or use Node 22.18+ or 23.6+ (or 22.6+ with NODE_OPTIONS=--experimental-strip-types)`;
+      }
+      return `cannot load handler module ${name}: ${whereItFailed(name, err)}`;
+    }
+    function whereItFailed(name, err) {
+      if (!(err instanceof SyntaxError))
+        return err.message;
+      const place = placeIn(err.stack) ?? placeIn((0, node_child_process_1.spawnSync)(process.execPath, [...process.execArgv, "--check", name], { encoding: "utf8" }).stderr);
+      return place ? `${err.message} at ${place}` : err.message;
+    }
+    function placeIn(text) {
+      const first = text?.split("\n")[0] ?? "";
+      return /:\d+$/.test(first) ? first : void 0;
     }
     async function serve(config, handler, log) {
       const options = {

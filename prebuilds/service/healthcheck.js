@@ -137,7 +137,7 @@ var require_config = __commonJS({
         metavar: "<name|path>",
         env: "IOCP_TCP_HANDLER",
         ...fixed("echo"),
-        description: "echo (native), js-echo, or a JS handler module path.",
+        description: "echo (native), js-echo, or a handler module path (see below).",
         parse: parseHandler
       },
       jsMode: {
@@ -258,6 +258,14 @@ var require_config = __commonJS({
         "",
         "Options:",
         ...body,
+        "",
+        "Handler modules (--handler <path>):",
+        "  A module that exports a function, called with each connection, as",
+        "  module.exports, export default or a named export handler.",
+        "  CommonJS or ES module (.js, .cjs, .mjs) on every Node this runs on;",
+        "  TypeScript (.ts, .mts, .cts) where Node strips types: 22.18+ and 23.6+,",
+        "  or 22.6+ with NODE_OPTIONS=--experimental-strip-types; elsewhere compile",
+        "  it with tsc and give the .js.",
         ""
       ].join("\n");
     }
