@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run bench`: the service's native echo and js-echo side by side with a
-// node:net echo, Bun and Deno echoes, and a C epoll echo, under one load
+// `npm run bench`: the service's native echo, js-echo and an echo through
+// connection.stream() side by side with node:net echoes (on events and
+// through pipeline()), Bun and Deno echoes, and a C epoll echo, under one load
 // generator on this machine. Interleaved rounds, medians, ratios within the
 // run (this machine is shared and noisy: absolute rates mean little).
 // Writes bench/results.json and bench/results.svg and prints a table.
@@ -93,7 +94,9 @@ const SERVERS = ([
   { name: 'js-echo, borrowed', command: service('js-echo', ['--js-data', 'borrowed']) },
   { name: 'js-echo, borrowed, epoll', command: service('js-echo', ['--js-data', 'borrowed', '--backend', 'epoll']), only: ['pingpong 20 x 16 KiB'] },
   { name: 'js-echo, threaded', command: service('js-echo', ['--js-mode', 'threaded', '--io-threads', '2']) },
+  { name: 'stream echo', command: service(join(bench, 'servers', 'stream-echo.js'), []) },
   { name: 'node:net', command: [process.execPath, join(bench, 'servers', 'node-net-echo.mjs'), '127.0.0.1', '0'] },
+  { name: 'node:net stream echo', command: [process.execPath, join(bench, 'servers', 'node-net-stream-echo.mjs'), '127.0.0.1', '0'] },
   bun ? { name: 'Bun', command: [bun, join(bench, 'servers', 'bun-echo.js'), '127.0.0.1', '0'] } : undefined,
   deno ? { name: 'Deno', command: [deno, 'run', '--allow-net', join(bench, 'servers', 'deno-echo.js'), '127.0.0.1', '0'] } : undefined,
   { name: 'C epoll echo', command: [benchProgram('echo'), '127.0.0.1', '0'] },

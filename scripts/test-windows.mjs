@@ -10,8 +10,9 @@
 // addon's console control handler (not libuv's SIGINT emulation) started the
 // drain — the same handler that receives CTRL_SHUTDOWN from `docker stop`.
 //
-// Then the JS API tests (test/unit/server.test.ts, servers made in the test's
-// own process) run in node.exe itself, hostile peers, and a short soak.
+// Then the JS API tests (test/unit/server.test.ts and connection-stream.test.ts,
+// servers made in the test's own process) run in node.exe itself, hostile
+// peers, and a short soak.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,8 +49,6 @@ if (process.argv.length === 2) {
   // Compiled to CommonJS first (tap's TypeScript loader is a Linux path node.exe
   // cannot load); the test's output goes to a file, as a pipe fails under Wine.
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.windows.json'], { cwd: root, stdio: 'inherit' });
-  const apiTests = join(root, 'build', 'windows-api-tests', 'test', 'unit', 'server.test.js');
-  const output = join(root, 'build', 'windows-api-tests', 'server.test.tap');
   // The file's time limit stretched as every wait is (tap's default is 30 s;
   // under Wine the file takes 13-15 s, and a slower machine must not fail it).
   const apiEnv = {
@@ -57,9 +56,13 @@ if (process.argv.length === 2) {
     IOCP_TCP_ADDON: windowsPath(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node')),
   };
   const runApi = `env -u NODE_OPTIONS wine "$0" "$1" > "$2" 2>&1; code=$?; cat "$2"; exit $code`;
-  for (const mode of ['inline', 'threaded']) {
-    lanes.push(await runLane(`JS API tests (test/unit/server.test.ts) in node.exe ${windowsNodeVersion} under Wine, JS handlers ${mode}`,
-      'sh', ['-c', runApi, nodeExe, windowsPath(apiTests), output], { ...apiEnv, IOCP_TCP_TEST_JS_MODE: mode }));
+  for (const name of ['server.test', 'connection-stream.test']) {
+    const apiTests = join(root, 'build', 'windows-api-tests', 'test', 'unit', `${name}.js`);
+    const output = join(root, 'build', 'windows-api-tests', `${name}.tap`);
+    for (const mode of ['inline', 'threaded']) {
+      lanes.push(await runLane(`JS API tests (test/unit/${name}.ts) in node.exe ${windowsNodeVersion} under Wine, JS handlers ${mode}`,
+        'sh', ['-c', runApi, nodeExe, windowsPath(apiTests), output], { ...apiEnv, IOCP_TCP_TEST_JS_MODE: mode }));
+    }
   }
   // Hostile peers at a smaller scale than on Linux (Wine is slow), with the
   // budget small enough that its resets are in play.

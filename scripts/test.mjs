@@ -28,11 +28,12 @@ const [first, ...others] = backends;
 const withBackend = (backend) => ({ ...process.env, IOCP_TCP_TEST_BACKEND: backend });
 // JS handlers threaded: the API tests' servers, and the service's (--js-mode).
 const threaded = { ...process.env, IOCP_TCP_TEST_JS_MODE: 'threaded', IOCP_TCP_JS_MODE: 'threaded' };
-const apiTests = [tap, 'test/unit/server.test.ts'];
+const apiTestFiles = ['test/unit/server.test.ts', 'test/unit/connection-stream.test.ts'];
+const apiTests = [tap, ...apiTestFiles];
 const integration = join(root, 'scripts', 'test-integration.mjs');
 const lanes = [await runLane(`unit tests, backend ${first}`, process.execPath, [tap, 'test/unit'], withBackend(first))];
 for (const backend of others) {
-  lanes.push(await runLane(`JS API tests (test/unit/server.test.ts), backend ${backend}`, process.execPath, apiTests, withBackend(backend)));
+  lanes.push(await runLane(`JS API tests (${apiTestFiles.join(', ')}), backend ${backend}`, process.execPath, apiTests, withBackend(backend)));
 }
 lanes.push(await runLane(`JS API tests, backend ${first}, JS handlers threaded`, process.execPath, apiTests,
   { ...threaded, IOCP_TCP_TEST_BACKEND: first }));

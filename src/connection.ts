@@ -6,6 +6,7 @@ import { StringDecoder } from 'node:string_decoder';
 
 import { ERROR_CODES, IocpTcpError, checkCallback, invalidArg } from './errors';
 import type { CommandQueue } from './commands';
+import { ConnectionStream } from './connection-stream';
 import type { KeepAliveSeconds, NativeEngine } from './native';
 import type { AddressInfo } from './server';
 import { TypedEventEmitter } from './typed-emitter';
@@ -118,6 +119,7 @@ export class Connection<Data extends Buffer | string = Buffer> extends TypedEven
   #callbacks: Array<{ offset: number; callback: WriteCallback }> = [];
   #reader: Reader | undefined;  // a for-await loop reading this connection
   #decoder: StringDecoder | undefined;  // set by setEncoding(): strings instead of Buffers
+  #stream: ConnectionStream | undefined;  // made by stream(): it reads this connection
 
   /** @internal Created by the server for each accepted connection. */
   constructor(context: ConnectionContext, id: number, remote: Endpoint, local: Endpoint) {
@@ -193,6 +195,7 @@ export class Connection<Data extends Buffer | string = Buffer> extends TypedEven
    */
   setEncoding(encoding: BufferEncoding = 'utf8'): Connection<string> {
     if (typeof encoding !== 'string' || !Buffer.isEncoding(encoding)) throw invalidArg(`unknown encoding ${String(encoding)}`);
+    if (this.#stream) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, "the connection is read by its stream(): call the stream's setEncoding()");
     this.#decoder = new StringDecoder(encoding);
     return this as unknown as Connection<string>;
   }
@@ -361,6 +364,7 @@ export class Connection<Data extends Buffer | string = Buffer> extends TypedEven
    */
   async *[Symbol.asyncIterator](): AsyncIterableIterator<Data> {
     if (this.#reader) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the connection is already being iterated');
+    if (this.#stream) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the connection is read by its stream(): iterate that instead');
     // Started after the peer's FIN or the close: there is nothing more to read.
     const reader: Reader = { queue: [], queued: 0, paused: false, endPending: false, done: this.#peerEnded || this.#closed };
     if (this.#closed && !QUIET_CLOSES.has(this.#closeCause)) reader.failure = this.#closedError('while reading');
@@ -397,6 +401,23 @@ export class Connection<Data extends Buffer | string = Buffer> extends TypedEven
     }
   }
 
+  /**
+   * This connection as a node:stream Duplex, for what takes a socket
+   * (tls.TLSSocket, http.Server, stream.pipeline): made on the first call,
+   * the same object after. It reads the connection from then on (data that
+   * came before is not in it; 'data' listeners here still get every chunk),
+   * so a `for await` loop over the connection is refused, and the stream's
+   * own pause() is the one to use. See README, "connection.stream()".
+   */
+  stream(): ConnectionStream {
+    if (this.#stream) return this.#stream;
+    if (this.#decoder) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, "setEncoding() was called: a stream reads bytes (use the stream's setEncoding())");
+    if (this.#reader) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'the connection is being iterated by for await: one reader at a time');
+    const { writeHighWaterBytes: highWaterMark, allowHalfOpen } = this.#context;
+    this.#stream = new ConnectionStream(this as Connection, { highWaterMark, allowHalfOpen, peerEnded: this.#peerEnded });
+    return this.#stream;
+  }
+
   #closedError(when = 'before the data was sent'): ConnectionClosedError {
     const err = new IocpTcpError(ERROR_CODES.CONNECTION_CLOSED, `the connection closed (${this.#closeCause}) ${when}`);
     return Object.assign(err, { disconnectCause: this.#closeCause });
@@ -412,9 +433,9 @@ export class Connection<Data extends Buffer | string = Buffer> extends TypedEven
     }
   }
 
-  /** @internal A `for await` loop reads it: its chunks are kept, so never borrowed. */
-  get iterated(): boolean {
-    return this.#reader !== undefined;
+  /** @internal A `for await` loop or the stream reads it: its chunks are kept, so never borrowed. */
+  get keepsChunks(): boolean {
+    return this.#reader !== undefined || this.#stream !== undefined;
   }
 
   /** @internal */
@@ -461,7 +482,8 @@ export class Connection<Data extends Buffer | string = Buffer> extends TypedEven
 
   #emitEnd(): void {
     this.emit('end');
-    if (!this.#context.allowHalfOpen) this.end();
+    // A stream ends the connection itself, after what was written through it (see ConnectionStream).
+    if (!this.#context.allowHalfOpen && !this.#stream) this.end();
   }
 
   // A listener run outside the server's dispatch: its failure is a handler error all the same.

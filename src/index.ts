@@ -9,6 +9,7 @@ export type {
 export type {
   Connection, ConnectionEvents, CloseInfo, DisconnectCause, ReadyState, KeepAliveProbes, ConnectionClosedError,
 } from './connection';
+export type { ConnectionStream, ConnectionStreamError } from './connection-stream';
 export type { BackendName } from './config';
 export { registerMetrics, METRIC_NAMES, DISCONNECT_CAUSES, REJECT_REASONS } from './metrics';
 export type { MetricsSource, MetricsOptions, RejectReason } from './metrics';

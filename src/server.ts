@@ -35,7 +35,8 @@ export interface ServerOptions {
    * copies (default false): no allocation and no copy per chunk, but a view
    * is valid only until the listener returns — the next delivery overwrites
    * it. Copy what you keep (`Buffer.from(data)`); writing a view is safe (the
-   * engine copies it as it takes it); a `for await` loop still gets copies.
+   * engine copies it as it takes it); a `for await` loop and a connection's
+   * stream() still get copies.
    * IOCP_TCP_CHECK_BORROWED=1 in the environment detaches each delivery's
    * views once its listeners have returned, so that a kept one reads as empty.
    */
@@ -403,7 +404,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
         if (connection && !connection.closed) {
           const start = records[i + 2];
           let data: Buffer;
-          if (this.#options.borrowed && !connection.iterated) {
+          if (this.#options.borrowed && !connection.keepsChunks) {
             data = Buffer.from(this.#regionBytes.buffer, this.#regionBytes.byteOffset + start, length);
           } else {
             // The listener's to keep, as node:net's: a copy out of the region the

@@ -2,9 +2,12 @@
 // resolves for a user): `npm run test:types`. Each line after an
 // expect-error directive must fail to compile and the rest must compile, so
 // a typing that lets a mistake through, or rejects correct code, fails it.
+import { Duplex } from 'node:stream';
+import { TLSSocket } from 'node:tls';
+
 import {
-  createServer, registerMetrics, type CloseInfo, type Connection, type ConnectionClosedError, type DropInfo, type ReadyState,
-  type RunningBackend,
+  createServer, registerMetrics, type CloseInfo, type Connection, type ConnectionClosedError, type ConnectionStream,
+  type ConnectionStreamError, type DropInfo, type ReadyState, type RunningBackend,
 } from 'iocp-tcp';
 import { Registry } from 'prom-client';
 
@@ -48,6 +51,15 @@ const server = createServer((conn: Connection) => {
   })();
   const local: { address: string; family: string; port: number } = conn.address();
   void local;
+
+  const stream: ConnectionStream = conn.stream();
+  const duplex: Duplex = stream;
+  new TLSSocket(stream, { isServer: true });
+  stream.on('error', (err: ConnectionStreamError) => console.log(err.code, err.disconnectCause, duplex.writable));
+  stream.setTimeout(1000, () => stream.destroy()).setNoDelay().setKeepAlive(true, 1000, { count: 3 });
+  console.log(stream.remoteAddress, stream.remotePort.toFixed(), stream.address().port, stream.bytesRead, stream.connection.id);
+  // @ts-expect-error: read-only
+  stream.remotePort = 1;
 });
 
 // setEncoding() returns the connection typed as one that reads strings.

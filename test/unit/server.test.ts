@@ -1,51 +1,16 @@
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { Socket, connect } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import t, { type Test } from 'tap';
+import t from 'tap';
 
 import type { CloseInfo, Connection } from '../../src/connection';
 import { ERROR_CODES } from '../../src/errors';
 import { AddressInfo, Server, ServerOptions, createServer } from '../../src/server';
 import { repoRoot } from '../../toolkit/service';
-
-const backend = (process.env.IOCP_TCP_TEST_BACKEND ?? 'auto') as ServerOptions['backend'];
-/** IOCP_TCP_TEST_JS_MODE=threaded runs every JS-handler server with inline: false. */
-const threaded = process.env.IOCP_TCP_TEST_JS_MODE === 'threaded';
-
-/** A listening JS-handler server on 127.0.0.1:0, closed at teardown. */
-async function listening(
-  tt: Test,
-  options: ServerOptions,
-  onConnection?: (c: Connection) => void,
-): Promise<{ server: Server; port: number }> {
-  const mode = threaded && options.handler !== 'echo' ? { inline: false } : {};
-  const server = createServer({ backend, ...mode, ...options }, onConnection);
-  const { port } = await server.listen({ host: '127.0.0.1', port: 0 });
-  tt.teardown(() => server.close({ drainTimeoutMs: 0 }));
-  return { server, port };
-}
-
-async function client(port: number): Promise<Socket> {
-  const socket = connect(port, '127.0.0.1');
-  await once(socket, 'connect');
-  return socket;
-}
-
-/** Reads until EOF (or close after a reset) and returns what arrived. */
-async function readAll(socket: Socket): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  socket.on('data', (d: Buffer) => chunks.push(d));
-  socket.on('error', () => {});
-  await new Promise((resolve) => socket.on('close', resolve));  // once() would reject on 'error'
-  return Buffer.concat(chunks);
-}
-
-function nextClose(server: Server): Promise<[string, number]> {
-  return once(server, 'disconnect') as Promise<[string, number]>;
-}
+import { backend, client, listening, nextClose, numbered, readAll } from './fixtures/servers';
 
 /** Resolves once `check()` holds; rejects after `timeoutMs`. */
 async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
@@ -963,13 +928,6 @@ t.test('a 16 KiB message sent in one piece arrives in one piece, after smaller o
   t.same(sizes.filter((size) => size !== message.length), [], `40 messages, ${sizes.length} 'data' events, each the whole message`);
   socket.destroy();
 });
-
-// A payload whose every 4-byte word is its offset: a chunk out of place or overwritten shows.
-function numbered(size: number): Buffer {
-  const bytes = Buffer.alloc(size);
-  for (let i = 0; i + 4 <= size; i += 4) bytes.writeUInt32LE(i, i);
-  return bytes;
-}
 
 for (const borrowed of [false, true]) {
   t.test(`borrowed: ${borrowed}: 'data' gets ${borrowed ? 'views of the receive region' : 'copies'}; an echo of them arrives byte for byte`, async (t) => {
