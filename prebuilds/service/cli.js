@@ -5618,6 +5618,204 @@ var require_metrics_server = __commonJS({
   }
 });
 
+// dist/connection-stream.js
+var require_connection_stream = __commonJS({
+  "dist/connection-stream.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.ConnectionStream = void 0;
+    var node_os_1 = require("node:os");
+    var node_stream_1 = require("node:stream");
+    var ConnectionStream = class extends node_stream_1.Duplex {
+      /** The connection this stream reads and writes. */
+      connection;
+      #pausedConnection = false;
+      // the readable side is full: the connection waits for _read()
+      #pushedEnd = false;
+      #closedAs;
+      // why the connection closed (after 'end', the stream lives on)
+      // The write or end the connection has not confirmed. A failed one waits
+      // for the 'close' that follows at once and says why it failed.
+      #inFlight;
+      /** @internal Made by Connection.stream(). */
+      constructor(connection, options) {
+        super({
+          // The same mark as the event API's: write() returns false when as many
+          // bytes wait unsent as would make the connection's write() return false
+          // (writes wait here while the connection sends the one before), and the
+          // connection pauses when as many wait unread, as for a for-await loop.
+          highWaterMark: options.highWaterMark,
+          // As a node:net socket takes it from its server. Without it the stream
+          // ends its writable side once its reader has taken the peer's FIN,
+          // after what was written through it before: the connection leaves that
+          // to the stream, as ending at the FIN itself would cut those writes
+          // off. A layer that ends the stream when it is done (TLS, HTTP, a
+          // pipeline through a transform) wants it true, as http.Server makes
+          // its own sockets.
+          allowHalfOpen: options.allowHalfOpen
+        });
+        this.connection = connection;
+        connection.on("data", this.#onData).on("end", this.#onEnd).on("timeout", this.#onTimeout).on("close", this.#onClose);
+        if (connection.closed)
+          this.destroy();
+        else if (options.peerEnded)
+          this.#onEnd();
+      }
+      /** The peer's address (the connection's; so are the four below), as node:net's socket has it. */
+      get remoteAddress() {
+        return this.connection.remoteAddress;
+      }
+      /** The peer's port. */
+      get remotePort() {
+        return this.connection.remotePort;
+      }
+      /** `'IPv4'` or `'IPv6'`. */
+      get remoteFamily() {
+        return this.connection.remoteFamily;
+      }
+      /** The server's address this connection reached. */
+      get localAddress() {
+        return this.connection.localAddress;
+      }
+      /** The server's port. */
+      get localPort() {
+        return this.connection.localPort;
+      }
+      /** Bytes received so far. */
+      get bytesRead() {
+        return this.connection.bytesRead;
+      }
+      /** Bytes passed to the connection's write() so far (what waits in this stream is not counted yet). */
+      get bytesWritten() {
+        return this.connection.bytesWritten;
+      }
+      /** The idle time set by setTimeout() in ms (0 = none). */
+      get timeout() {
+        return this.connection.timeout;
+      }
+      /** The local end, as node:net's `socket.address()`. */
+      address() {
+        const { localAddress: address, localPort: port } = this.connection;
+        return { address, family: address.includes(":") ? "IPv6" : "IPv4", port };
+      }
+      /**
+       * The connection's setTimeout(ms[, callback]): 'timeout' is emitted here
+       * too (`callback` becomes the connection's listener).
+       */
+      setTimeout(...args) {
+        this.connection.setTimeout(...args);
+        return this;
+      }
+      /** The connection's setNoDelay(noDelay = true). */
+      setNoDelay(...args) {
+        this.connection.setNoDelay(...args);
+        return this;
+      }
+      /** The connection's setKeepAlive(enable, initialDelay, { interval, count }). */
+      setKeepAlive(...args) {
+        this.connection.setKeepAlive(...args);
+        return this;
+      }
+      _read() {
+        if (!this.#pausedConnection)
+          return;
+        this.#pausedConnection = false;
+        this.connection.resume();
+      }
+      // One connection write per chunk (no copy); the last one's callback says
+      // when the kernel has taken them all. Node's Writable calls this one batch
+      // at a time (cork() gathers one), so one callback at most is in flight.
+      _writev(chunks, callback) {
+        if (this.connection.ended)
+          return callback(this.#writeAfterEnd());
+        const last = chunks.length - 1;
+        for (let i = 0; i < last; i++)
+          this.connection.write(chunks[i].chunk);
+        this.#inFlight = callback;
+        this.connection.write(chunks[last].chunk, this.#confirm);
+      }
+      _final(callback) {
+        if (this.connection.closed)
+          return callback();
+        this.#inFlight = callback;
+        this.connection.end(this.#confirm);
+      }
+      _destroy(err, callback) {
+        this.connection.off("data", this.#onData).off("end", this.#onEnd).off("timeout", this.#onTimeout).off("close", this.#onClose);
+        const finished = err === null && this.writableFinished;
+        if (!this.connection.closed && !finished)
+          this.connection.destroy();
+        callback(err);
+      }
+      #confirm = (err) => {
+        if (err)
+          return;
+        const callback = this.#inFlight;
+        this.#inFlight = void 0;
+        callback();
+      };
+      #onData = (data) => {
+        if (this.push(data) || this.#pausedConnection)
+          return;
+        this.#pausedConnection = true;
+        this.connection.pause();
+      };
+      #onEnd = () => {
+        if (this.#pushedEnd)
+          return;
+        this.#pushedEnd = true;
+        this.push(null);
+      };
+      #onTimeout = () => {
+        this.emit("timeout");
+      };
+      #onClose = (info) => {
+        const failed = this.#inFlight;
+        this.#inFlight = void 0;
+        this.#closedAs = info.cause;
+        const endedInTimeout = info.cause === "idle_timeout" && this.writableEnded;
+        const outcome = endedInTimeout ? "end" : info.cause === "error" && errnoName(info.errno) || CLOSE_OUTCOMES[info.cause];
+        let error;
+        if (outcome === "end") {
+          this.#onEnd();
+        } else if (outcome === "destroy") {
+          this.destroy();
+        } else {
+          error = streamError(outcome, info.errno, `${outcome}: the connection closed (${info.cause})`, info.cause);
+          this.destroy(error);
+        }
+        failed?.(error ?? this.#writeAfterEnd());
+      };
+      #writeAfterEnd() {
+        const cause = this.#closedAs;
+        const why = cause ? `the connection closed (${cause})` : "the connection was ended";
+        return streamError("EPIPE", 0, `write EPIPE: ${why}`, cause);
+      }
+    };
+    exports2.ConnectionStream = ConnectionStream;
+    var CLOSE_OUTCOMES = {
+      peer_fin: "end",
+      local_close: "end",
+      local_abort: "destroy",
+      handler_error: "destroy",
+      shutdown: "destroy",
+      peer_reset: "ECONNRESET",
+      idle_timeout: "ETIMEDOUT",
+      buffer_budget: "ENOBUFS",
+      error: "ECONNABORTED"
+      // when the errno has no name of its own
+    };
+    function streamError(code, errno, message, cause) {
+      return Object.assign(new Error(message), { code, errno, ...cause ? { disconnectCause: cause } : {} });
+    }
+    function errnoName(errno) {
+      const prefix = process.platform === "win32" ? "WSA" : "";
+      const found = Object.entries(node_os_1.constants.errno).find(([name, value]) => value === errno && name.startsWith(prefix));
+      return found?.[0].slice(prefix.length);
+    }
+  }
+});
+
 // dist/typed-emitter.js
 var require_typed_emitter = __commonJS({
   "dist/typed-emitter.js"(exports2) {
@@ -5638,6 +5836,7 @@ var require_connection = __commonJS({
     exports2.keepAliveSeconds = keepAliveSeconds;
     var node_string_decoder_1 = require("node:string_decoder");
     var errors_1 = require_errors();
+    var connection_stream_1 = require_connection_stream();
     var typed_emitter_1 = require_typed_emitter();
     var Connection = class extends typed_emitter_1.TypedEventEmitter {
       /** Engine id; never reused for another connection. */
@@ -5671,6 +5870,8 @@ var require_connection = __commonJS({
       // a for-await loop reading this connection
       #decoder;
       // set by setEncoding(): strings instead of Buffers
+      #stream;
+      // made by stream(): it reads this connection
       /** @internal Created by the server for each accepted connection. */
       constructor(context, id, remote, local) {
         super({ captureRejections: true });
@@ -5736,6 +5937,8 @@ var require_connection = __commonJS({
       setEncoding(encoding = "utf8") {
         if (typeof encoding !== "string" || !Buffer.isEncoding(encoding))
           throw (0, errors_1.invalidArg)(`unknown encoding ${String(encoding)}`);
+        if (this.#stream)
+          throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the connection is read by its stream(): call the stream's setEncoding()");
         this.#decoder = new node_string_decoder_1.StringDecoder(encoding);
         return this;
       }
@@ -5889,6 +6092,8 @@ var require_connection = __commonJS({
       async *[Symbol.asyncIterator]() {
         if (this.#reader)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the connection is already being iterated");
+        if (this.#stream)
+          throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the connection is read by its stream(): iterate that instead");
         const reader = { queue: [], queued: 0, paused: false, endPending: false, done: this.#peerEnded || this.#closed };
         if (this.#closed && !QUIET_CLOSES.has(this.#closeCause))
           reader.failure = this.#closedError("while reading");
@@ -5926,6 +6131,25 @@ var require_connection = __commonJS({
           }
         }
       }
+      /**
+       * This connection as a node:stream Duplex, for what takes a socket
+       * (tls.TLSSocket, http.Server, stream.pipeline): made on the first call,
+       * the same object after. It reads the connection from then on (data that
+       * came before is not in it; 'data' listeners here still get every chunk),
+       * so a `for await` loop over the connection is refused, and the stream's
+       * own pause() is the one to use. See README, "connection.stream()".
+       */
+      stream() {
+        if (this.#stream)
+          return this.#stream;
+        if (this.#decoder)
+          throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "setEncoding() was called: a stream reads bytes (use the stream's setEncoding())");
+        if (this.#reader)
+          throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "the connection is being iterated by for await: one reader at a time");
+        const { writeHighWaterBytes: highWaterMark, allowHalfOpen } = this.#context;
+        this.#stream = new connection_stream_1.ConnectionStream(this, { highWaterMark, allowHalfOpen, peerEnded: this.#peerEnded });
+        return this.#stream;
+      }
       #closedError(when = "before the data was sent") {
         const err = new errors_1.IocpTcpError(errors_1.ERROR_CODES.CONNECTION_CLOSED, `the connection closed (${this.#closeCause}) ${when}`);
         return Object.assign(err, { disconnectCause: this.#closeCause });
@@ -5939,9 +6163,9 @@ var require_connection = __commonJS({
           this.#guarded(() => callback());
         }
       }
-      /** @internal A `for await` loop reads it: its chunks are kept, so never borrowed. */
-      get iterated() {
-        return this.#reader !== void 0;
+      /** @internal A `for await` loop or the stream reads it: its chunks are kept, so never borrowed. */
+      get keepsChunks() {
+        return this.#reader !== void 0 || this.#stream !== void 0;
       }
       /** @internal */
       handleData(data, bytesSent) {
@@ -5985,7 +6209,7 @@ var require_connection = __commonJS({
       }
       #emitEnd() {
         this.emit("end");
-        if (!this.#context.allowHalfOpen)
+        if (!this.#context.allowHalfOpen && !this.#stream)
           this.end();
       }
       // A listener run outside the server's dispatch: its failure is a handler error all the same.
@@ -6695,7 +6919,7 @@ var require_server = __commonJS({
             if (connection && !connection.closed) {
               const start = records[i + 2];
               let data;
-              if (this.#options.borrowed && !connection.iterated) {
+              if (this.#options.borrowed && !connection.keepsChunks) {
                 data = Buffer.from(this.#regionBytes.buffer, this.#regionBytes.byteOffset + start, length);
               } else {
                 data = Buffer.allocUnsafe(length);
