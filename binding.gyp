@@ -15,7 +15,8 @@
         "src-native/inline_driver.cc",
         "src-native/inline_driver_iocp.cc",
         "src-native/inline_driver_uv.cc",
-        "src-native/socket.cc"
+        "src-native/socket.cc",
+        "src-native/tls.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS"],
@@ -31,7 +32,8 @@
         ["OS=='linux'", {
           "cflags_cc": ["-std=c++17", "-Wall", "-Wextra", "-Wno-missing-field-initializers", "-O2"],
           "cflags_cc!": ["-fno-exceptions", "-std=gnu++1y", "-std=gnu++17"],
-          "ldflags": ["-static-libstdc++", "-static-libgcc"]
+          "ldflags": ["-static-libstdc++", "-static-libgcc"],
+          "libraries": ["-ldl"]
         }],
         ["OS=='win'", {
           "defines": ["_WIN32_WINNT=0x0A00", "WIN32_LEAN_AND_MEAN", "NOMINMAX"],

@@ -4,6 +4,7 @@
 // runtime and libgcc are linked in, so any GLIBCXX_, CXXABI_ or GCC_ version
 // means a dependency that a user's system may not have.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 import { GLIBC_FLOOR, LINUX_ARCHES } from './linux-build-root.mjs';
 
@@ -44,10 +45,30 @@ export function checkLinuxImports(file, arch) {
     if (release === undefined) return `needs ${v}, which glibc ${GLIBC_FLOOR} does not promise`;
     return compareVersions(release, GLIBC_FLOOR) > 0 ? `needs ${v}, newer than the glibc floor ${GLIBC_FLOOR}` : undefined;
   };
+  const symbols = [...readelf('--dyn-syms').matchAll(/\s(\S+)$/gm)].map((m) => m[1].split('@')[0]);
   const problems = [
     ...(actualMachine === machine ? [] : [`is built for ${actualMachine}, not ${arch} (${machine})`]),
     ...needed.filter((lib) => !allowed.includes(lib)).map((lib) => `needs ${lib} (only ${allowed.join(', ')} may be)`),
     ...versions.map(problem).filter(Boolean),
+    ...opensslProblems(file, symbols),
   ];
   return { needed, versions, problems };
+}
+
+// OpenSSL's function names (SSL_new, BIO_read, ...).
+const OPENSSL_SYMBOL = /^(SSL|SSL_CTX|BIO|EVP|X509|PEM|ERR|OPENSSL|TLS|d2i|i2d|PKCS12)_/;
+
+/**
+ * What is wrong with how a prebuild gets OpenSSL: it must look its functions
+ * up in the node process at run time (src-native/tls.cc), so it may neither
+ * link to any (`symbols`: the names it imports or exports) nor carry a copy
+ * of its own (whose version text would be in the file).
+ */
+export function opensslProblems(file, symbols) {
+  const linked = symbols.filter((name) => OPENSSL_SYMBOL.test(name));
+  const copy = /OpenSSL \d+\.\d+\.\d+/.exec(readFileSync(file).toString('latin1'));
+  return [
+    ...(linked.length > 0 ? [`links OpenSSL functions (${linked.slice(0, 3).join(', ')}, ...): TLS must use the node process's`] : []),
+    ...(copy ? [`carries a copy of OpenSSL ("${copy[0]}")`] : []),
+  ];
 }

@@ -28,8 +28,8 @@ const LIBURING = {
 
 /** The Linux architectures with a prebuild, by Node's name: the compilers in the root, the loader's name, the ELF machine readelf names. */
 export const LINUX_ARCHES = {
-  x64: { cc: 'gcc', cxx: 'g++', loader: 'ld-linux-x86-64.so.2', machine: 'Advanced Micro Devices X86-64' },
-  arm64: { cc: 'aarch64-linux-gnu-gcc', cxx: 'aarch64-linux-gnu-g++', loader: 'ld-linux-aarch64.so.1', machine: 'AArch64' },
+  x64: { cc: 'gcc', cxx: 'g++', loader: 'ld-linux-x86-64.so.2', machine: 'Advanced Micro Devices X86-64', openssl: 'linux-x86_64' },
+  arm64: { cc: 'aarch64-linux-gnu-gcc', cxx: 'aarch64-linux-gnu-g++', loader: 'ld-linux-aarch64.so.1', machine: 'AArch64', openssl: 'linux-aarch64' },
 };
 
 /** The prebuild of the addon for linux-<arch> in prebuilds/, named the prebuildify way (N-API, glibc). */
@@ -109,6 +109,17 @@ function buildLiburing(buildRoot) {
 }
 
 /**
+ * OpenSSL's headers in a Node's include folder: the common ones (`common`, an
+ * openssl/ folder) and those generated for one platform (`arch`, searched
+ * first, so no dispatch on compiler macros is needed: mingw lacks MSVC's).
+ * The addon calls the Node process's OpenSSL (src-native/tls.cc); Node 18 to
+ * 24 carry OpenSSL 3, whose API the addon keeps to.
+ */
+export function opensslHeaders(nodeInclude, platform) {
+  return { common: join(nodeInclude, 'openssl'), arch: join(nodeInclude, 'openssl', 'archs', platform, 'asm', 'include', 'openssl') };
+}
+
+/**
  * Compiles the addon for `arch` in the build root and writes it to `output`:
  * `files` (paths relative to `dir`) are copied in, `compile` (the .cc files
  * among them) compiled with `defines`, with libuv's headers from the folder
@@ -124,6 +135,9 @@ export function buildInRoot(buildRoot, arch, dir, { files, compile, defines, uvI
   cpSync(join(dir, 'node_modules', 'node-api-headers', 'include'), join(work, 'include', 'node-api'), { recursive: true });
   cpSync(join(uvInclude, 'uv.h'), join(work, 'include', 'libuv', 'uv.h'));
   cpSync(join(uvInclude, 'uv'), join(work, 'include', 'libuv', 'uv'), { recursive: true });
+  const openssl = opensslHeaders(uvInclude, LINUX_ARCHES[arch].openssl);
+  cpSync(openssl.common, join(work, 'include', 'openssl', 'openssl'), { recursive: true, filter: (f) => !f.includes('archs') });
+  cpSync(openssl.arch, join(work, 'include', 'openssl-arch', 'openssl'), { recursive: true });
   const addonApi = join(dir, 'node_modules', 'node-addon-api');
   for (const header of readdirSync(addonApi).filter((f) => f.endsWith('.h'))) {
     cpSync(join(addonApi, header), join(work, 'include', 'node-addon-api', header));
@@ -134,10 +148,11 @@ export function buildInRoot(buildRoot, arch, dir, { files, compile, defines, uvI
     [cxx, '-std=c++17', '-O2', '-fPIC', '-pthread', '-Wall', '-Wextra', '-Wno-missing-field-initializers',
       '-shared', '-s', ...defines.map((d) => `-D${d}`),
       '-Iinclude/node-api', '-Iinclude/node-addon-api', '-Iinclude/libuv', `-I${liburing}/include`,
+      '-Iinclude/openssl-arch', '-Iinclude/openssl',
       ...compile,
       '-o', 'iocp-tcp.node',
       // Only libc's libraries stay dynamic: the C++ runtime and liburing are linked in.
-      '-static-libstdc++', '-static-libgcc', `${liburing}/liburing.a`].join(' '),
+      '-static-libstdc++', '-static-libgcc', `${liburing}/liburing.a`, '-ldl'].join(' '),
   ].join('\n'));
   mkdirSync(join(output, '..'), { recursive: true });
   cpSync(join(work, 'iocp-tcp.node'), output);

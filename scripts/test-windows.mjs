@@ -56,7 +56,7 @@ if (process.argv.length === 2) {
     IOCP_TCP_ADDON: windowsPath(join(root, 'prebuilds', 'win32-x64', 'iocp-tcp.node')),
   };
   const runApi = `env -u NODE_OPTIONS wine "$0" "$1" > "$2" 2>&1; code=$?; cat "$2"; exit $code`;
-  for (const name of ['server.test', 'connection-stream.test']) {
+  for (const name of ['server.test', 'connection-stream.test', 'tls.test']) {
     const apiTests = join(root, 'build', 'windows-api-tests', 'test', 'unit', `${name}.js`);
     const output = join(root, 'build', 'windows-api-tests', `${name}.tap`);
     for (const mode of ['inline', 'threaded']) {

@@ -28,7 +28,7 @@ const [first, ...others] = backends;
 const withBackend = (backend) => ({ ...process.env, IOCP_TCP_TEST_BACKEND: backend });
 // JS handlers threaded: the API tests' servers, and the service's (--js-mode).
 const threaded = { ...process.env, IOCP_TCP_TEST_JS_MODE: 'threaded', IOCP_TCP_JS_MODE: 'threaded' };
-const apiTestFiles = ['test/unit/server.test.ts', 'test/unit/connection-stream.test.ts'];
+const apiTestFiles = ['test/unit/server.test.ts', 'test/unit/connection-stream.test.ts', 'test/unit/tls.test.ts'];
 const apiTests = [tap, ...apiTestFiles];
 const integration = join(root, 'scripts', 'test-integration.mjs');
 const lanes = [await runLane(`unit tests, backend ${first}`, process.execPath, [tap, 'test/unit'], withBackend(first))];

@@ -18,6 +18,7 @@
 #include "delivery.h"
 #include "engine.h"
 #include "inline_driver.h"
+#include "tls.h"
 
 namespace iocptcp {
 namespace {
@@ -50,7 +51,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
   }
 
   // new Engine({ backend, ioThreads, handler, inline, writeHighWater, maxConnections, idleTimeoutMs,
-  //              bufferBudgetBytes, bufferBudgetGraceMs, noDelay, keepAlive: [enable, idleS, intervalS, probes] },
+  //              bufferBudgetBytes, bufferBudgetGraceMs, noDelay, keepAlive: [enable, idleS, intervalS, probes],
+  //              tls: { cert, key, passphrase, minVersion, handshakeTimeoutMs } (PEM strings; checked in JS) },
   //            onEvents)
   explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
     Napi::Env env = info.Env();
@@ -123,7 +125,31 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     if (no_delay.IsBoolean()) options->no_delay = no_delay.As<Napi::Boolean>().Value();
     Napi::Value keep_alive = object.Get("keepAlive");
     if (keep_alive.IsArray()) options->keep_alive = ReadKeepAlive(keep_alive.As<Napi::Array>(), 0);
+    Napi::Value tls = object.Get("tls");
+    if (tls.IsObject()) return ReadTls(tls.As<Napi::Object>(), options);
     return true;
+  }
+
+  // The context is made here, before any thread starts: a key or certificate
+  // OpenSSL refuses fails listen() with OpenSSL's reason.
+  static bool ReadTls(Napi::Object object, EngineOptions* options) {
+    TlsOptions tls;
+    auto text = [&](const char* name) {
+      Napi::Value value = object.Get(name);
+      return value.IsString() ? value.As<Napi::String>().Utf8Value() : std::string();
+    };
+    tls.cert_pem = text("cert");
+    tls.key_pem = text("key");
+    tls.passphrase = text("passphrase");
+    tls.min_version = text("minVersion");
+    tls.handshake_timeout_ms = object.Get("handshakeTimeoutMs").ToNumber().Int64Value();
+    std::string error;
+    options->tls = TlsContext::Create(tls, &error);
+    if (options->tls) return true;
+    Napi::Error failure = Napi::Error::New(object.Env(), "TLS: " + error);
+    failure.Set("code", Napi::String::New(object.Env(), "ERR_IOCP_TCP_TLS"));
+    failure.ThrowAsJavaScriptException();
+    return false;
   }
 
   // [enable, idleS, intervalS, probes] from `values` starting at `first` (validated in JS).

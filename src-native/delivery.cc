@@ -83,7 +83,15 @@ napi_value Records(napi_env env, EventSink* sink, size_t count, double** data) {
 
 // Whether the event carries text for the extras (addresses, an error's name).
 bool HasText(const Event& event) {
-  return event.type == EventType::kOpen || event.type == EventType::kAcceptFailed || event.type == EventType::kRejected;
+  return event.type == EventType::kOpen || event.type == EventType::kAcceptFailed || event.type == EventType::kRejected ||
+         event.type == EventType::kHandshake;
+}
+
+// Appends `text` to the extras array.
+bool AddText(napi_env env, napi_value extras, uint32_t* count, const std::string& text) {
+  napi_value value;
+  return napi_create_string_utf8(env, text.data(), text.size(), &value) == napi_ok &&
+         napi_set_element(env, extras, (*count)++, value) == napi_ok;
 }
 
 // onEvents(records, count, extras, region) with one delivery; false when a call failed.
@@ -127,16 +135,11 @@ bool CallWithBatch(napi_env env, napi_value on_events, EventSink* sink, Delivery
     record[4] = event.err;
     record[5] = static_cast<double>(event.bytes_sent);
     if (!HasText(event)) continue;
-    napi_value extra = nullptr;
-    if (napi_create_string_utf8(env, event.text.data(), event.text.size(), &extra) != napi_ok ||
-        napi_set_element(env, extras, extra_count++, extra) != napi_ok) {
-      return false;
-    }
-    if (event.type == EventType::kOpen &&
-        (napi_create_string_utf8(env, event.text2.data(), event.text2.size(), &extra) != napi_ok ||
-         napi_set_element(env, extras, extra_count++, extra) != napi_ok)) {
-      return false;
-    }
+    if (!AddText(env, extras, &extra_count, event.text)) return false;
+    if (event.type != EventType::kOpen) continue;
+    // Then the local address, and on a TLS server what the handshake settled.
+    if (!AddText(env, extras, &extra_count, event.text2)) return false;
+    if (sink->engine->options().tls && !AddText(env, extras, &extra_count, event.text3)) return false;
   }
   napi_value argv[] = {records, count, extras, region};
   if (async_context == nullptr) return napi_call_function(env, receiver, on_events, 4, argv, nullptr) == napi_ok;

@@ -2,6 +2,7 @@
 // backend. Each connection belongs to the worker whose thread accepted it, so
 // its state is only ever touched on that thread and needs no lock.
 #include "engine.h"
+#include "tls.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,6 +13,8 @@ namespace iocptcp {
 
 namespace {
 constexpr int64_t kBudgetStep = 64 * 1024;  // see Worker::AddBuffered
+constexpr size_t kTlsRecordBytes = 16 * 1024;  // the most plaintext one TLS record holds
+constexpr unsigned char kTlsHandshakeRecord = 22;  // a TLS record's content type
 constexpr uint64_t kSlotMask = (uint64_t{1} << Engine::kSlotBits) - 1;
 constexpr uint64_t kWorkerMask = (uint64_t{1} << Engine::kWorkerBits) - 1;
 constexpr int kGenerationShift = Engine::kSlotBits + Engine::kWorkerBits;
@@ -21,7 +24,7 @@ constexpr uint32_t kGenerationMask = (uint32_t{1} << (53 - kGenerationShift)) - 
 
 const char* CauseName(Cause cause) {
   static const char* const kNames[] = {"peer_fin",     "peer_reset", "local_close",   "local_abort", "handler_error",
-                                       "idle_timeout", "shutdown",   "buffer_budget", "error"};
+                                       "idle_timeout", "shutdown",   "buffer_budget", "tls_error",   "error"};
   static_assert(sizeof kNames / sizeof kNames[0] == static_cast<size_t>(Cause::kCount), "a name per cause");
   return kNames[static_cast<int>(cause)];
 }
@@ -344,6 +347,10 @@ void Worker::Tick(int64_t now_ms) {
       Finish(conn, conn->cause, false);
     } else if (idle_ms > 0 && now_ms - conn->active_ms >= idle_ms) {
       Finish(conn, Cause::kIdleTimeout, true);
+    } else if (conn->tls && !conn->tls->session->HandshakeDone() &&
+               now_ms - conn->opened_ms >= engine_->options().tls->handshake_timeout_ms()) {
+      ReportHandshake(conn, HandshakeResult::kTimeout, "handshake timeout");
+      Finish(conn, Cause::kTlsError, true);
     } else if (conn->timeout_ms > 0) {
       int64_t silent_since = std::max(conn->active_ms, conn->timeout_since_ms);
       if (now_ms - silent_since >= conn->timeout_ms && conn->timeout_reported_for != silent_since) {
@@ -517,6 +524,14 @@ void Worker::OnAccept(Socket fd) {
 }
 
 void Worker::Adopt(Socket fd) {
+  const EngineOptions& options = engine_->options();
+  std::unique_ptr<TlsSession> session;
+  if (options.tls && !(session = TlsSession::New(*options.tls))) {
+    CloseSocket(fd);  // OpenSSL is out of memory: refuse this one
+    engine_->ReleaseConnection();
+    Counters::Add(counters_.accept_errors, 1);
+    return;
+  }
   uint32_t slot;
   if (!free_slots_.empty()) {
     slot = free_slots_.back();
@@ -543,20 +558,27 @@ void Worker::Adopt(Socket fd) {
   conn->active_ms = conn->opened_ms;
   ++live_;
   Counters::Add(counters_.accepted, 1);
-  const EngineOptions& options = engine_->options();
   if (options.no_delay) SetNoDelay(fd, true);
   if (options.keep_alive.enable) SetKeepAlive(fd, options.keep_alive);
-  if (options.handler == HandlerKind::kJs) {
-    Event open{EventType::kOpen, conn->id};
-    int family = 0, port = 0;
-    SocketAddress(fd, true, &open.text, &port, &family);
-    open.number = port;
-    SocketAddress(fd, false, &open.text2, &port, &family);
-    open.number2 = port;
-    Emit(std::move(open));
+  if (session) {
+    conn->tls.reset(new TlsConn(std::move(session)));
+  } else {
+    OnAdopted(conn);
   }
   conn->reading = MayRead(conn);
   backend_->Open(conn);
+}
+
+void Worker::OnAdopted(Conn* conn) {
+  if (engine_->options().handler != HandlerKind::kJs) return;
+  Event open{EventType::kOpen, conn->id};
+  int family = 0, port = 0;
+  SocketAddress(conn->fd, true, &open.text, &port, &family);
+  open.number = port;
+  SocketAddress(conn->fd, false, &open.text2, &port, &family);
+  open.number2 = port;
+  if (conn->tls) open.text3 = conn->tls->session->Describe();
+  Emit(std::move(open));
 }
 
 void Worker::OnListenerRemoved() {
@@ -571,78 +593,102 @@ void Worker::OnRecv(Conn* conn, const char* data, long result) {
   if (result > 0) {
     Counters::Add(counters_.received_bytes, static_cast<uint64_t>(result));
     conn->active_ms = now_ms_;
-    if (conn->fin_sent && engine_->options().handler == HandlerKind::kEcho) return;
-    if (engine_->options().handler == HandlerKind::kEcho) {
-      Append(conn, data, static_cast<size_t>(result));
-      // Sent once this batch of completions is dispatched: a message that
-      // came in pieces (io_uring consumes its buffers incrementally) then
-      // goes out in one send.
-      if (!conn->send_soon) {
-        conn->send_soon = true;
-        send_soon_.push_back(conn);
-      }
+    if (conn->tls) {
+      ReceiveTls(conn, data, static_cast<size_t>(result));
     } else {
-      // Threaded, the bytes wait in JS until it acknowledges them; inline,
-      // until this turn's delivery (which JS takes at once), so that a turn
-      // reads no more of a connection than its mark.
-      if (conn->in_js == 0 && engine_->options().inline_mode) delivering_.push_back(conn->id);
-      conn->in_js += static_cast<size_t>(result);
-      Hold(conn, result);
-      if (pending_bytes_.capacity() == 0) pending_bytes_.reserve(std::max<size_t>(last_flush_bytes_, 16 * 1024));
-      // Bytes that follow the connection's own last delivery in this batch
-      // join it (a message read in two receives), so they reach the handler
-      // in one piece.
-      Event* last = pending_events_.empty() ? nullptr : &pending_events_.back();
-      if (last != nullptr && last->type == EventType::kData && last->id == conn->id) {
-        last->number2 += static_cast<double>(result);
-      } else {
-        Event event{EventType::kData, conn->id};
-        event.number = static_cast<double>(pending_bytes_.size());
-        event.number2 = static_cast<double>(result);
-        Emit(std::move(event));
-        last = &pending_events_.back();
-      }
-      last->bytes_sent = conn->bytes_sent;
-      pending_bytes_.insert(pending_bytes_.end(), data, data + result);
+      Deliver(conn, data, static_cast<size_t>(result));
     }
-    UpdateReading(conn);  // a peer that does not read stops being read
     return;
   }
   if (result == 0) {
-    conn->peer_eof = true;
-    UpdateReading(conn);  // epoll would report the EOF forever; a reset after it is still watched
-    if (engine_->options().handler == HandlerKind::kJs) {
-      // 'end' means the peer's FIN, whoever ended first. Unless this side
-      // has, JS decides after its 'end' listeners ran whether to end (allowHalfOpen).
-      SetCause(conn, Cause::kPeerFin);
-      Event end{EventType::kEnd, conn->id};
-      end.bytes_sent = conn->bytes_sent;
-      Emit(std::move(end));
-    }
-    if (conn->fin_sent) {
-      Finish(conn, conn->cause, false);
-    } else if (engine_->options().handler == HandlerKind::kEcho) {
-      RequestEnd(conn, Cause::kPeerFin);
-    }
+    // After a TLS close_notify the FIN only confirms it.
+    if (!conn->peer_eof) OnPeerEnd(conn);
     return;
   }
   int error = static_cast<int>(-result);
   Finish(conn, IsResetError(error) ? Cause::kPeerReset : Cause::kError, true, error);
 }
 
+void Worker::Deliver(Conn* conn, const char* data, size_t len) {
+  HandlerKind handler = engine_->options().handler;
+  if (handler == HandlerKind::kEcho) {
+    if (conn->fin_sent) return;
+    Append(conn, data, len);
+    // Sent once this batch of completions is dispatched: a message that
+    // came in pieces (io_uring consumes its buffers incrementally) then
+    // goes out in one send.
+    if (!conn->send_soon) {
+      conn->send_soon = true;
+      send_soon_.push_back(conn);
+    }
+  } else {
+    // Threaded, the bytes wait in JS until it acknowledges them; inline,
+    // until this turn's delivery (which JS takes at once), so that a turn
+    // reads no more of a connection than its mark.
+    if (conn->in_js == 0 && engine_->options().inline_mode) delivering_.push_back(conn->id);
+    conn->in_js += len;
+    Hold(conn, static_cast<int64_t>(len));
+    if (pending_bytes_.capacity() == 0) pending_bytes_.reserve(std::max<size_t>(last_flush_bytes_, 16 * 1024));
+    // Bytes that follow the connection's own last delivery in this batch
+    // join it (a message read in two receives), so they reach the handler
+    // in one piece.
+    Event* last = pending_events_.empty() ? nullptr : &pending_events_.back();
+    if (last != nullptr && last->type == EventType::kData && last->id == conn->id) {
+      last->number2 += static_cast<double>(len);
+    } else {
+      Event event{EventType::kData, conn->id};
+      event.number = static_cast<double>(pending_bytes_.size());
+      event.number2 = static_cast<double>(len);
+      Emit(std::move(event));
+      last = &pending_events_.back();
+    }
+    last->bytes_sent = conn->bytes_sent;
+    pending_bytes_.insert(pending_bytes_.end(), data, data + len);
+  }
+  UpdateReading(conn);  // a peer that does not read stops being read
+}
+
+void Worker::OnPeerEnd(Conn* conn) {
+  conn->peer_eof = true;
+  UpdateReading(conn);  // epoll would report the EOF forever; a reset after it is still watched
+  // A TLS peer that leaves before its handshake is done was never a handler's.
+  bool handled = !conn->tls || conn->tls->session->HandshakeDone();
+  bool js = engine_->options().handler == HandlerKind::kJs;
+  if (js && handled) {
+    // 'end' means the peer's FIN, whoever ended first. Unless this side
+    // has, JS decides after its 'end' listeners ran whether to end (allowHalfOpen).
+    SetCause(conn, Cause::kPeerFin);
+    Event end{EventType::kEnd, conn->id};
+    end.bytes_sent = conn->bytes_sent;
+    Emit(std::move(end));
+  }
+  if (conn->fin_sent) {
+    Finish(conn, conn->cause, false);
+  } else if (!js || !handled) {
+    RequestEnd(conn, Cause::kPeerFin);
+  }
+}
+
 // ---- Worker: writes ----
 
 void Worker::Append(Conn* conn, const char* data, size_t len) {
+  if (!conn->tls) {
+    AppendRaw(conn, data, len);
+    return;
+  }
+  TlsConn& tls = *conn->tls;
+  if (!tls.session->Write(data, len)) {
+    FailTls(conn);
+    return;
+  }
+  QueueTlsOutput(conn);
+  tls.plain_queued += len;
+  tls.marks.emplace_back(tls.cipher_queued, tls.plain_queued);
+}
+
+void Worker::AppendRaw(Conn* conn, const char* data, size_t len) {
   while (len > 0) {
-    Chunk* tail = conn->out_tail;
-    if (tail == nullptr || tail->end == tail->capacity) {
-      // As large as what waits (a backlog gets big chunks, so big sends), as
-      // small as the write when nothing does.
-      tail = chunks_.Take(std::max(len, conn->unsent));
-      Hold(conn, static_cast<int64_t>(tail->capacity));
-      (conn->out_tail != nullptr ? conn->out_tail->next : conn->out_head) = tail;
-      conn->out_tail = tail;
-    }
+    Chunk* tail = TailWithRoom(conn, len);
     size_t n = std::min(len, tail->capacity - tail->end);
     std::copy(data, data + n, tail->bytes() + tail->end);
     tail->end += n;
@@ -650,6 +696,18 @@ void Worker::Append(Conn* conn, const char* data, size_t len) {
     data += n;
     len -= n;
   }
+}
+
+Chunk* Worker::TailWithRoom(Conn* conn, size_t len) {
+  Chunk* tail = conn->out_tail;
+  if (tail != nullptr && tail->end < tail->capacity) return tail;
+  // As large as what waits (a backlog gets big chunks, so big sends), as
+  // small as the write when nothing does.
+  tail = chunks_.Take(std::max(len, conn->unsent));
+  Hold(conn, static_cast<int64_t>(tail->capacity));
+  (conn->out_tail != nullptr ? conn->out_tail->next : conn->out_head) = tail;
+  conn->out_tail = tail;
+  return tail;
 }
 
 void Worker::Append(Conn* conn, Command& command) {
@@ -662,6 +720,10 @@ void Worker::Append(Conn* conn, Command& command) {
 
 void Worker::Append(Conn* conn, ChunkPtr&& chunk) {
   if (chunk == nullptr || chunk->end == 0) return;
+  if (conn->tls) {  // encrypted into chunks of the connection's own; this one goes at once
+    Append(conn, chunk->bytes() + chunk->begin, chunk->end - chunk->begin);
+    return;
+  }
   Chunk* tail = conn->out_tail;
   // Small writes coalesce into the tail (fewer, larger sends); larger ones are
   // queued as JS's copy of them, without a second copy here.
@@ -723,6 +785,18 @@ void Worker::SendNext(Conn* conn) {
     Emit(std::move(drain));
   }
   UpdateReading(conn);  // backpressure released
+  if (conn->end_requested && !conn->fin_sent && conn->tls && !conn->tls->close_notify_queued) {
+    // TLS says goodbye before TCP does (not after a failure: its alert was the goodbye).
+    conn->tls->close_notify_queued = true;
+    if (!conn->tls->failed && conn->tls->session->HandshakeDone()) {
+      conn->tls->session->Shutdown();
+      QueueTlsOutput(conn);
+      if (conn->out_head != nullptr) {
+        SendNext(conn);
+        return;
+      }
+    }
+  }
   if (conn->end_requested && !conn->fin_sent) {
     backend_->ShutdownSend(conn);
     conn->fin_sent = true;
@@ -746,7 +820,16 @@ void Worker::OnSend(Conn* conn, long result) {
   }
   size_t sent = static_cast<size_t>(result);
   if (sent > 0) conn->active_ms = now_ms_;
-  conn->bytes_sent += sent;
+  if (TlsConn* tls = conn->tls.get()) {
+    // The handler's bytes count as sent once all the ciphertext that carries them is.
+    tls->cipher_sent += sent;
+    while (!tls->marks.empty() && tls->marks.front().first <= tls->cipher_sent) {
+      conn->bytes_sent = tls->marks.front().second;
+      tls->marks.pop_front();
+    }
+  } else {
+    conn->bytes_sent += sent;
+  }
   conn->unsent -= sent;
   Chunk* head = conn->out_head;
   head->begin += sent;
@@ -777,6 +860,7 @@ void Worker::RequestEnd(Conn* conn, Cause cause) {
 
 void Worker::Finish(Conn* conn, Cause cause, bool abort, int error) {
   if (conn->finished) return;
+  if (conn->tls) ReportHandshake(conn, HandshakeResult::kAborted, "closed before the handshake was done");  // unless reported
   // Whatever the cause: a close that leaves bytes unsent resets, so the peer
   // can never take a cut-off reply followed by a FIN for a whole one.
   abort = abort || conn->unsent > 0 || conn->send_in_flight;
@@ -823,6 +907,78 @@ void Worker::FreeReleased() {
     --live_;
   }
   to_release_.swap(later);
+}
+
+// ---- TLS connections ----
+
+TlsConn::TlsConn(std::unique_ptr<TlsSession> s) : session(std::move(s)) {}
+TlsConn::~TlsConn() = default;
+
+void Worker::ReceiveTls(Conn* conn, const char* data, size_t len) {
+  TlsConn& tls = *conn->tls;
+  if (tls.failed) return;
+  if (!tls_plain_) tls_plain_.reset(new char[kTlsRecordBytes]);
+  // A TLS client's first byte is a handshake record's type: anything else is
+  // someone speaking plain TCP (or HTTP) to the TLS port.
+  if (!tls.received && static_cast<unsigned char>(data[0]) != kTlsHandshakeRecord) {
+    ReportHandshake(conn, HandshakeResult::kNotTls, "not a TLS record");
+    tls.failed = true;
+    RequestEnd(conn, Cause::kTlsError);
+    return;
+  }
+  tls.received = true;
+  tls.session->Feed(data, len);
+  bool was_done = tls.session->HandshakeDone();
+  for (;;) {
+    long n = tls.session->Read(tls_plain_.get(), kTlsRecordBytes);
+    if (!was_done && tls.session->HandshakeDone()) {
+      was_done = true;
+      ReportHandshake(conn, HandshakeResult::kOk, tls.session->Protocol());
+      OnAdopted(conn);
+    }
+    if (n > 0) {
+      Deliver(conn, tls_plain_.get(), static_cast<size_t>(n));
+      if (conn->finished || conn->end_requested) break;
+      continue;
+    }
+    if (n == TlsSession::kPeerClosed) OnPeerEnd(conn);
+    if (n == TlsSession::kFailed) FailTls(conn);
+    break;
+  }
+  if (conn->finished) return;
+  QueueTlsOutput(conn);  // handshake messages, session tickets, alerts
+  SendNext(conn);
+}
+
+void Worker::QueueTlsOutput(Conn* conn) {
+  TlsConn& tls = *conn->tls;
+  while (size_t waiting = tls.session->OutputSize()) {
+    Chunk* tail = TailWithRoom(conn, waiting);
+    size_t n = tls.session->TakeOutput(tail->bytes() + tail->end, tail->capacity - tail->end);
+    if (n == 0) break;
+    tail->end += n;
+    conn->unsent += n;
+    tls.cipher_queued += n;
+  }
+}
+
+// The alert OpenSSL wrote goes out, then FIN; nothing more is read.
+void Worker::FailTls(Conn* conn) {
+  conn->tls->failed = true;
+  ReportHandshake(conn, HandshakeResult::kProtocol, conn->tls->session->error());
+  QueueTlsOutput(conn);
+  RequestEnd(conn, Cause::kTlsError);
+}
+
+// Once per TLS connection (a failure after the handshake is not a handshake's).
+void Worker::ReportHandshake(Conn* conn, HandshakeResult result, std::string text) {
+  if (conn->tls->handshake_reported) return;
+  conn->tls->handshake_reported = true;
+  Event handshake{EventType::kHandshake, conn->id};
+  handshake.number = static_cast<double>(result);
+  handshake.number2 = (Engine::NowMs() - conn->opened_ms) / 1000.0;
+  handshake.text = std::move(text);
+  Emit(std::move(handshake));
 }
 
 // ---- Engine ----

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -35,12 +36,16 @@ enum class Cause : uint8_t {
   kIdleTimeout, // no traffic for the idle timeout
   kShutdown,    // the server stopped and the drain deadline passed
   kBufferBudget,  // among the largest holders of buffered bytes while over the budget past its grace
+  kTlsError,    // the TLS handshake failed or timed out, or the peer broke the protocol
   kError,       // anything else
   kCount
 };
 const char* CauseName(Cause cause);
 
 enum class HandlerKind : uint8_t { kEcho, kJs };
+
+class TlsContext;
+class TlsSession;
 
 struct EngineOptions {
   std::string backend = "auto";  // "auto" or a backend name
@@ -58,11 +63,14 @@ struct EngineOptions {
   // event loop (the inline driver in the N-API glue); commands apply at once
   // and events reach JS as each turn ends. Otherwise each worker has a thread.
   bool inline_mode = false;
+  // Set: every connection is TLS; the handler sees plaintext once the handshake is done.
+  std::shared_ptr<TlsContext> tls;
 };
 
 // What JS receives. Events are batched: see EventQueue.
 enum class EventType : uint8_t {
-  kOpen,     // id, text = remote address, number = remote port, text2 = local address, number2 = local port
+  kOpen,     // id, text = remote address, number = remote port, text2 = local address, number2 = local port,
+             // text3 = TLS: "protocol\ncipher\nservername" (sent once the handshake is done)
   // bytes_sent = what the kernel has taken so far on kData, kEnd, kDrain and
   // kClose: JS learns what left its write queue with the batches it gets anyway.
   kData,     // id, block: bytes [number, number + number2) of that block of the batch
@@ -73,6 +81,17 @@ enum class EventType : uint8_t {
   kAcceptFailed,  // err = errno (or Windows error), text = its name, number = ms until the next accept
   kTimeout,  // id: no traffic for the connection's own timeout (JS decides what to do)
   kRejected, // a connection reset at once for --max-connections: text = remote address, number = remote port
+  kHandshake,  // TLS: a handshake ended: number = HandshakeResult, number2 = seconds since accept,
+               // text = the protocol version (ok) or OpenSSL's reason (else)
+};
+
+// How a TLS handshake ended; each TLS connection gets exactly one.
+enum class HandshakeResult : uint8_t {
+  kOk,
+  kNotTls,       // the first bytes were no TLS record (plain TCP, HTTP)
+  kProtocol,     // OpenSSL refused it (no shared version or cipher, a malformed message, ...)
+  kTimeout,      // not done within the handshake timeout
+  kAborted,      // the connection closed before it was done (the peer left, the server stopped)
 };
 
 struct Event {
@@ -85,6 +104,7 @@ struct Event {
   uint32_t block = 0;  // kData: which of the delivery's byte blocks holds its bytes
   std::string text;
   std::string text2;
+  std::string text3;
 };
 
 // The bytes of the data events a worker flushed at once. The JS thread copies
@@ -217,6 +237,21 @@ struct Op {
   Conn* conn = nullptr;
 };
 
+// A TLS connection's session, and how its ciphertext maps to plaintext: the
+// handler counts what was sent in plaintext bytes (write callbacks, 'drain').
+struct TlsConn {
+  explicit TlsConn(std::unique_ptr<TlsSession> session);
+  ~TlsConn();  // in engine.cc, where TlsSession is whole
+  std::unique_ptr<TlsSession> session;
+  // (ciphertext queued so far, plaintext it completes), oldest first.
+  std::deque<std::pair<uint64_t, uint64_t>> marks;
+  uint64_t cipher_queued = 0, cipher_sent = 0, plain_queued = 0;
+  bool close_notify_queued = false;
+  bool failed = false;  // a protocol error: nothing more is read; the alert goes out, then FIN
+  bool handshake_reported = false;
+  bool received = false;  // any bytes yet
+};
+
 struct Conn {
   uint64_t id = 0;
   Socket fd = kInvalidSocket;
@@ -254,6 +289,7 @@ struct Conn {
   int64_t timeout_ms = 0;         // JS's setTimeout(): report kTimeout after this much silence; 0 = off
   int64_t timeout_since_ms = 0;   // when setTimeout() was called: silence counts from then at the earliest
   int64_t timeout_reported_for = -1;  // the start of the silence a kTimeout was sent for: one per silence
+  std::unique_ptr<TlsConn> tls;   // set on a TLS server
   int ops_in_flight = 0;          // backend operations that still refer to this
   bool release_queued = false;    // in Worker's release list
   void* backend_data = nullptr;
@@ -408,12 +444,27 @@ class Worker {
   void Acknowledge(const std::vector<uint64_t>& acks);
   Conn* Find(uint64_t id);
   void Adopt(Socket fd);
+  // The handler's bytes (on TLS, encrypted first).
   void Append(Conn* conn, const char* data, size_t len);
+  // Bytes as they go on the wire.
+  void AppendRaw(Conn* conn, const char* data, size_t len);
+  // The tail chunk, or a new one sized for `len` more bytes when it is full.
+  Chunk* TailWithRoom(Conn* conn, size_t len);
   // Queues a write's chunk as it is (a small one is copied into the tail).
   void Append(Conn* conn, ChunkPtr&& chunk);
   // Queues a write or end command's bytes: its chunk, or the bytes it borrows.
   void Append(Conn* conn, Command& command);
   void SendNext(Conn* conn);
+  // Plaintext for the handler: the echo queues it back, a JS handler gets a data event.
+  void Deliver(Conn* conn, const char* data, size_t len);
+  // The peer will send no more (FIN, or TLS close_notify).
+  void OnPeerEnd(Conn* conn);
+  void OnAdopted(Conn* conn);  // ready for the handler (after the handshake on TLS)
+  // TLS: ciphertext in, plaintext to Deliver; handshake and alerts out.
+  void ReceiveTls(Conn* conn, const char* data, size_t len);
+  void QueueTlsOutput(Conn* conn);
+  void FailTls(Conn* conn);
+  void ReportHandshake(Conn* conn, HandshakeResult result, std::string text);
   // Starts the sends the last batch of completions made due (see send_soon_).
   void SendSoon();
   void Compact(Conn* conn);
@@ -463,6 +514,7 @@ class Worker {
   std::vector<uint64_t> delivering_;  // inline: connections with bytes in pending_events_
   bool flushed_work_ = false;         // the backend's last Flush left completions for Poll
   ByteBlock pending_bytes_;   // the bytes of pending_events_' data events
+  std::unique_ptr<char[]> tls_plain_;  // TLS: one record's plaintext at a time
   size_t last_flush_bytes_ = 0;  // reserve as much for the next batch: no regrowth copies
 };
 

@@ -75,7 +75,19 @@ export interface Config {
   drainTimeoutMs: number;
   /** Minimum level of log lines written to stdout. */
   logLevel: LogLevel;
+  /** PEM file of the TLS certificate (and its chain), made absolute; '' = plain TCP. */
+  tlsCert: string;
+  /** PEM file of its private key, made absolute; '' = plain TCP. */
+  tlsKey: string;
+  /** The oldest TLS version accepted. */
+  tlsMinVersion: TlsVersion;
 }
+
+/** TLS versions the service may be limited to. */
+export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+
+/** See {@link TLS_VERSIONS}. */
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
 
 /** Thrown for any invalid flag, environment variable or value. Test `err.code`, not the text. */
 export class ConfigError extends Error {
@@ -178,6 +190,13 @@ function parseHandler(raw: string, ctx: ParseContext): string {
       `is not ${BUILTIN_HANDLERS.join(' or ')} and handler module not found: ${path}`,
     );
   }
+  return path;
+}
+
+/** Accepts the path of a file that exists, made absolute. */
+function parseFile(raw: string, ctx: ParseContext): string {
+  const path = resolvePath(ctx.cwd, raw);
+  if (!existsSync(path)) throw new InvalidValue(`names no file: ${path}`);
   return path;
 }
 
@@ -286,6 +305,21 @@ export const SETTINGS: SettingsTable = {
     flag: '--log-level', metavar: '<level>', env: 'IOCP_TCP_LOG_LEVEL', ...fixed<LogLevel>('info'),
     description: 'Lowest level logged: debug, info, warn or error.',
     parse: oneOf(LOG_LEVELS),
+  },
+  tlsCert: {
+    flag: '--tls-cert', metavar: '<file>', env: 'IOCP_TCP_TLS_CERT', defaultValue: () => '', defaultText: 'none (plain TCP)',
+    description: 'Serve TLS: PEM certificate, then its chain (with --tls-key).',
+    parse: parseFile,
+  },
+  tlsKey: {
+    flag: '--tls-key', metavar: '<file>', env: 'IOCP_TCP_TLS_KEY', defaultValue: () => '', defaultText: 'none (plain TCP)',
+    description: 'PEM private key of --tls-cert (unencrypted).',
+    parse: parseFile,
+  },
+  tlsMinVersion: {
+    flag: '--tls-min-version', metavar: '<version>', env: 'IOCP_TCP_TLS_MIN_VERSION', ...fixed<TlsVersion>('TLSv1.2'),
+    description: 'Oldest TLS version accepted: TLSv1.2 or TLSv1.3.',
+    parse: oneOf(TLS_VERSIONS),
   },
 };
 
@@ -411,6 +445,10 @@ export function parseConfig(
   const config: Partial<Config> = {};
   for (const key of KEYS) {
     setField(config, key, resolveSetting(key, flags.get(key), env, ctx));
+  }
+  if ((config.tlsCert === '') !== (config.tlsKey === '')) {
+    const [given, missing] = config.tlsCert === '' ? [SETTINGS.tlsKey, SETTINGS.tlsCert] : [SETTINGS.tlsCert, SETTINGS.tlsKey];
+    throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
   }
   // Probe settings without keepalive would be ignored in silence.
   for (const key of ['keepAliveIntervalMs', 'keepAliveProbes'] as const) {

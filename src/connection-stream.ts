@@ -230,6 +230,7 @@ const CLOSE_OUTCOMES: Record<DisconnectCause, 'end' | 'destroy' | string> = {
   peer_reset: 'ECONNRESET',
   idle_timeout: 'ETIMEDOUT',
   buffer_budget: 'ENOBUFS',
+  tls_error: 'EPROTO',  // the engine's TLS: the peer broke the protocol
   error: 'ECONNABORTED',  // when the errno has no name of its own
 };
 

@@ -9,6 +9,7 @@ import type { CommandQueue } from './commands';
 import { ConnectionStream } from './connection-stream';
 import type { KeepAliveSeconds, NativeEngine } from './native';
 import type { AddressInfo } from './server';
+import type { TlsSessionInfo } from './tls';
 import { TypedEventEmitter } from './typed-emitter';
 
 /** Why a connection ended; see the README's metrics table. */
@@ -21,6 +22,7 @@ export type DisconnectCause =
   | 'idle_timeout'
   | 'shutdown'
   | 'buffer_budget'
+  | 'tls_error'
   | 'error';
 
 /** What the 'close' event reports. */
@@ -118,21 +120,43 @@ export class Connection<Data extends Buffer | string = Buffer> extends TypedEven
   // write()/end() callbacks, each waiting for bytesSent to reach its offset.
   #callbacks: Array<{ offset: number; callback: WriteCallback }> = [];
   #reader: Reader | undefined;  // a for-await loop reading this connection
+  #tls: TlsSessionInfo | undefined;  // what the handshake settled, on a TLS server
   #decoder: StringDecoder | undefined;  // set by setEncoding(): strings instead of Buffers
   #stream: ConnectionStream | undefined;  // made by stream(): it reads this connection
 
   /** @internal Created by the server for each accepted connection. */
-  constructor(context: ConnectionContext, id: number, remote: Endpoint, local: Endpoint) {
+  constructor(context: ConnectionContext, id: number, remote: Endpoint, local: Endpoint, tls?: TlsSessionInfo) {
     // An async listener that rejects is a handler error like a throw, not an
     // unhandled rejection that ends the process.
     super({ captureRejections: true });
     this.#context = context;
+    this.#tls = tls;
     this.id = id;
     this.remoteAddress = remote.address;
     this.remotePort = remote.port;
     this.remoteFamily = familyOf(remote.address);
     this.localAddress = local.address;
     this.localPort = local.port;
+  }
+
+  /** True on a TLS server (the handshake is done by the time 'connection' fires), as node:tls's TLSSocket. */
+  get encrypted(): boolean {
+    return this.#tls !== undefined;
+  }
+
+  /** The negotiated TLS version (`'TLSv1.3'`, `'TLSv1.2'`), or null without TLS. */
+  getProtocol(): string | null {
+    return this.#tls?.protocol ?? null;
+  }
+
+  /** The negotiated cipher suite by OpenSSL's name and the protocol version, or null without TLS. */
+  getCipher(): { name: string; version: string } | null {
+    return this.#tls ? { name: this.#tls.cipher, version: this.#tls.protocol } : null;
+  }
+
+  /** The host name the client asked for (SNI), or false (also without TLS), as node:tls's `servername`. */
+  get servername(): string | false {
+    return this.#tls?.servername ?? false;
   }
 
   /** @internal EventEmitter calls this when a listener's promise rejects. */

@@ -13,6 +13,8 @@ export const ERROR_CODES = {
   SERVER_STATE: 'ERR_IOCP_TCP_SERVER_STATE',
   HANDLER: 'ERR_IOCP_TCP_HANDLER',
   ADDON: 'ERR_IOCP_TCP_ADDON',
+  /** listen(): OpenSSL refused the certificate or key, or this Node has no OpenSSL 3 to offer. */
+  TLS: 'ERR_IOCP_TCP_TLS',
   /** node:net's own code, so that code written for node:net's close(callback) works as is. */
   SERVER_NOT_RUNNING: 'ERR_SERVER_NOT_RUNNING',
 } as const;

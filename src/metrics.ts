@@ -6,11 +6,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import type { Histogram, Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
 
 import type { DisconnectCause } from './connection';
 import { invalidArg } from './errors';
 import type { ServerStats } from './server';
+import { HANDSHAKE_RESULTS, type HandshakeInfo } from './tls';
 
 export const METRIC_NAMES = {
   accepted: 'iocp_tcp_connections_accepted_total',
@@ -31,6 +32,10 @@ export const METRIC_NAMES = {
   disconnects: 'iocp_tcp_disconnects_total',
   duration: 'iocp_tcp_connection_duration_seconds',
   info: 'iocp_tcp_info',
+  tlsHandshakes: 'iocp_tcp_tls_handshakes_total',
+  tlsHandshakeDuration: 'iocp_tcp_tls_handshake_duration_seconds',
+  tlsNegotiated: 'iocp_tcp_tls_negotiated_total',
+  tlsCertificateNotAfter: 'iocp_tcp_tls_certificate_not_after_seconds',
 } as const;
 
 /** Every disconnect cause, each series present from the first scrape. */
@@ -43,6 +48,7 @@ export const DISCONNECT_CAUSES: readonly DisconnectCause[] = [
   'idle_timeout',
   'shutdown',
   'buffer_budget',
+  'tls_error',
   'error',
 ];
 
@@ -55,6 +61,12 @@ export type RejectReason = (typeof REJECT_REASONS)[number];
 /** Histogram buckets of connection lifetimes, in seconds. */
 export const DURATION_BUCKETS = [0.001, 0.01, 0.1, 1, 10, 60, 300, 1800, 3600];
 
+/** Histogram buckets of TLS handshake times (from accept to done), in seconds. */
+export const HANDSHAKE_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+
+/** TLS versions counted in iocp_tcp_tls_negotiated_total, each present from the first scrape. */
+export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
+
 /** What the metrics read: a server, or a stand-in in tests. */
 export interface MetricsSource {
   stats(): ServerStats;
@@ -62,8 +74,12 @@ export interface MetricsSource {
   readonly draining: boolean;
   /** The backend that runs; null before listen() (iocp_tcp_info then says `none`). */
   readonly backend: string | null;
+  /** TLS: when the serving certificate expires, in Unix seconds; null without TLS (no series then). */
+  readonly tlsCertificateNotAfter?: number | null;
   on(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
+  on(event: 'tlsHandshake', listener: (info: HandshakeInfo) => void): unknown;
   off(event: 'disconnect', listener: (cause: DisconnectCause, durationSeconds: number) => void): unknown;
+  off(event: 'tlsHandshake', listener: (info: HandshakeInfo) => void): unknown;
 }
 
 /** Options of {@link registerMetrics}. */
@@ -93,6 +109,10 @@ interface Group {
   named: boolean;
   members: Member[];
   duration: Histogram;
+  // TLS, counted from each server's 'tlsHandshake' events.
+  handshakes: Counter;
+  handshakeDuration: Histogram;
+  negotiated: Counter;
 }
 
 const groups = new WeakMap<Registry, Group>();
@@ -125,17 +145,33 @@ export function registerMetrics(registry: Registry, source: MetricsSource, optio
   }
   const labels: Record<string, string> = server === undefined ? {} : { server };
   const member: Member = { source, labels, snapshot: scrapeSnapshot(source), shown: new Map(), removers: [] };
-  const { members, duration } = group;
+  const { members, duration, handshakes, handshakeDuration, negotiated } = group;
   members.push(member);
   const observe = (_cause: DisconnectCause, seconds: number): void => duration.observe(labels, seconds);
   source.on('disconnect', observe);
+  // Every result and version at 0 from the first scrape, as for the causes.
+  for (const result of HANDSHAKE_RESULTS) handshakes.inc({ ...labels, result }, 0);
+  for (const version of TLS_VERSIONS) negotiated.inc({ ...labels, version }, 0);
+  const observeHandshake = (info: HandshakeInfo): void => {
+    handshakes.inc({ ...labels, result: info.result });
+    if (info.result !== 'ok') return;
+    handshakeDuration.observe(labels, info.durationSeconds);
+    negotiated.inc({ ...labels, version: info.protocol });
+  };
+  source.on('tlsHandshake', observeHandshake);
   return () => {
     const at = members.indexOf(member);
     if (at === -1) return;
     members.splice(at, 1);
     source.off('disconnect', observe);
+    source.off('tlsHandshake', observeHandshake);
     for (const remove of member.removers) remove();
-    if (server !== undefined) duration.remove(labels);
+    if (server !== undefined) {
+      duration.remove(labels);
+      handshakeDuration.remove(labels);
+      for (const result of HANDSHAKE_RESULTS) handshakes.remove({ ...labels, result });
+      for (const version of TLS_VERSIONS) negotiated.remove({ ...labels, version });
+    }
   };
 }
 
@@ -219,6 +255,8 @@ function createMetrics(registry: Registry, named: boolean): Group {
     (m) => [{ value: m.source.draining ? 1 : 0 }]);
   gauge(METRIC_NAMES.info, 'Always 1; labels say what runs.', ['backend', 'version'],
     (m) => [{ labels: { backend: m.source.backend ?? 'none', version: VERSION }, value: 1 }]);
+  gauge(METRIC_NAMES.tlsCertificateNotAfter, 'TLS: when the serving certificate expires (Unix time, seconds).', [],
+    (m) => (m.source.tlsCertificateNotAfter == null ? [] : [{ value: m.source.tlsCertificateNotAfter }]));
   const duration = new Histogram({
     name: METRIC_NAMES.duration,
     help: 'Lifetime of closed connections.',
@@ -226,7 +264,26 @@ function createMetrics(registry: Registry, named: boolean): Group {
     buckets: DURATION_BUCKETS,
     registers,
   });
-  return { named, members, duration };
+  const handshakes = new Counter({
+    name: METRIC_NAMES.tlsHandshakes,
+    help: 'TLS handshakes by how they ended: ok, not_tls, protocol, timeout, aborted.',
+    labelNames: withServer(['result']),
+    registers,
+  });
+  const handshakeDuration = new Histogram({
+    name: METRIC_NAMES.tlsHandshakeDuration,
+    help: 'TLS: time from accept to a finished handshake.',
+    labelNames: withServer([]),
+    buckets: HANDSHAKE_BUCKETS,
+    registers,
+  });
+  const negotiated = new Counter({
+    name: METRIC_NAMES.tlsNegotiated,
+    help: 'TLS handshakes done, by protocol version.',
+    labelNames: withServer(['version']),
+    registers,
+  });
+  return { named, members, duration, handshakes, handshakeDuration, negotiated };
 }
 
 // prom-client calls every metric's collect() in one synchronous pass per

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 
 import { ERROR_CODES, IocpTcpError } from './errors';
 import { currentHost, describeLoadFailure } from './platforms';
+import type { EngineTlsOptions } from './tls';
 
 /** Event types in the records the engine delivers, as numbered in engine.h. */
-export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8 } as const;
+export const EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8, handshake: 9 } as const;
 
 /**
  * Numbers per event record: type, id, number, number2, errno, bytes sent
@@ -49,6 +50,8 @@ export interface NativeEngineOptions {
   bufferBudgetGraceMs: number;
   noDelay: boolean;
   keepAlive: KeepAliveSeconds;
+  /** Every connection TLS (see ServerOptions.tls); the engine makes its OpenSSL context from these. */
+  tls?: EngineTlsOptions;
 }
 
 /** Keepalive as the engine takes it: [enable (0/1), idle s, interval s, probes]; 0 = system default. */

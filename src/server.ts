@@ -11,6 +11,7 @@ import { ERROR_CODES, IocpTcpError, checkCallback, invalidArg } from './errors';
 import type { RejectReason } from './metrics';
 import { CommandQueue } from './commands';
 import { EVENT, NativeEngine, RECORD_SIZE, STATS, loadNative } from './native';
+import { EngineTlsOptions, HANDSHAKE_RESULTS, HandshakeInfo, TlsOptions, certificateNotAfter, engineTlsOptions, tlsSessionInfo } from './tls';
 import { TypedEventEmitter } from './typed-emitter';
 
 /** A backend that runs (what `'auto'` chose, or the one asked for). */
@@ -74,7 +75,17 @@ export interface ServerOptions {
   keepAliveInterval?: number;
   /** Unanswered probes before the connection is dropped, cause `error` (default 0 = system's: 9 Linux, 10 Windows). */
   keepAliveCount?: number;
+  /**
+   * Serve TLS: every connection is encrypted with this certificate, and the
+   * handler (the native echo, or 'connection' listeners, which run once the
+   * handshake is done) sees plaintext. The engine does the TLS itself, with
+   * the OpenSSL of this Node process. See README, "TLS".
+   */
+  tls?: TlsOptions;
 }
+
+/** Options as the server keeps them: defaults filled in, TLS as the engine takes it. */
+type ResolvedOptions = Required<Omit<ServerOptions, 'tls'>> & { tls: EngineTlsOptions | undefined };
 
 /** Options of {@link Server.listen}. */
 export interface ListenOptions {
@@ -158,11 +169,13 @@ export interface ServerEvents {
   acceptError: [error: AcceptError];
   /** The server has stopped: every connection is gone. */
   close: [];
+  /** TLS: a connection's handshake ended, well or not (every TLS connection, any handler, once). */
+  tlsHandshake: [info: HandshakeInfo];
 }
 
 /** A TCP server on the native engine; its events are {@link ServerEvents}. */
 export class Server extends TypedEventEmitter<ServerEvents> {
-  #options: Required<ServerOptions>;
+  #options: ResolvedOptions;
   #engine: NativeEngine | undefined;
   #address: AddressInfo | null = null;
   #connections = new Map<number, Connection>();
@@ -176,6 +189,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
   #commands = new CommandQueue();
   #context: ConnectionContext;
   #regionBytes = Buffer.alloc(0);  // over the engine's receive region (the command queue's `region`)
+  #tlsNotAfter: number | null = null;
   #checkBorrowed = process.env.IOCP_TCP_CHECK_BORROWED === '1';
 
   constructor(options: ServerOptions = {}, onConnection?: (connection: Connection) => void) {
@@ -260,6 +274,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
         bufferBudgetBytes,
         bufferBudgetGraceMs, noDelay,
         keepAlive: keepAliveSeconds(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount),
+        tls: this.#options.tls,
       },
       (records, count, extras, region) => this.#dispatch(records, count, extras, region),
     );
@@ -272,10 +287,16 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       throw err;
     }
     this.#engine = engine;
+    if (this.#options.tls) this.#tlsNotAfter = certificateNotAfter(this.#options.tls.cert);
     this.#context.engine = engine;
     this.#commands.attach(engine);
     if (callback) process.nextTick(callback);  // a throw in it is uncaught, as in node:net's 'listening' listener
     return this.#address;
+  }
+
+  /** TLS: when the serving certificate expires, in Unix seconds (from listen() on); null without TLS. */
+  get tlsCertificateNotAfter(): number | null {
+    return this.#tlsNotAfter;
   }
 
   /** Open connections now (any handler); `callback`, if given, gets the count as node:net's does. */
@@ -394,7 +415,8 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       if (type === EVENT.open) {
         const remote = { address: extras[extra++], port: records[i + 2] };
         const local = { address: extras[extra++], port: records[i + 3] };
-        const connection = new Connection(this.#context, id, remote, local);
+        const tls = this.#options.tls ? tlsSessionInfo(extras[extra++]) : undefined;
+        const connection = new Connection(this.#context, id, remote, local, tls);
         this.#connections.set(id, connection);
         this.#guard(connection, () => this.emit('connection', connection));
       } else if (type === EVENT.data) {
@@ -425,6 +447,12 @@ export class Server extends TypedEventEmitter<ServerEvents> {
         if (connection) this.#guard(connection, () => connection.handleTimeout());
       } else if (type === EVENT.rejected) {
         this.#emitSafely('drop', { reason: 'max_connections', remoteAddress: extras[extra++], remotePort: records[i + 2] });
+      } else if (type === EVENT.handshake) {
+        const result = HANDSHAKE_RESULTS[records[i + 2]];
+        const text = extras[extra++];
+        this.#emitSafely('tlsHandshake', result === 'ok'
+          ? { result, durationSeconds: records[i + 3], protocol: text }
+          : { result, durationSeconds: records[i + 3], reason: text });
       } else if (type === EVENT.close) {
         this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4], records[i + 5]);
       } else if (type === EVENT.stopped) {
@@ -527,17 +555,17 @@ export function createServer(
 /** The options {@link createServer} knows; anything else is a mistake to report, not to ignore. */
 const OPTION_NAMES: ReadonlySet<string> = new Set<keyof ServerOptions>([
   'handler', 'inline', 'borrowed', 'backend', 'ioThreads', 'allowHalfOpen', 'writeHighWaterBytes', 'maxConnections', 'idleTimeoutMs', 'bufferBudgetBytes',
-  'bufferBudgetGraceMs', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'keepAliveInterval', 'keepAliveCount',
+  'bufferBudgetGraceMs', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'keepAliveInterval', 'keepAliveCount', 'tls',
 ]);
 
-function validateOptions(options: ServerOptions, hasListener: boolean): Required<ServerOptions> {
+function validateOptions(options: ServerOptions, hasListener: boolean): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw invalidArg('options must be an object');
   const unknown = Object.keys(options).filter((name) => !OPTION_NAMES.has(name));
   if (unknown.length > 0) throw invalidArg(`unknown option ${unknown.join(', ')}`);
   if (options.handler === 'echo' && hasListener) {
     throw invalidArg("option handler 'echo' serves connections natively and never calls a connection listener: drop one of them");
   }
-  const resolved: Required<ServerOptions> = {
+  const resolved: ResolvedOptions = {
     handler: options.handler ?? (hasListener ? 'js' : 'echo'),
     inline: options.inline ?? (options.handler ?? (hasListener ? 'js' : 'echo')) === 'js',
     borrowed: options.borrowed ?? false,
@@ -554,6 +582,7 @@ function validateOptions(options: ServerOptions, hasListener: boolean): Required
     keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
     keepAliveInterval: options.keepAliveInterval ?? 0,
     keepAliveCount: options.keepAliveCount ?? 0,
+    tls: options.tls === undefined ? undefined : engineTlsOptions(options.tls),
   };
   for (const name of ['inline', 'borrowed', 'allowHalfOpen', 'noDelay', 'keepAlive'] as const) {
     if (typeof resolved[name] !== 'boolean') throw invalidArg(`${name} must be a boolean`);

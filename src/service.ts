@@ -3,6 +3,7 @@
  * serves metrics, and drains gracefully on SIGINT/SIGTERM.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 import { Registry, collectDefaultMetrics } from 'prom-client';
@@ -15,6 +16,7 @@ import { Logger, createLogger } from './log';
 import { VERSION, registerMetrics } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { Server, createServer } from './server';
+import type { TlsOptions } from './tls';
 import { consoleStopsCutShort, onStopRequest } from './stop-signals';
 
 /** Exit codes of the service. */
@@ -30,6 +32,7 @@ type ConnectionHandler = (connection: Connection) => void;
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let config: Config;
   let handler: ConnectionHandler | 'echo';
+  let tls: TlsOptions | undefined;
   try {
     const parsed = parseConfig(argv, env);
     if (parsed.kind === 'help') {
@@ -42,13 +45,14 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     config = parsed.config;
     handler = await loadHandler(config.handler);
+    tls = readTls(config);
   } catch (err) {
     if (!(err instanceof ConfigError || err instanceof IocpTcpError)) throw err;
     process.stderr.write(`iocp-tcp: ${err.message}\n`);
     return EXIT.usage;
   }
   const log = createLogger(config.logLevel);
-  return serve(config, handler, log);
+  return serve(config, handler, tls, log);
 }
 
 /** What a handler module may export its function as. */
@@ -106,7 +110,20 @@ function placeIn(text: string | undefined): string | undefined {
   return /:\d+$/.test(first) ? first : undefined;
 }
 
-async function serve(config: Config, handler: ConnectionHandler | 'echo', log: Logger): Promise<number> {
+/** The certificate and key files, read once at start (what OpenSSL makes of them, listen() says). */
+function readTls(config: Config): TlsOptions | undefined {
+  if (config.tlsCert === '') return undefined;
+  const read = (path: string, flag: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new ConfigError(`${flag} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  return { cert: read(config.tlsCert, '--tls-cert'), key: read(config.tlsKey, '--tls-key'), minVersion: config.tlsMinVersion };
+}
+
+async function serve(config: Config, handler: ConnectionHandler | 'echo', tls: TlsOptions | undefined, log: Logger): Promise<number> {
   const options = {
     backend: config.backend,
     ioThreads: config.ioThreads,
@@ -119,6 +136,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
     keepAliveInitialDelay: config.keepAliveMs,
     keepAliveInterval: config.keepAliveIntervalMs,
     keepAliveCount: config.keepAliveProbes,
+    ...(tls ? { tls } : {}),
   };
   let server: Server;
   try {
@@ -145,7 +163,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
   } catch (err) {
     const code = (err as { code?: string }).code;
     log.error('cannot listen', { ...describeFailure(err), host: config.host, port: config.port });
-    return code === ERROR_CODES.BACKEND ? EXIT.usage : EXIT.failure;
+    return code === ERROR_CODES.BACKEND || code === ERROR_CODES.TLS ? EXIT.usage : EXIT.failure;
   }
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
@@ -199,7 +217,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', log: L
 
 // Failures an operator causes and fixes (a port in use, a name that does not
 // resolve, ...) are logged as one line without a stack; anything else with it.
-const EXPECTED_FAILURES = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN', ERROR_CODES.BACKEND]);
+const EXPECTED_FAILURES = new Set(['EADDRINUSE', 'EADDRNOTAVAIL', 'EACCES', 'ENOTFOUND', 'EAI_AGAIN', ERROR_CODES.BACKEND, ERROR_CODES.TLS]);
 
 function describeFailure(err: unknown): Record<string, unknown> {
   const { code, syscall, hostname, message } = err as NodeJS.ErrnoException & { hostname?: string };

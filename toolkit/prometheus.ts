@@ -8,7 +8,7 @@ export type { Endpoint };
 
 /** Disconnect causes of the metrics contract. */
 export const CAUSES = [
-  'peer_fin', 'peer_reset', 'local_close', 'local_abort', 'handler_error', 'idle_timeout', 'shutdown', 'buffer_budget', 'error',
+  'peer_fin', 'peer_reset', 'local_close', 'local_abort', 'handler_error', 'idle_timeout', 'shutdown', 'buffer_budget', 'tls_error', 'error',
 ] as const;
 export type Cause = (typeof CAUSES)[number];
 

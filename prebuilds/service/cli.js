@@ -4978,7 +4978,7 @@ var require_config = __commonJS({
   "dist/config.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
+    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.TLS_VERSIONS = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
     exports2.parseConfig = parseConfig;
     var node_fs_1 = require("node:fs");
     var node_os_1 = require("node:os");
@@ -4987,6 +4987,7 @@ var require_config = __commonJS({
     exports2.JS_MODES = ["inline", "threaded"];
     exports2.JS_DATA = ["copied", "borrowed"];
     exports2.LOG_LEVELS = ["debug", "info", "warn", "error"];
+    exports2.TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"];
     var ConfigError = class extends Error {
       /** Stable error code. */
       code = "ERR_IOCP_TCP_CONFIG";
@@ -5039,6 +5040,12 @@ var require_config = __commonJS({
       if (!(0, node_fs_1.existsSync)(path)) {
         throw new InvalidValue(`is not ${BUILTIN_HANDLERS.join(" or ")} and handler module not found: ${path}`);
       }
+      return path;
+    }
+    function parseFile(raw, ctx) {
+      const path = (0, node_path_1.resolve)(ctx.cwd, raw);
+      if (!(0, node_fs_1.existsSync)(path))
+        throw new InvalidValue(`names no file: ${path}`);
       return path;
     }
     function fixed(value) {
@@ -5199,6 +5206,32 @@ var require_config = __commonJS({
         ...fixed("info"),
         description: "Lowest level logged: debug, info, warn or error.",
         parse: oneOf(exports2.LOG_LEVELS)
+      },
+      tlsCert: {
+        flag: "--tls-cert",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_CERT",
+        defaultValue: () => "",
+        defaultText: "none (plain TCP)",
+        description: "Serve TLS: PEM certificate, then its chain (with --tls-key).",
+        parse: parseFile
+      },
+      tlsKey: {
+        flag: "--tls-key",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_KEY",
+        defaultValue: () => "",
+        defaultText: "none (plain TCP)",
+        description: "PEM private key of --tls-cert (unencrypted).",
+        parse: parseFile
+      },
+      tlsMinVersion: {
+        flag: "--tls-min-version",
+        metavar: "<version>",
+        env: "IOCP_TCP_TLS_MIN_VERSION",
+        ...fixed("TLSv1.2"),
+        description: "Oldest TLS version accepted: TLSv1.2 or TLSv1.3.",
+        parse: oneOf(exports2.TLS_VERSIONS)
       }
     };
     var KEYS = Object.keys(exports2.SETTINGS);
@@ -5286,6 +5319,10 @@ var require_config = __commonJS({
       for (const key of KEYS) {
         setField(config, key, resolveSetting(key, flags.get(key), env, ctx));
       }
+      if (config.tlsCert === "" !== (config.tlsKey === "")) {
+        const [given, missing] = config.tlsCert === "" ? [exports2.SETTINGS.tlsKey, exports2.SETTINGS.tlsCert] : [exports2.SETTINGS.tlsCert, exports2.SETTINGS.tlsKey];
+        throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
+      }
       for (const key of ["keepAliveIntervalMs", "keepAliveProbes"]) {
         if (config[key] > 0 && config.keepAliveMs === 0) {
           throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.keepAliveMs.flag}: keepalive is off`);
@@ -5316,6 +5353,8 @@ var require_errors = __commonJS({
       SERVER_STATE: "ERR_IOCP_TCP_SERVER_STATE",
       HANDLER: "ERR_IOCP_TCP_HANDLER",
       ADDON: "ERR_IOCP_TCP_ADDON",
+      /** listen(): OpenSSL refused the certificate or key, or this Node has no OpenSSL 3 to offer. */
+      TLS: "ERR_IOCP_TCP_TLS",
       /** node:net's own code, so that code written for node:net's close(callback) works as is. */
       SERVER_NOT_RUNNING: "ERR_SERVER_NOT_RUNNING"
     };
@@ -5402,16 +5441,82 @@ var require_log = __commonJS({
   }
 });
 
+// dist/tls.js
+var require_tls = __commonJS({
+  "dist/tls.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.HANDSHAKE_RESULTS = void 0;
+    exports2.engineTlsOptions = engineTlsOptions;
+    exports2.tlsSessionInfo = tlsSessionInfo;
+    exports2.certificateNotAfter = certificateNotAfter;
+    var node_crypto_1 = require("node:crypto");
+    var errors_1 = require_errors();
+    exports2.HANDSHAKE_RESULTS = ["ok", "not_tls", "protocol", "timeout", "aborted"];
+    var OPTION_NAMES = /* @__PURE__ */ new Set(["cert", "key", "passphrase", "minVersion", "handshakeTimeout"]);
+    var NOT_YET = /* @__PURE__ */ new Set([
+      "ca",
+      "pfx",
+      "requestCert",
+      "rejectUnauthorized",
+      "ALPNProtocols",
+      "SNICallback",
+      "maxVersion",
+      "ciphers",
+      "ecdhCurve",
+      "sessionTimeout",
+      "ticketKeys",
+      "secureContext"
+    ]);
+    var MAX_HANDSHAKE_TIMEOUT_MS = 2 ** 31 - 1;
+    function engineTlsOptions(options) {
+      if (typeof options !== "object" || options === null)
+        throw (0, errors_1.invalidArg)("tls must be an object with cert and key");
+      for (const name of Object.keys(options)) {
+        if (NOT_YET.has(name))
+          throw (0, errors_1.invalidArg)(`TLS option ${name} is not supported yet`);
+        if (!OPTION_NAMES.has(name))
+          throw (0, errors_1.invalidArg)(`unknown TLS option ${name}`);
+      }
+      const pem = (name) => {
+        const value = options[name];
+        if (typeof value === "string")
+          return value;
+        if (Buffer.isBuffer(value))
+          return value.toString("latin1");
+        throw (0, errors_1.invalidArg)(`tls.${name} must be a PEM string or Buffer`);
+      };
+      const { passphrase = "", minVersion = "TLSv1.2", handshakeTimeout = 1e4 } = options;
+      if (typeof passphrase !== "string")
+        throw (0, errors_1.invalidArg)("tls.passphrase must be a string");
+      if (minVersion !== "TLSv1.2" && minVersion !== "TLSv1.3")
+        throw (0, errors_1.invalidArg)("tls.minVersion must be 'TLSv1.2' or 'TLSv1.3'");
+      if (!Number.isInteger(handshakeTimeout) || handshakeTimeout < 1 || handshakeTimeout > MAX_HANDSHAKE_TIMEOUT_MS) {
+        throw (0, errors_1.invalidArg)(`tls.handshakeTimeout must be an integer from 1 to ${MAX_HANDSHAKE_TIMEOUT_MS} ms`);
+      }
+      return { cert: pem("cert"), key: pem("key"), passphrase, minVersion, handshakeTimeoutMs: handshakeTimeout };
+    }
+    function tlsSessionInfo(text) {
+      const [protocol = "", cipher = "", servername = ""] = text.split("\n");
+      return { protocol, cipher, servername: servername === "" ? false : servername };
+    }
+    function certificateNotAfter(pem) {
+      return Math.floor(Date.parse(new node_crypto_1.X509Certificate(pem).validTo) / 1e3);
+    }
+  }
+});
+
 // dist/metrics.js
 var require_metrics2 = __commonJS({
   "dist/metrics.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.VERSION = exports2.DURATION_BUCKETS = exports2.REJECT_REASONS = exports2.DISCONNECT_CAUSES = exports2.METRIC_NAMES = void 0;
+    exports2.VERSION = exports2.TLS_VERSIONS = exports2.HANDSHAKE_BUCKETS = exports2.DURATION_BUCKETS = exports2.REJECT_REASONS = exports2.DISCONNECT_CAUSES = exports2.METRIC_NAMES = void 0;
     exports2.registerMetrics = registerMetrics;
     var node_fs_1 = require("node:fs");
     var node_path_1 = require("node:path");
     var errors_1 = require_errors();
+    var tls_1 = require_tls();
     exports2.METRIC_NAMES = {
       accepted: "iocp_tcp_connections_accepted_total",
       active: "iocp_tcp_connections_active",
@@ -5430,7 +5535,11 @@ var require_metrics2 = __commonJS({
       sentBytes: "iocp_tcp_sent_bytes_total",
       disconnects: "iocp_tcp_disconnects_total",
       duration: "iocp_tcp_connection_duration_seconds",
-      info: "iocp_tcp_info"
+      info: "iocp_tcp_info",
+      tlsHandshakes: "iocp_tcp_tls_handshakes_total",
+      tlsHandshakeDuration: "iocp_tcp_tls_handshake_duration_seconds",
+      tlsNegotiated: "iocp_tcp_tls_negotiated_total",
+      tlsCertificateNotAfter: "iocp_tcp_tls_certificate_not_after_seconds"
     };
     exports2.DISCONNECT_CAUSES = [
       "peer_fin",
@@ -5441,10 +5550,13 @@ var require_metrics2 = __commonJS({
       "idle_timeout",
       "shutdown",
       "buffer_budget",
+      "tls_error",
       "error"
     ];
     exports2.REJECT_REASONS = ["max_connections"];
     exports2.DURATION_BUCKETS = [1e-3, 0.01, 0.1, 1, 10, 60, 300, 1800, 3600];
+    exports2.HANDSHAKE_BUCKETS = [1e-3, 25e-4, 5e-3, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5];
+    exports2.TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"];
     exports2.VERSION = JSON.parse((0, node_fs_1.readFileSync)((0, node_path_1.join)(__dirname, "..", "package.json"), "utf8")).version;
     var groups = /* @__PURE__ */ new WeakMap();
     function registerMetrics(registry, source, options = {}) {
@@ -5471,20 +5583,39 @@ var require_metrics2 = __commonJS({
       }
       const labels = server === void 0 ? {} : { server };
       const member = { source, labels, snapshot: scrapeSnapshot(source), shown: /* @__PURE__ */ new Map(), removers: [] };
-      const { members, duration } = group;
+      const { members, duration, handshakes, handshakeDuration, negotiated } = group;
       members.push(member);
       const observe = (_cause, seconds) => duration.observe(labels, seconds);
       source.on("disconnect", observe);
+      for (const result of tls_1.HANDSHAKE_RESULTS)
+        handshakes.inc({ ...labels, result }, 0);
+      for (const version of exports2.TLS_VERSIONS)
+        negotiated.inc({ ...labels, version }, 0);
+      const observeHandshake = (info) => {
+        handshakes.inc({ ...labels, result: info.result });
+        if (info.result !== "ok")
+          return;
+        handshakeDuration.observe(labels, info.durationSeconds);
+        negotiated.inc({ ...labels, version: info.protocol });
+      };
+      source.on("tlsHandshake", observeHandshake);
       return () => {
         const at = members.indexOf(member);
         if (at === -1)
           return;
         members.splice(at, 1);
         source.off("disconnect", observe);
+        source.off("tlsHandshake", observeHandshake);
         for (const remove of member.removers)
           remove();
-        if (server !== void 0)
+        if (server !== void 0) {
           duration.remove(labels);
+          handshakeDuration.remove(labels);
+          for (const result of tls_1.HANDSHAKE_RESULTS)
+            handshakes.remove({ ...labels, result });
+          for (const version of exports2.TLS_VERSIONS)
+            negotiated.remove({ ...labels, version });
+        }
       };
     }
     function createMetrics(registry, named) {
@@ -5549,6 +5680,7 @@ var require_metrics2 = __commonJS({
       gauge(exports2.METRIC_NAMES.max, "The connection limit (--max-connections); 0 = unlimited.", [], (m) => [{ value: m.source.maxConnections }]);
       gauge(exports2.METRIC_NAMES.draining, "1 while a graceful stop drains open connections, else 0.", [], (m) => [{ value: m.source.draining ? 1 : 0 }]);
       gauge(exports2.METRIC_NAMES.info, "Always 1; labels say what runs.", ["backend", "version"], (m) => [{ labels: { backend: m.source.backend ?? "none", version: exports2.VERSION }, value: 1 }]);
+      gauge(exports2.METRIC_NAMES.tlsCertificateNotAfter, "TLS: when the serving certificate expires (Unix time, seconds).", [], (m) => m.source.tlsCertificateNotAfter == null ? [] : [{ value: m.source.tlsCertificateNotAfter }]);
       const duration = new Histogram({
         name: exports2.METRIC_NAMES.duration,
         help: "Lifetime of closed connections.",
@@ -5556,7 +5688,26 @@ var require_metrics2 = __commonJS({
         buckets: exports2.DURATION_BUCKETS,
         registers
       });
-      return { named, members, duration };
+      const handshakes = new Counter({
+        name: exports2.METRIC_NAMES.tlsHandshakes,
+        help: "TLS handshakes by how they ended: ok, not_tls, protocol, timeout, aborted.",
+        labelNames: withServer(["result"]),
+        registers
+      });
+      const handshakeDuration = new Histogram({
+        name: exports2.METRIC_NAMES.tlsHandshakeDuration,
+        help: "TLS: time from accept to a finished handshake.",
+        labelNames: withServer([]),
+        buckets: exports2.HANDSHAKE_BUCKETS,
+        registers
+      });
+      const negotiated = new Counter({
+        name: exports2.METRIC_NAMES.tlsNegotiated,
+        help: "TLS handshakes done, by protocol version.",
+        labelNames: withServer(["version"]),
+        registers
+      });
+      return { named, members, duration, handshakes, handshakeDuration, negotiated };
     }
     function scrapeSnapshot(source) {
       let cached;
@@ -5802,6 +5953,8 @@ var require_connection_stream = __commonJS({
       peer_reset: "ECONNRESET",
       idle_timeout: "ETIMEDOUT",
       buffer_budget: "ENOBUFS",
+      tls_error: "EPROTO",
+      // the engine's TLS: the peer broke the protocol
       error: "ECONNABORTED"
       // when the errno has no name of its own
     };
@@ -5868,20 +6021,39 @@ var require_connection = __commonJS({
       #callbacks = [];
       #reader;
       // a for-await loop reading this connection
+      #tls;
+      // what the handshake settled, on a TLS server
       #decoder;
       // set by setEncoding(): strings instead of Buffers
       #stream;
       // made by stream(): it reads this connection
       /** @internal Created by the server for each accepted connection. */
-      constructor(context, id, remote, local) {
+      constructor(context, id, remote, local, tls) {
         super({ captureRejections: true });
         this.#context = context;
+        this.#tls = tls;
         this.id = id;
         this.remoteAddress = remote.address;
         this.remotePort = remote.port;
         this.remoteFamily = familyOf(remote.address);
         this.localAddress = local.address;
         this.localPort = local.port;
+      }
+      /** True on a TLS server (the handshake is done by the time 'connection' fires), as node:tls's TLSSocket. */
+      get encrypted() {
+        return this.#tls !== void 0;
+      }
+      /** The negotiated TLS version (`'TLSv1.3'`, `'TLSv1.2'`), or null without TLS. */
+      getProtocol() {
+        return this.#tls?.protocol ?? null;
+      }
+      /** The negotiated cipher suite by OpenSSL's name and the protocol version, or null without TLS. */
+      getCipher() {
+        return this.#tls ? { name: this.#tls.cipher, version: this.#tls.protocol } : null;
+      }
+      /** The host name the client asked for (SNI), or false (also without TLS), as node:tls's `servername`. */
+      get servername() {
+        return this.#tls?.servername ?? false;
       }
       /** @internal EventEmitter calls this when a listener's promise rejects. */
       [/* @__PURE__ */ Symbol.for("nodejs.rejection")](err) {
@@ -6651,7 +6823,7 @@ var require_native = __commonJS({
     var node_path_1 = require("node:path");
     var errors_1 = require_errors();
     var platforms_1 = require_platforms();
-    exports2.EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8 };
+    exports2.EVENT = { open: 0, data: 1, end: 2, drain: 3, close: 4, stopped: 5, acceptFailed: 6, timeout: 7, rejected: 8, handshake: 9 };
     exports2.RECORD_SIZE = 6;
     exports2.STATS = {
       accepted: 0,
@@ -6694,6 +6866,7 @@ var require_server = __commonJS({
     var errors_1 = require_errors();
     var commands_1 = require_commands();
     var native_1 = require_native();
+    var tls_1 = require_tls();
     var typed_emitter_1 = require_typed_emitter();
     var Server = class extends typed_emitter_1.TypedEventEmitter {
       #options;
@@ -6713,6 +6886,7 @@ var require_server = __commonJS({
       #context;
       #regionBytes = Buffer.alloc(0);
       // over the engine's receive region (the command queue's `region`)
+      #tlsNotAfter = null;
       #checkBorrowed = process.env.IOCP_TCP_CHECK_BORROWED === "1";
       constructor(options = {}, onConnection) {
         super({ captureRejections: true });
@@ -6785,7 +6959,8 @@ var require_server = __commonJS({
           bufferBudgetBytes,
           bufferBudgetGraceMs,
           noDelay,
-          keepAlive: (0, connection_1.keepAliveSeconds)(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount)
+          keepAlive: (0, connection_1.keepAliveSeconds)(keepAlive, keepAliveInitialDelay, keepAliveInterval, keepAliveCount),
+          tls: this.#options.tls
         }, (records, count, extras, region) => this.#dispatch(records, count, extras, region));
         if (!this.#refed)
           engine.ref(false);
@@ -6797,11 +6972,17 @@ var require_server = __commonJS({
           throw err;
         }
         this.#engine = engine;
+        if (this.#options.tls)
+          this.#tlsNotAfter = (0, tls_1.certificateNotAfter)(this.#options.tls.cert);
         this.#context.engine = engine;
         this.#commands.attach(engine);
         if (callback)
           process.nextTick(callback);
         return this.#address;
+      }
+      /** TLS: when the serving certificate expires, in Unix seconds (from listen() on); null without TLS. */
+      get tlsCertificateNotAfter() {
+        return this.#tlsNotAfter;
       }
       /** Open connections now (any handler); `callback`, if given, gets the count as node:net's does. */
       getConnections(callback) {
@@ -6908,7 +7089,8 @@ var require_server = __commonJS({
           if (type === native_1.EVENT.open) {
             const remote = { address: extras[extra++], port: records[i + 2] };
             const local = { address: extras[extra++], port: records[i + 3] };
-            const connection = new connection_1.Connection(this.#context, id, remote, local);
+            const tls = this.#options.tls ? (0, tls_1.tlsSessionInfo)(extras[extra++]) : void 0;
+            const connection = new connection_1.Connection(this.#context, id, remote, local, tls);
             this.#connections.set(id, connection);
             this.#guard(connection, () => this.emit("connection", connection));
           } else if (type === native_1.EVENT.data) {
@@ -6941,6 +7123,10 @@ var require_server = __commonJS({
               this.#guard(connection, () => connection.handleTimeout());
           } else if (type === native_1.EVENT.rejected) {
             this.#emitSafely("drop", { reason: "max_connections", remoteAddress: extras[extra++], remotePort: records[i + 2] });
+          } else if (type === native_1.EVENT.handshake) {
+            const result = tls_1.HANDSHAKE_RESULTS[records[i + 2]];
+            const text = extras[extra++];
+            this.#emitSafely("tlsHandshake", result === "ok" ? { result, durationSeconds: records[i + 3], protocol: text } : { result, durationSeconds: records[i + 3], reason: text });
           } else if (type === native_1.EVENT.close) {
             this.#closeConnection(id, records[i + 2], records[i + 3], records[i + 4], records[i + 5]);
           } else if (type === native_1.EVENT.stopped) {
@@ -7039,7 +7225,8 @@ var require_server = __commonJS({
       "keepAlive",
       "keepAliveInitialDelay",
       "keepAliveInterval",
-      "keepAliveCount"
+      "keepAliveCount",
+      "tls"
     ]);
     function validateOptions(options, hasListener) {
       if (typeof options !== "object" || options === null)
@@ -7066,7 +7253,8 @@ var require_server = __commonJS({
         keepAlive: options.keepAlive ?? false,
         keepAliveInitialDelay: options.keepAliveInitialDelay ?? 0,
         keepAliveInterval: options.keepAliveInterval ?? 0,
-        keepAliveCount: options.keepAliveCount ?? 0
+        keepAliveCount: options.keepAliveCount ?? 0,
+        tls: options.tls === void 0 ? void 0 : (0, tls_1.engineTlsOptions)(options.tls)
       };
       for (const name of ["inline", "borrowed", "allowHalfOpen", "noDelay", "keepAlive"]) {
         if (typeof resolved[name] !== "boolean")
@@ -7137,6 +7325,7 @@ var require_service = __commonJS({
     exports2.main = main;
     exports2.loadHandler = loadHandler;
     var node_child_process_1 = require("node:child_process");
+    var node_fs_1 = require("node:fs");
     var node_url_1 = require("node:url");
     var prom_client_1 = require_prom_client();
     var config_1 = require_config();
@@ -7151,6 +7340,7 @@ var require_service = __commonJS({
     async function main(argv, env) {
       let config;
       let handler;
+      let tls;
       try {
         const parsed = (0, config_1.parseConfig)(argv, env);
         if (parsed.kind === "help") {
@@ -7164,6 +7354,7 @@ var require_service = __commonJS({
         }
         config = parsed.config;
         handler = await loadHandler(config.handler);
+        tls = readTls(config);
       } catch (err) {
         if (!(err instanceof config_1.ConfigError || err instanceof errors_1.IocpTcpError))
           throw err;
@@ -7172,7 +7363,7 @@ var require_service = __commonJS({
         return exports2.EXIT.usage;
       }
       const log = (0, log_1.createLogger)(config.logLevel);
-      return serve(config, handler, log);
+      return serve(config, handler, tls, log);
     }
     async function loadHandler(name) {
       if (name === "echo")
@@ -7209,7 +7400,19 @@ var require_service = __commonJS({
       const first = text?.split("\n")[0] ?? "";
       return /:\d+$/.test(first) ? first : void 0;
     }
-    async function serve(config, handler, log) {
+    function readTls(config) {
+      if (config.tlsCert === "")
+        return void 0;
+      const read = (path, flag) => {
+        try {
+          return (0, node_fs_1.readFileSync)(path);
+        } catch (err) {
+          throw new config_1.ConfigError(`${flag} ${path} cannot be read: ${err.code ?? err.message}`);
+        }
+      };
+      return { cert: read(config.tlsCert, "--tls-cert"), key: read(config.tlsKey, "--tls-key"), minVersion: config.tlsMinVersion };
+    }
+    async function serve(config, handler, tls, log) {
       const options = {
         backend: config.backend,
         ioThreads: config.ioThreads,
@@ -7221,7 +7424,8 @@ var require_service = __commonJS({
         keepAlive: config.keepAliveMs > 0,
         keepAliveInitialDelay: config.keepAliveMs,
         keepAliveInterval: config.keepAliveIntervalMs,
-        keepAliveCount: config.keepAliveProbes
+        keepAliveCount: config.keepAliveProbes,
+        ...tls ? { tls } : {}
       };
       let server;
       try {
@@ -7245,7 +7449,7 @@ var require_service = __commonJS({
       } catch (err) {
         const code = err.code;
         log.error("cannot listen", { ...describeFailure(err), host: config.host, port: config.port });
-        return code === errors_1.ERROR_CODES.BACKEND ? exports2.EXIT.usage : exports2.EXIT.failure;
+        return code === errors_1.ERROR_CODES.BACKEND || code === errors_1.ERROR_CODES.TLS ? exports2.EXIT.usage : exports2.EXIT.failure;
       }
       const registry = new prom_client_1.Registry();
       (0, prom_client_1.collectDefaultMetrics)({ register: registry });
@@ -7296,7 +7500,7 @@ var require_service = __commonJS({
       return new Promise(() => {
       });
     }
-    var EXPECTED_FAILURES = /* @__PURE__ */ new Set(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOTFOUND", "EAI_AGAIN", errors_1.ERROR_CODES.BACKEND]);
+    var EXPECTED_FAILURES = /* @__PURE__ */ new Set(["EADDRINUSE", "EADDRNOTAVAIL", "EACCES", "ENOTFOUND", "EAI_AGAIN", errors_1.ERROR_CODES.BACKEND, errors_1.ERROR_CODES.TLS]);
     function describeFailure(err) {
       const { code, syscall, hostname, message } = err;
       return code !== void 0 && EXPECTED_FAILURES.has(code) ? { code, syscall, hostname, message } : { err };

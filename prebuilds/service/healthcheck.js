@@ -14,7 +14,7 @@ var require_config = __commonJS({
   "dist/config.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
+    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.TLS_VERSIONS = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
     exports2.parseConfig = parseConfig;
     var node_fs_1 = require("node:fs");
     var node_os_1 = require("node:os");
@@ -23,6 +23,7 @@ var require_config = __commonJS({
     exports2.JS_MODES = ["inline", "threaded"];
     exports2.JS_DATA = ["copied", "borrowed"];
     exports2.LOG_LEVELS = ["debug", "info", "warn", "error"];
+    exports2.TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"];
     var ConfigError = class extends Error {
       /** Stable error code. */
       code = "ERR_IOCP_TCP_CONFIG";
@@ -75,6 +76,12 @@ var require_config = __commonJS({
       if (!(0, node_fs_1.existsSync)(path)) {
         throw new InvalidValue(`is not ${BUILTIN_HANDLERS.join(" or ")} and handler module not found: ${path}`);
       }
+      return path;
+    }
+    function parseFile(raw, ctx) {
+      const path = (0, node_path_1.resolve)(ctx.cwd, raw);
+      if (!(0, node_fs_1.existsSync)(path))
+        throw new InvalidValue(`names no file: ${path}`);
       return path;
     }
     function fixed(value) {
@@ -235,6 +242,32 @@ var require_config = __commonJS({
         ...fixed("info"),
         description: "Lowest level logged: debug, info, warn or error.",
         parse: oneOf(exports2.LOG_LEVELS)
+      },
+      tlsCert: {
+        flag: "--tls-cert",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_CERT",
+        defaultValue: () => "",
+        defaultText: "none (plain TCP)",
+        description: "Serve TLS: PEM certificate, then its chain (with --tls-key).",
+        parse: parseFile
+      },
+      tlsKey: {
+        flag: "--tls-key",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_KEY",
+        defaultValue: () => "",
+        defaultText: "none (plain TCP)",
+        description: "PEM private key of --tls-cert (unencrypted).",
+        parse: parseFile
+      },
+      tlsMinVersion: {
+        flag: "--tls-min-version",
+        metavar: "<version>",
+        env: "IOCP_TCP_TLS_MIN_VERSION",
+        ...fixed("TLSv1.2"),
+        description: "Oldest TLS version accepted: TLSv1.2 or TLSv1.3.",
+        parse: oneOf(exports2.TLS_VERSIONS)
       }
     };
     var KEYS = Object.keys(exports2.SETTINGS);
@@ -321,6 +354,10 @@ var require_config = __commonJS({
       const config = {};
       for (const key of KEYS) {
         setField(config, key, resolveSetting(key, flags.get(key), env, ctx));
+      }
+      if (config.tlsCert === "" !== (config.tlsKey === "")) {
+        const [given, missing] = config.tlsCert === "" ? [exports2.SETTINGS.tlsKey, exports2.SETTINGS.tlsCert] : [exports2.SETTINGS.tlsCert, exports2.SETTINGS.tlsKey];
+        throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
       }
       for (const key of ["keepAliveIntervalMs", "keepAliveProbes"]) {
         if (config[key] > 0 && config.keepAliveMs === 0) {

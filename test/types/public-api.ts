@@ -6,8 +6,9 @@ import { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 
 import {
-  createServer, registerMetrics, type CloseInfo, type Connection, type ConnectionClosedError, type ConnectionStream,
-  type ConnectionStreamError, type DropInfo, type ReadyState, type RunningBackend,
+  createServer, registerMetrics, HANDSHAKE_RESULTS, type CloseInfo, type Connection, type ConnectionClosedError, type ConnectionStream,
+  type ConnectionStreamError, type DropInfo, type HandshakeInfo, type HandshakeResult, type ReadyState, type RunningBackend,
+  type TlsOptions,
 } from 'iocp-tcp';
 import { Registry } from 'prom-client';
 
@@ -116,3 +117,26 @@ registerMetrics(new Registry(), server);
 registerMetrics(new Registry(), server, { server: 'edge' });
 // @ts-expect-error: backend and version come from the server and the package
 registerMetrics(new Registry(), server, 'io_uring', '1.0.0');
+
+// TLS: the options as node:tls names them, the connection's getters, the handshake event.
+const tlsServer = createServer({ tls: { cert: Buffer.from('pem'), key: 'pem', minVersion: 'TLSv1.3', handshakeTimeout: 5000 } }, (conn) => {
+  const protocol: string | null = conn.getProtocol();
+  const cipher: string | undefined = conn.getCipher()?.name;
+  const servername: string | false = conn.servername;
+  console.log(conn.encrypted, protocol, cipher, servername);
+});
+tlsServer.on('tlsHandshake', (info: HandshakeInfo) => {
+  if (info.result === 'ok') console.log(info.protocol.toUpperCase());
+  else console.log(info.reason.toUpperCase());
+  // @ts-expect-error: a successful handshake has no reason
+  if (info.result === 'ok') console.log(info.reason);
+});
+const notAfter: number | null = tlsServer.tlsCertificateNotAfter;
+void notAfter;
+const results: readonly HandshakeResult[] = HANDSHAKE_RESULTS;
+void results;
+// @ts-expect-error: only TLSv1.2 or TLSv1.3
+createServer({ tls: { cert: 'pem', key: 'pem', minVersion: 'TLSv1' } });
+// @ts-expect-error: cert and key are required
+const missingKey: TlsOptions = { cert: 'pem' };
+void missingKey;

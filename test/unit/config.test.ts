@@ -72,6 +72,9 @@ const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: str
   keepAliveProbes: ['127', 127, '9', 9],
   drainTimeoutMs: ['3600000', 3_600_000, '0', 0],
   logLevel: ['debug', 'debug', 'error', 'error'],
+  tlsCert: ['test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem'), 'test/fixtures/tls-key.pem', join(process.cwd(), 'test/fixtures/tls-key.pem')],
+  tlsKey: ['test/fixtures/tls-key.pem', join(process.cwd(), 'test/fixtures/tls-key.pem'), 'test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem')],
+  tlsMinVersion: ['TLSv1.3', 'TLSv1.3', 'TLSv1.2', 'TLSv1.2'],
 };
 
 t.test('every setting has its documented default when no flag or env var is set', async (t) => {
@@ -95,13 +98,21 @@ t.test('every setting has its documented default when no flag or env var is set'
     keepAliveProbes: 0,
     drainTimeoutMs: 10000,
     logLevel: 'info',
+    tlsCert: '',
+    tlsKey: '',
+    tlsMinVersion: 'TLSv1.2',
   });
 });
+
+/** Settings given both or neither. */
+const TLS_FILES: ReadonlySet<Key> = new Set(['tlsCert', 'tlsKey']);
 
 /** Settings that only mean something beside another one: that one, on. */
 const NEEDS: Partial<Record<Key, string[]>> = {
   keepAliveIntervalMs: ['--keepalive-ms', '1000'],
   keepAliveProbes: ['--keepalive-ms', '1000'],
+  tlsCert: ['--tls-key', 'test/fixtures/tls-key.pem'],
+  tlsKey: ['--tls-cert', 'test/fixtures/tls-cert.pem'],
 };
 
 for (const key of KEYS) {
@@ -123,7 +134,8 @@ for (const key of KEYS) {
   });
 
   t.test(`an empty ${env} counts as unset`, async (t) => {
-    t.equal(configOf(needs, { [env]: '' })[key], SETTINGS[key].defaultValue());
+    // The TLS files go together: unset, neither is.
+    t.equal(configOf(TLS_FILES.has(key) ? [] : needs, { [env]: '' })[key], SETTINGS[key].defaultValue());
   });
 }
 
@@ -281,9 +293,15 @@ t.test('the help text fits in 80 columns', async (t) => {
 
 t.test('every fixed default in the table is the text shown in --help', async (t) => {
   for (const key of KEYS) {
-    if (key === 'ioThreads') continue;
+    if (key === 'ioThreads' || TLS_FILES.has(key)) continue;  // shown as what they mean
     t.equal(SETTINGS[key].defaultText, String(SETTINGS[key].defaultValue()), key);
   }
+});
+
+t.test('a TLS certificate without its key (or the other way round) is refused, naming both', async (t) => {
+  assertConfigError(t, () => configOf(['--tls-cert', 'test/fixtures/tls-cert.pem']), '--tls-cert (IOCP_TCP_TLS_CERT) needs --tls-key (IOCP_TCP_TLS_KEY)');
+  assertConfigError(t, () => configOf([], { IOCP_TCP_TLS_KEY: 'test/fixtures/tls-key.pem' }), '--tls-key (IOCP_TCP_TLS_KEY) needs --tls-cert (IOCP_TCP_TLS_CERT)');
+  assertInvalid(t, 'tlsCert', ['--tls-cert', 'no-such.pem', '--tls-key', 'test/fixtures/tls-key.pem'], {}, 'no-such.pem');
 });
 
 t.test('keepalive probe settings without --keepalive-ms are refused, not ignored', async (t) => {

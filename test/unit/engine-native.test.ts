@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 import t from 'tap';
 
@@ -14,8 +14,10 @@ t.test('engine core: budget crossings from several threads, the accept-failure t
   const dir = mkdtempSync(join(tmpdir(), 'iocp-tcp-native-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const binary = join(dir, 'engine-core');
-  const sources = ['test/native/engine-core.cc', 'src-native/engine.cc', 'src-native/socket.cc'].map((file) => join(root, file));
-  execFileSync(process.env.CXX || 'c++', ['-std=c++17', '-O1', '-g', '-fsanitize=thread', ...sources, '-o', binary, '-lpthread'], {
+  const sources = ['test/native/engine-core.cc', 'src-native/engine.cc', 'src-native/socket.cc', 'src-native/tls.cc'].map((file) => join(root, file));
+  // tls.cc is built against the OpenSSL headers Node ships (its functions are looked up at run time, unused here).
+  const nodeInclude = join(dirname(dirname(process.execPath)), 'include', 'node');
+  execFileSync(process.env.CXX || 'c++', ['-std=c++17', '-O1', '-g', '-fsanitize=thread', `-I${nodeInclude}`, ...sources, '-o', binary, '-lpthread', '-ldl'], {
     stdio: 'inherit',
   });
   let output = '';

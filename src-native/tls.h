@@ -1,0 +1,90 @@
+// TLS for connections, with the OpenSSL 3 of the Node process that loaded the
+// addon. Its functions are looked up at run time, so the addon carries and
+// links no OpenSSL of its own, and a runtime without them (a Node built
+// without OpenSSL) gets a clear error when TLS is asked for while plain TCP
+// keeps working.
+//
+// A connection's session works on memory buffers inside the worker turn:
+// received ciphertext goes in and plaintext comes out for the handler; the
+// handler's plaintext goes in and ciphertext comes out for the send queue.
+// The session never touches the socket, so the three backends need nothing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace iocptcp {
+
+struct TlsOptions {
+  std::string cert_pem;    // the certificate, then the chain that leads to its issuer
+  std::string key_pem;     // its private key (PEM; encrypted with `passphrase`)
+  std::string passphrase;
+  std::string min_version = "TLSv1.2";  // TLSv1.2 or TLSv1.3
+  int64_t handshake_timeout_ms = 10000;  // a handshake not finished by then is abandoned
+};
+
+// The server's certificate and settings; shared by every worker (OpenSSL
+// makes sessions from one context on any thread).
+class TlsContext {
+ public:
+  // Null with `error` set when OpenSSL is missing or the options are refused.
+  static std::shared_ptr<TlsContext> Create(const TlsOptions& options, std::string* error);
+  ~TlsContext();
+  TlsContext(const TlsContext&) = delete;
+  TlsContext& operator=(const TlsContext&) = delete;
+  int64_t handshake_timeout_ms() const { return handshake_timeout_ms_; }
+
+ private:
+  friend class TlsSession;
+  TlsContext() = default;
+  void* ctx_ = nullptr;  // SSL_CTX
+  int64_t handshake_timeout_ms_ = 0;
+};
+
+// One connection's TLS state (server side).
+class TlsSession {
+ public:
+  // Null if OpenSSL could not make one (out of memory).
+  static std::unique_ptr<TlsSession> New(const TlsContext& context);
+  ~TlsSession();
+  TlsSession(const TlsSession&) = delete;
+  TlsSession& operator=(const TlsSession&) = delete;
+
+  // What Read found.
+  static constexpr long kNeedInput = 0;   // nothing more until more ciphertext arrives
+  static constexpr long kPeerClosed = -1; // the peer's close_notify
+  static constexpr long kFailed = -2;     // a protocol error (an alert for the peer may be in the output)
+
+  // Ciphertext from the peer.
+  void Feed(const char* data, size_t len);
+  // Advances the handshake and decrypts: plaintext bytes (> 0) into `out`, or one of the above.
+  long Read(char* out, size_t capacity);
+  // Encrypts plaintext; false after a failure (the connection is done for).
+  bool Write(const char* data, size_t len);
+  // Queues close_notify.
+  void Shutdown();
+  // Ciphertext waiting to be sent, and taking it.
+  size_t OutputSize() const;
+  size_t TakeOutput(char* out, size_t capacity);
+
+  bool HandshakeDone() const { return handshake_done_; }
+  // For JS once the handshake is done: "protocol\ncipher\nservername".
+  std::string Describe() const;
+  std::string Protocol() const;  // "TLSv1.3", ...
+  // Why it failed: OpenSSL's reason for the first error.
+  const std::string& error() const { return error_; }
+
+ private:
+  TlsSession() = default;
+  void NoteFailure();
+  void* ssl_ = nullptr;     // SSL
+  void* input_ = nullptr;   // BIO it reads ciphertext from
+  void* output_ = nullptr;  // BIO it writes ciphertext to
+  bool handshake_done_ = false;
+  bool failed_ = false;
+  std::string error_;
+};
+
+}  // namespace iocptcp

@@ -1,0 +1,65 @@
+// The service with --tls-cert/--tls-key: TLS clients served by the native
+// echo and a JS handler, the handshake metrics, a plain client refused, and
+// certificate files it cannot use refused before binding.
+import { once } from 'node:events';
+import { connect as tcpConnect } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { readFileSync } from 'node:fs';
+
+import t from 'tap';
+import { config, echoHandlers, fixturePath, ms, needsOwnService, runCli, spawnService, within } from './fixtures/harness';
+import { httpGet, parseExposition, value } from './fixtures/metrics';
+
+const ownService = needsOwnService('serves TLS');
+const tlsArgs = ['--tls-cert', fixturePath('tls-cert.pem'), '--tls-key', fixturePath('tls-key.pem')];
+const ca = readFileSync(fixturePath('tls-cert.pem'));
+
+for (const handler of echoHandlers) {
+  t.test(`${handler} over TLS: 20 clients x 5 messages echoed, then close_notify; the handshakes counted`, { skip: ownService }, async (t) => {
+    const svc = await spawnService(t, { handler, args: tlsArgs });
+    const conversation = async (n: number): Promise<boolean> => {
+      const socket = tlsConnect({ host: svc.tcp.host, port: svc.tcp.port, ca, servername: 'localhost' });
+      await once(socket, 'secureConnect');
+      let ok = socket.getProtocol() === 'TLSv1.3';
+      for (let i = 0; i < 5; ++i) {
+        const message = `areyouok ${n}.${i}\n`;
+        socket.write(message);
+        let echoed = '';
+        while (echoed.length < message.length) echoed += ((await once(socket, 'data')) as [Buffer])[0].toString();
+        ok &&= echoed === message;
+      }
+      socket.end();
+      await once(socket, 'close');
+      return ok;
+    };
+    const results = await within(Promise.all(Array.from({ length: 20 }, (_, n) => conversation(n))), ms(30_000));
+    t.equal(results?.filter(Boolean).length, 20, 'every echo intact, over TLSv1.3, within 30 s');
+
+    const plain = tcpConnect(svc.tcp.port, svc.tcp.host);
+    plain.on('error', () => {});
+    plain.write('GET / HTTP/1.1\r\n\r\n');
+    t.ok(await within(once(plain, 'close'), ms(5000)), 'the plain client is closed');
+
+    // The server counts a close once the peer's FIN is in: scrape until the plain client's is.
+    const scrapeTls = async () => parseExposition((await httpGet(svc.metrics, '/metrics')).body);
+    let exp = await scrapeTls();
+    for (const deadline = Date.now() + ms(5000); value(exp, 'iocp_tcp_disconnects_total', { cause: 'tls_error' }) < 1 && Date.now() < deadline;) {
+      await new Promise((r) => setTimeout(r, 50));
+      exp = await scrapeTls();
+    }
+    t.equal(value(exp, 'iocp_tcp_tls_handshakes_total', { result: 'ok' }), 20, '20 handshakes ok');
+    t.equal(value(exp, 'iocp_tcp_tls_handshakes_total', { result: 'not_tls' }), 1, 'the plain client: not_tls');
+    t.equal(value(exp, 'iocp_tcp_tls_negotiated_total', { version: 'TLSv1.3' }), 20, '20 TLSv1.3');
+    t.equal(value(exp, 'iocp_tcp_tls_certificate_not_after_seconds'), Date.parse('2126-01-01T00:00:00Z') / 1000, 'the certificate expiry');
+    t.equal(value(exp, 'iocp_tcp_disconnects_total', { cause: 'tls_error' }), 1, 'one tls_error disconnect');
+  });
+}
+
+t.test('a certificate file OpenSSL refuses exits 2 before binding, with its reason', { skip: ownService }, async (t) => {
+  const run = await runCli(['--backend', config.backend, '--port', '0', '--metrics-port', '0',
+    '--tls-cert', fixturePath('tls-key.pem'), '--tls-key', fixturePath('tls-key.pem')]);
+  t.equal(run.code, 2);
+  const failure = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'cannot listen');
+  t.match(failure, { code: 'ERR_IOCP_TCP_TLS', message: /cert: no PEM certificate/ }, 'one line with the code and OpenSSL\'s reason', { stdout: run.stdout });
+  t.notMatch(run.stdout, /"stack"/, 'no stack trace');
+});

@@ -1,0 +1,244 @@
+// TLS in the engine (createServer({ tls })): node's tls client against the
+// native echo and JS handlers, on the lane's backend and JS mode.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TLSSocket, connect as tlsConnect } from 'node:tls';
+
+import t from 'tap';
+
+import type { Connection } from '../../src/connection';
+import { ERROR_CODES } from '../../src/errors';
+import { Server, createServer } from '../../src/server';
+import { repoRoot } from '../../toolkit/service';
+import type { HandshakeInfo, TlsOptions } from '../../src/tls';
+import { Registry } from 'prom-client';
+import { registerMetrics } from '../../src/metrics';
+import { backend, client, listening, nextClose, numbered, readAll, within } from './fixtures/servers';
+
+const fixtures = join(repoRoot, 'test', 'fixtures');
+const cert = readFileSync(join(fixtures, 'tls-cert.pem'));
+const key = readFileSync(join(fixtures, 'tls-key.pem'));
+const tls: TlsOptions = { cert, key };
+
+/** A TLS client that trusts the test certificate, connected (handshake done). */
+async function tlsClient(port: number, options: { maxVersion?: 'TLSv1.2' | 'TLSv1.3' } = {}): Promise<TLSSocket> {
+  const socket = tlsConnect({ port, host: '127.0.0.1', servername: 'localhost', ca: cert, ...options });
+  await once(socket, 'secureConnect');
+  return socket;
+}
+
+/** Everything the socket receives until its 'end' (the server's close_notify or FIN). */
+async function readToEnd(socket: TLSSocket): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  socket.on('data', (d: Buffer) => chunks.push(d));
+  await once(socket, 'end');
+  return Buffer.concat(chunks);
+}
+
+const sha = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');
+
+/** The server's next 'tlsHandshake'. */
+const nextHandshake = (server: Server): Promise<HandshakeInfo> => once(server, 'tlsHandshake').then(([info]) => info as HandshakeInfo);
+
+t.test('the seed scenario over TLS: 120 clients x 5 messages to a JS handler, then close_notify and FIN; every reply intact', async (t) => {
+  const seen: Array<{ encrypted: boolean; protocol: string | null; servername: string | false }> = [];
+  const { server, port } = await listening(t, { tls }, (c: Connection) => {
+    seen.push({ encrypted: c.encrypted, protocol: c.getProtocol(), servername: c.servername });
+    c.on('data', (data: Buffer) => c.write(Buffer.concat([Buffer.from('ok:'), data])));
+  });
+  const registry = new Registry();
+  registerMetrics(registry, server);
+  const handshakes: HandshakeInfo[] = [];
+  server.on('tlsHandshake', (info) => handshakes.push(info));
+  const conversation = async (n: number): Promise<string> => {
+    const socket = await tlsClient(port);
+    const replies = readToEnd(socket);
+    for (let i = 0; i < 5; ++i) {
+      socket.write(`areyouok ${n}.${i}\n`);
+      // One at a time, as the seed's clients do: each reply before the next message.
+      const [reply] = (await once(socket, 'data')) as [Buffer];
+      if (reply.toString() !== `ok:areyouok ${n}.${i}\n`) return `client ${n}: got ${JSON.stringify(reply.toString())}`;
+    }
+    socket.end();  // close_notify, then FIN
+    await replies;
+    return 'ok';
+  };
+  const results = await within(Promise.all(Array.from({ length: 120 }, (_, n) => conversation(n))), 60_000, '120 conversations');
+  t.same(results.filter((r) => r !== 'ok'), [], 'every reply as sent');
+  t.equal(seen.length, 120, "120 'connection' events");
+  t.ok(seen.every((s) => s.encrypted && s.protocol === 'TLSv1.3' && s.servername === 'localhost'),
+    `each connection encrypted, TLSv1.3, SNI localhost (first: ${JSON.stringify(seen[0])})`);
+  await within((async () => {
+    while (server.stats().disconnects.peer_fin < 120) await new Promise((r) => setTimeout(r, 20));
+  })(), 10_000, '120 peer_fin disconnects');
+  t.equal(server.stats().disconnects.tls_error, 0, 'no tls_error');
+  t.equal(handshakes.filter((h) => h.result === 'ok' && h.protocol === 'TLSv1.3' && h.durationSeconds < 10).length, 120, "120 'tlsHandshake' ok, TLSv1.3");
+  const scrape = await registry.metrics();
+  t.match(scrape, /iocp_tcp_tls_handshakes_total\{result="ok"\} 120\n/, 'metrics: 120 handshakes ok');
+  t.match(scrape, /iocp_tcp_tls_handshakes_total\{result="not_tls"\} 0\n/, 'every result present');
+  t.match(scrape, /iocp_tcp_tls_negotiated_total\{version="TLSv1.3"\} 120\n/, '120 negotiated TLSv1.3');
+  t.match(scrape, /iocp_tcp_tls_handshake_duration_seconds_count 120\n/, '120 handshake times');
+  // The test certificate is valid until 2126-01-01T00:00:00Z.
+  t.match(scrape, /iocp_tcp_tls_certificate_not_after_seconds 4922899200\n/, 'the certificate\'s expiry');
+});
+
+t.test('the native echo serves TLS with no JS: 4 MiB each way, hashed', async (t) => {
+  const { port } = await listening(t, { handler: 'echo', tls });
+  const socket = await tlsClient(port);
+  const payload = numbered(4 * 1024 * 1024);
+  const echoed = readToEnd(socket);
+  socket.end(payload);
+  t.equal(sha(await within(echoed, 30_000, 'the echo')), sha(payload), 'the echo is the payload');
+});
+
+t.test('TLS 1.2 is served by default; minVersion TLSv1.3 refuses it (tls_error) and goes on serving', async (t) => {
+  const { port } = await listening(t, { tls }, (c) => c.on('data', (d: Buffer) => c.end(`${c.getProtocol()} ${c.getCipher()?.name} ${d}`)));
+  const old = await tlsClient(port, { maxVersion: 'TLSv1.2' });
+  const reply = readToEnd(old);
+  old.write('hi');
+  t.match((await reply).toString(), /^TLSv1\.2 ECDHE-ECDSA-\S+ hi$/, 'a TLS 1.2 client is served');
+
+  const { server: strict, port: strictPort } = await listening(t, { tls: { ...tls, minVersion: 'TLSv1.3' } }, (c) => c.end('hello'));
+  const closed = nextClose(strict);
+  const handshake = nextHandshake(strict);
+  const refused = tlsConnect({ port: strictPort, host: '127.0.0.1', ca: cert, servername: 'localhost', maxVersion: 'TLSv1.2' });
+  const [err] = (await once(refused, 'error')) as [Error & { code?: string }];
+  t.match(err.code, /^ERR_SSL_/, `the TLS 1.2 client fails: ${err.code}`);
+  t.equal((await closed)[0], 'tls_error', 'the server counts tls_error');
+  t.match(await handshake, { result: 'protocol', reason: /protocol/ }, 'handshake result protocol, with OpenSSL\'s reason');
+  const modern = await tlsClient(strictPort);
+  t.equal((await readToEnd(modern)).toString(), 'hello', 'and serves the next client');
+});
+
+t.test('a plain TCP client on the TLS port is closed (tls_error); the server goes on serving', async (t) => {
+  const { server, port } = await listening(t, { tls }, (c) => c.end('hello'));
+  const closed = nextClose(server);
+  const handshake = nextHandshake(server);
+  const plain = await client(port);
+  plain.write('GET / HTTP/1.1\r\nHost: localhost\r\n\r\n');
+  const answer = await within(readAll(plain), 5000, 'the plain client closed');
+  t.equal((await closed)[0], 'tls_error', 'cause tls_error');
+  t.equal((await handshake).result, 'not_tls', 'handshake result not_tls');
+  t.notOk(answer.includes('HTTP/1.1'), `the plain client gets no HTTP back (${answer.length} bytes: a TLS alert at most)`);
+  const socket = await tlsClient(port);
+  t.equal((await readToEnd(socket)).toString(), 'hello', 'a TLS client is served after it');
+});
+
+t.test('a peer that stalls mid-handshake is reset after handshakeTimeout (tls_error)', async (t) => {
+  const { server, port } = await listening(t, { tls: { ...tls, handshakeTimeout: 300 } }, () => t.fail('no connection event'));
+  const closed = nextClose(server);
+  const handshake = nextHandshake(server);
+  const silent = await client(port);
+  const started = Date.now();
+  await within(readAll(silent), 5000, 'the silent client closed');
+  const [cause] = await closed;
+  t.equal(cause, 'tls_error', 'cause tls_error');
+  t.equal((await handshake).result, 'timeout', 'handshake result timeout');
+  t.ok(Date.now() - started >= 250, `not before the timeout (${Date.now() - started} ms)`);
+});
+
+t.test('a client leaving before its handshake is peer_fin, and no handler hears of it', async (t) => {
+  const { server, port } = await listening(t, { tls }, () => t.fail('no connection event'));
+  const closed = nextClose(server);
+  const handshake = nextHandshake(server);
+  const leaving = await client(port);
+  leaving.end();
+  t.equal((await within(closed, 5000, 'the close'))[0], 'peer_fin');
+  t.equal((await handshake).result, 'aborted', 'handshake result aborted');
+});
+
+t.test('writes to a stalled TLS reader back up (write() false, then drain); every byte arrives; callbacks follow the plaintext', async (t) => {
+  const payload = numbered(20 * 1024 * 1024);
+  const progress = { falseReturns: 0, drains: 0, callbacks: 0, maxWritable: 0 };
+  let conn: Connection | undefined;
+  const { port } = await listening(t, { tls }, (c) => {
+    conn = c;
+    let offset = 0;
+    const pump = (): void => {
+      while (offset < payload.length) {
+        const piece = payload.subarray(offset, offset + 256 * 1024);
+        offset += piece.length;
+        const more = c.write(piece, () => ++progress.callbacks);
+        progress.maxWritable = Math.max(progress.maxWritable, c.writableLength);
+        if (!more) {
+          ++progress.falseReturns;
+          c.once('drain', () => {
+            ++progress.drains;
+            pump();
+          });
+          return;
+        }
+      }
+      c.end();
+    };
+    pump();
+  });
+  const socket = await tlsClient(port);
+  socket.pause();  // stalled: the server's writes back up
+  await new Promise((r) => setTimeout(r, 300));
+  t.ok(progress.falseReturns >= 1, `write() returned false (${progress.falseReturns} times)`);
+  t.ok(progress.maxWritable < 4 * 1024 * 1024, `the server held at most ${progress.maxWritable} bytes`);
+  socket.resume();
+  const received = await within(readToEnd(socket), 60_000, '20 MiB');
+  t.equal(sha(received), sha(payload), '20 MiB intact');
+  await within((async () => {
+    while (progress.callbacks < 80) await new Promise((r) => setTimeout(r, 10));
+  })(), 5000, 'the write callbacks');
+  t.equal(progress.callbacks, 80, 'every write callback ran');
+  t.equal(conn!.writableLength, 0, 'writableLength counts plaintext: 0 once all is sent');
+  t.ok(progress.drains >= 1, `'drain' came (${progress.drains})`);
+});
+
+t.test('a client reset mid-stream closes with peer_reset', async (t) => {
+  const { server, port } = await listening(t, { tls }, (c) => c.on('data', (d: Buffer) => c.write(d)));
+  const raw = await client(port);  // the TCP socket under the TLS client, to reset
+  const socket = tlsConnect({ socket: raw, servername: 'localhost', ca: cert });
+  await once(socket, 'secureConnect');
+  socket.write('hello');
+  await once(socket, 'data');
+  const closed = nextClose(server);
+  raw.resetAndDestroy();
+  t.equal((await within(closed, 5000, 'the close'))[0], 'peer_reset');
+});
+
+t.test("end(data) sends the data, close_notify and FIN: the client sees 'end'", async (t) => {
+  const { port } = await listening(t, { tls }, (c) => c.end('bye'));
+  const socket = await tlsClient(port);
+  t.equal((await within(readToEnd(socket), 5000, "the client's end")).toString(), 'bye');
+});
+
+t.test('bad TLS options fail at once; a key or certificate OpenSSL refuses fails listen() with ERR_IOCP_TCP_TLS', async (t) => {
+  t.throws(() => createServer({ tls: { cert, key, ciphers: 'x' } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /ciphers is not supported yet/ });
+  t.throws(() => createServer({ tls: { cert, key, sessionIdContext: 'x' } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /unknown TLS option sessionIdContext/ });
+  t.throws(() => createServer({ tls: { cert } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /tls\.key/ });
+  t.throws(() => createServer({ tls: { cert, key, minVersion: 'TLSv1' as 'TLSv1.2' } }), { code: ERROR_CODES.INVALID_ARG, message: /minVersion/ });
+  t.throws(() => createServer({ tls: { cert, key, handshakeTimeout: 0 } }), { code: ERROR_CODES.INVALID_ARG, message: /handshakeTimeout/ });
+  const listen = (options: TlsOptions): Promise<unknown> => createServer({ backend, tls: options }, () => {}).listen({ host: '127.0.0.1', port: 0 });
+  await t.rejects(listen({ cert: 'not a certificate', key }), { code: ERROR_CODES.TLS, message: /cert: no PEM certificate/ });
+  await t.rejects(listen({ cert, key: 'not a key' }), { code: ERROR_CODES.TLS, message: /key:/ });
+  await t.rejects(listen({ cert: key, key: cert }), { code: ERROR_CODES.TLS, message: /cert:/ });
+});
+
+// openssl s_client, where the lane has it (Linux; the Windows lane has no openssl).
+t.test('openssl s_client is served', async (t) => {
+  if (process.env.IOCP_TCP_TEST_UNDER_WINE) {
+    t.comment('not under Wine: openssl is a Linux program, which node.exe cannot start');
+    return;
+  }
+  const openssl = await new Promise<boolean>((resolve) => execFile('openssl', ['version'], (err) => resolve(!err)));
+  if (!openssl) {
+    if (process.env.CI) t.fail('openssl is missing: .ci/run installs it');
+    else t.comment('skipped: no openssl here');
+    return;
+  }
+  const { port } = await listening(t, { tls }, (c) => c.on('data', (d: Buffer) => c.end(`echo:${d}`)));
+  const output = await within(new Promise<string>((resolve, reject) => {
+    const child = execFile('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-servername', 'localhost', '-quiet', '-CAfile', join(fixtures, 'tls-cert.pem')],
+      { timeout: 10_000 }, (err, stdout) => (err && !stdout ? reject(err) : resolve(stdout)));
+    child.stdin!.end('areyouok\n');
+  }), 15_000, 'openssl s_client');
+  t.match(output, /echo:areyouok/, 'the echo came back');
+});
