@@ -44,6 +44,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod<&EngineWrap::SetTimeout>("setTimeout"),
                         InstanceMethod<&EngineWrap::Ref>("ref"),
                         InstanceMethod<&EngineWrap::ReportRejections>("reportRejections"),
+                        InstanceMethod<&EngineWrap::SetTls>("setTls"),
                         InstanceMethod<&EngineWrap::Close>("close"),
                         InstanceMethod<&EngineWrap::Join>("join"),
                         InstanceMethod<&EngineWrap::Stats>("stats"),
@@ -126,13 +127,24 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     Napi::Value keep_alive = object.Get("keepAlive");
     if (keep_alive.IsArray()) options->keep_alive = ReadKeepAlive(keep_alive.As<Napi::Array>(), 0);
     Napi::Value tls = object.Get("tls");
-    if (tls.IsObject()) return ReadTls(tls.As<Napi::Object>(), options);
-    return true;
+    if (!tls.IsObject()) return true;
+    options->tls = MakeTls(tls.As<Napi::Object>());
+    return options->tls != nullptr;
   }
 
-  // The context is made here, before any thread starts: a key or certificate
-  // OpenSSL refuses fails listen() with OpenSSL's reason.
-  static bool ReadTls(Napi::Object object, EngineOptions* options) {
+  // setTls({ cert, key, ... }): new connections get this certificate (open ones keep theirs).
+  Napi::Value SetTls(const Napi::CallbackInfo& info) {
+    if (engine_ == nullptr || !engine_->tls() || !info[0].IsObject()) {
+      Napi::TypeError::New(info.Env(), "setTls: a TLS engine and an options object").ThrowAsJavaScriptException();
+      return info.Env().Undefined();
+    }
+    if (std::shared_ptr<TlsContext> context = MakeTls(info[0].As<Napi::Object>())) engine_->ReplaceTls(std::move(context));
+    return info.Env().Undefined();
+  }
+
+  // The context is made on the JS thread: a key or certificate OpenSSL
+  // refuses throws ERR_IOCP_TCP_TLS with OpenSSL's reason (null returned).
+  static std::shared_ptr<TlsContext> MakeTls(Napi::Object object) {
     TlsOptions tls;
     auto text = [&](const char* name) {
       Napi::Value value = object.Get(name);
@@ -144,12 +156,12 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     tls.min_version = text("minVersion");
     tls.handshake_timeout_ms = object.Get("handshakeTimeoutMs").ToNumber().Int64Value();
     std::string error;
-    options->tls = TlsContext::Create(tls, &error);
-    if (options->tls) return true;
+    std::shared_ptr<TlsContext> context = TlsContext::Create(tls, &error);
+    if (context) return context;
     Napi::Error failure = Napi::Error::New(object.Env(), "TLS: " + error);
     failure.Set("code", Napi::String::New(object.Env(), "ERR_IOCP_TCP_TLS"));
     failure.ThrowAsJavaScriptException();
-    return false;
+    return nullptr;
   }
 
   // [enable, idleS, intervalS, probes] from `values` starting at `first` (validated in JS).

@@ -347,8 +347,7 @@ void Worker::Tick(int64_t now_ms) {
       Finish(conn, conn->cause, false);
     } else if (idle_ms > 0 && now_ms - conn->active_ms >= idle_ms) {
       Finish(conn, Cause::kIdleTimeout, true);
-    } else if (conn->tls && !conn->tls->session->HandshakeDone() &&
-               now_ms - conn->opened_ms >= engine_->options().tls->handshake_timeout_ms()) {
+    } else if (conn->tls && !conn->tls->session->HandshakeDone() && now_ms >= conn->tls->handshake_deadline_ms) {
       ReportHandshake(conn, HandshakeResult::kTimeout, "handshake timeout");
       Finish(conn, Cause::kTlsError, true);
     } else if (conn->timeout_ms > 0) {
@@ -526,7 +525,8 @@ void Worker::OnAccept(Socket fd) {
 void Worker::Adopt(Socket fd) {
   const EngineOptions& options = engine_->options();
   std::unique_ptr<TlsSession> session;
-  if (options.tls && !(session = TlsSession::New(*options.tls))) {
+  std::shared_ptr<TlsContext> tls = engine_->tls();
+  if (tls && !(session = TlsSession::New(*tls))) {
     CloseSocket(fd);  // OpenSSL is out of memory: refuse this one
     engine_->ReleaseConnection();
     Counters::Add(counters_.accept_errors, 1);
@@ -562,6 +562,7 @@ void Worker::Adopt(Socket fd) {
   if (options.keep_alive.enable) SetKeepAlive(fd, options.keep_alive);
   if (session) {
     conn->tls.reset(new TlsConn(std::move(session)));
+    conn->tls->handshake_deadline_ms = conn->opened_ms + tls->handshake_timeout_ms();
   } else {
     OnAdopted(conn);
   }
@@ -984,7 +985,7 @@ void Worker::ReportHandshake(Conn* conn, HandshakeResult result, std::string tex
 // ---- Engine ----
 
 Engine::Engine(const EngineOptions& options, std::function<void()> wake_js)
-    : options_(options), events_(std::move(wake_js)) {}
+    : options_(options), tls_(options.tls), events_(std::move(wake_js)) {}
 
 Engine::~Engine() { Join(); }
 

@@ -246,6 +246,7 @@ struct TlsConn {
   // (ciphertext queued so far, plaintext it completes), oldest first.
   std::deque<std::pair<uint64_t, uint64_t>> marks;
   uint64_t cipher_queued = 0, cipher_sent = 0, plain_queued = 0;
+  int64_t handshake_deadline_ms = 0;
   bool close_notify_queued = false;
   bool failed = false;  // a protocol error: nothing more is read; the alert goes out, then FIN
   bool handshake_reported = false;
@@ -534,6 +535,10 @@ class Engine {
   int family() const { return family_; }
   const char* BackendName() const;
   const EngineOptions& options() const { return options_; }
+  // TLS: the context new connections get (any thread), and replacing it (a
+  // rotated certificate: open connections keep theirs).
+  std::shared_ptr<TlsContext> tls() const { return std::atomic_load(&tls_); }
+  void ReplaceTls(std::shared_ptr<TlsContext> context) { std::atomic_store(&tls_, std::move(context)); }
 
   // JS thread: what JS did in one tick — writes, ends (kLocalClose, or
   // kIdleTimeout from a 'timeout' listener; the peer's FIN first wins),
@@ -598,6 +603,7 @@ class Engine {
   void Deliver(Worker* worker, std::vector<Command>& commands);
 
   EngineOptions options_;
+  std::shared_ptr<TlsContext> tls_;  // options_.tls until replaced: read and written with atomic_load/store
   EventQueue events_;
   std::function<void()> turn_soon_;
   std::vector<std::unique_ptr<Worker>> workers_;

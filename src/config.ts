@@ -81,6 +81,8 @@ export interface Config {
   tlsKey: string;
   /** The oldest TLS version accepted. */
   tlsMinVersion: TlsVersion;
+  /** How often the TLS files are read again to pick up a new certificate, ms (0 = never). */
+  tlsReloadMs: number;
 }
 
 /** TLS versions the service may be limited to. */
@@ -320,6 +322,11 @@ export const SETTINGS: SettingsTable = {
     flag: '--tls-min-version', metavar: '<version>', env: 'IOCP_TCP_TLS_MIN_VERSION', ...fixed<TlsVersion>('TLSv1.2'),
     description: 'Oldest TLS version accepted: TLSv1.2 or TLSv1.3.',
     parse: oneOf(TLS_VERSIONS),
+  },
+  tlsReloadMs: {
+    flag: '--tls-reload-ms', metavar: '<ms>', env: 'IOCP_TCP_TLS_RELOAD_MS', ...fixed(10000),
+    description: 'Read the TLS files again this often, 0 to 3600000 ms; 0 = never.',
+    parse: integerIn(0, 3_600_000),
   },
 };
 

@@ -78,6 +78,8 @@ export interface NativeEngine {
   ref(on: boolean): void;
   /** Whether each connection reset for maxConnections is reported (off by default). */
   reportRejections(on: boolean): void;
+  /** TLS: new connections get this context; throws (ERR_IOCP_TCP_TLS) if OpenSSL refuses it. */
+  setTls(options: EngineTlsOptions): void;
   close(drainMs: number): void;
   join(): void;
   stats(): Float64Array;

@@ -294,6 +294,22 @@ export class Server extends TypedEventEmitter<ServerEvents> {
     return this.#address;
   }
 
+  /**
+   * TLS: new connections get this certificate and these settings, as with
+   * node:tls's setSecureContext(); open connections keep theirs. Throws
+   * ERR_IOCP_TCP_TLS if OpenSSL refuses them (the server goes on with what it
+   * had), ERR_IOCP_TCP_SERVER_STATE on a server made without `tls`.
+   */
+  setSecureContext(options: TlsOptions): void {
+    if (!this.#options.tls) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'not a TLS server: create it with the tls option');
+    const tls = engineTlsOptions(options);
+    if (this.#engine && !this.#joined) {
+      this.#engine.setTls(tls);
+      this.#tlsNotAfter = certificateNotAfter(tls.cert);
+    }
+    this.#options.tls = tls;
+  }
+
   /** TLS: when the serving certificate expires, in Unix seconds (from listen() on); null without TLS. */
   get tlsCertificateNotAfter(): number | null {
     return this.#tlsNotAfter;

@@ -17,6 +17,7 @@ import { VERSION, registerMetrics } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { Server, createServer } from './server';
 import type { TlsOptions } from './tls';
+import { reloadCertificates } from './tls-reload';
 import { consoleStopsCutShort, onStopRequest } from './stop-signals';
 
 /** Exit codes of the service. */
@@ -187,8 +188,13 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', tls: T
     handler: config.handler,
     ...(handler === 'echo' ? {} : { jsMode: config.jsMode, jsData: config.jsData }),
     ioThreads: server.stats().threads.length,
+    ...(tls ? { tlsMinVersion: config.tlsMinVersion, certificateNotAfter: new Date(server.tlsCertificateNotAfter! * 1000).toISOString() } : {}),
     version: VERSION,
   });
+  // The timer is unref'd: it never holds the process; the exit ends it.
+  if (tls && config.tlsReloadMs > 0) {
+    reloadCertificates(server, { cert: config.tlsCert, key: config.tlsKey }, tls, config.tlsReloadMs, log);
+  }
   const cutShort = consoleStopsCutShort(config.drainTimeoutMs);
   if (Object.keys(cutShort).length > 0) {
     log.warn('Windows ends the process before the drain timeout after these console events (limits in ms)', {

@@ -5232,6 +5232,14 @@ var require_config = __commonJS({
         ...fixed("TLSv1.2"),
         description: "Oldest TLS version accepted: TLSv1.2 or TLSv1.3.",
         parse: oneOf(exports2.TLS_VERSIONS)
+      },
+      tlsReloadMs: {
+        flag: "--tls-reload-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_TLS_RELOAD_MS",
+        ...fixed(1e4),
+        description: "Read the TLS files again this often, 0 to 3600000 ms; 0 = never.",
+        parse: integerIn(0, 36e5)
       }
     };
     var KEYS = Object.keys(exports2.SETTINGS);
@@ -6980,6 +6988,22 @@ var require_server = __commonJS({
           process.nextTick(callback);
         return this.#address;
       }
+      /**
+       * TLS: new connections get this certificate and these settings, as with
+       * node:tls's setSecureContext(); open connections keep theirs. Throws
+       * ERR_IOCP_TCP_TLS if OpenSSL refuses them (the server goes on with what it
+       * had), ERR_IOCP_TCP_SERVER_STATE on a server made without `tls`.
+       */
+      setSecureContext(options) {
+        if (!this.#options.tls)
+          throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "not a TLS server: create it with the tls option");
+        const tls = (0, tls_1.engineTlsOptions)(options);
+        if (this.#engine && !this.#joined) {
+          this.#engine.setTls(tls);
+          this.#tlsNotAfter = (0, tls_1.certificateNotAfter)(tls.cert);
+        }
+        this.#options.tls = tls;
+      }
       /** TLS: when the serving certificate expires, in Unix seconds (from listen() on); null without TLS. */
       get tlsCertificateNotAfter() {
         return this.#tlsNotAfter;
@@ -7289,6 +7313,48 @@ var require_server = __commonJS({
   }
 });
 
+// dist/tls-reload.js
+var require_tls_reload = __commonJS({
+  "dist/tls-reload.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.reloadCertificates = reloadCertificates;
+    var promises_1 = require("node:fs/promises");
+    function reloadCertificates(server, files, loaded, intervalMs, log) {
+      let current = { cert: Buffer.from(loaded.cert), key: Buffer.from(loaded.key) };
+      let refused;
+      const same = (a, b) => b !== void 0 && a.cert.equals(b.cert) && a.key.equals(b.key);
+      let busy = false;
+      const check = async () => {
+        if (busy)
+          return;
+        busy = true;
+        try {
+          const next = { cert: await (0, promises_1.readFile)(files.cert), key: await (0, promises_1.readFile)(files.key) };
+          if (same(next, current) || same(next, refused))
+            return;
+          try {
+            server.setSecureContext({ ...loaded, ...next });
+            current = next;
+            refused = void 0;
+            log.info("TLS certificate reloaded", { cert: files.cert, notAfter: new Date(server.tlsCertificateNotAfter * 1e3).toISOString() });
+          } catch (err) {
+            refused = next;
+            log.error("TLS certificate not reloaded; the one before stays", { cert: files.cert, code: err.code, message: err.message });
+          }
+        } catch (err) {
+          log.debug("TLS files not readable now", { message: err.message });
+        } finally {
+          busy = false;
+        }
+      };
+      const timer = setInterval(() => void check(), intervalMs);
+      timer.unref();
+      return () => clearInterval(timer);
+    }
+  }
+});
+
 // dist/stop-signals.js
 var require_stop_signals = __commonJS({
   "dist/stop-signals.js"(exports2) {
@@ -7335,6 +7401,7 @@ var require_service = __commonJS({
     var metrics_1 = require_metrics2();
     var metrics_server_1 = require_metrics_server();
     var server_1 = require_server();
+    var tls_reload_1 = require_tls_reload();
     var stop_signals_1 = require_stop_signals();
     exports2.EXIT = { ok: 0, failure: 1, usage: 2 };
     async function main(argv, env) {
@@ -7473,8 +7540,12 @@ var require_service = __commonJS({
         handler: config.handler,
         ...handler === "echo" ? {} : { jsMode: config.jsMode, jsData: config.jsData },
         ioThreads: server.stats().threads.length,
+        ...tls ? { tlsMinVersion: config.tlsMinVersion, certificateNotAfter: new Date(server.tlsCertificateNotAfter * 1e3).toISOString() } : {},
         version: metrics_1.VERSION
       });
+      if (tls && config.tlsReloadMs > 0) {
+        (0, tls_reload_1.reloadCertificates)(server, { cert: config.tlsCert, key: config.tlsKey }, tls, config.tlsReloadMs, log);
+      }
       const cutShort = (0, stop_signals_1.consoleStopsCutShort)(config.drainTimeoutMs);
       if (Object.keys(cutShort).length > 0) {
         log.warn("Windows ends the process before the drain timeout after these console events (limits in ms)", {

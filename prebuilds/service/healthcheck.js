@@ -268,6 +268,14 @@ var require_config = __commonJS({
         ...fixed("TLSv1.2"),
         description: "Oldest TLS version accepted: TLSv1.2 or TLSv1.3.",
         parse: oneOf(exports2.TLS_VERSIONS)
+      },
+      tlsReloadMs: {
+        flag: "--tls-reload-ms",
+        metavar: "<ms>",
+        env: "IOCP_TCP_TLS_RELOAD_MS",
+        ...fixed(1e4),
+        description: "Read the TLS files again this often, 0 to 3600000 ms; 0 = never.",
+        parse: integerIn(0, 36e5)
       }
     };
     var KEYS = Object.keys(exports2.SETTINGS);

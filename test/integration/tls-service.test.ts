@@ -3,8 +3,10 @@
 // certificate files it cannot use refused before binding.
 import { once } from 'node:events';
 import { connect as tcpConnect } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
-import { readFileSync } from 'node:fs';
+import { TLSSocket, connect as tlsConnect } from 'node:tls';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import t from 'tap';
 import { config, echoHandlers, fixturePath, ms, needsOwnService, runCli, spawnService, within } from './fixtures/harness';
@@ -62,4 +64,50 @@ t.test('a certificate file OpenSSL refuses exits 2 before binding, with its reas
   const failure = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'cannot listen');
   t.match(failure, { code: 'ERR_IOCP_TCP_TLS', message: /cert: no PEM certificate/ }, 'one line with the code and OpenSSL\'s reason', { stdout: run.stdout });
   t.notMatch(run.stdout, /"stack"/, 'no stack trace');
+});
+
+t.test('the service picks up a new certificate from its files; open connections keep theirs; a bad file is logged and changes nothing', { skip: ownService }, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'iocp-tcp-tls-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const certFile = join(dir, 'tls.crt');
+  const keyFile = join(dir, 'tls.key');
+  // As Kubernetes swaps a secret: the new file is complete before it takes the name.
+  const replace = (file: string, content: Buffer | string): void => {
+    writeFileSync(`${file}.new`, content);
+    renameSync(`${file}.new`, file);
+  };
+  replace(certFile, readFileSync(fixturePath('tls-cert.pem')));
+  replace(keyFile, readFileSync(fixturePath('tls-key.pem')));
+  const svc = await spawnService(t, { args: ['--tls-cert', certFile, '--tls-key', keyFile, '--tls-reload-ms', '100'] });
+  const cert2 = readFileSync(fixturePath('tls-cert-2.pem'));
+  const handshake = async (): Promise<TLSSocket> => {
+    const socket = tlsConnect({ host: svc.tcp.host, port: svc.tcp.port, ca: [ca, cert2], servername: 'localhost' });
+    await once(socket, 'secureConnect');
+    return socket;
+  };
+  const servedCertificate = async (): Promise<string> => {
+    const socket = await handshake();
+    const fingerprint = socket.getPeerCertificate().fingerprint256;
+    socket.destroy();
+    return fingerprint;
+  };
+  const open = await handshake();
+  const first = open.getPeerCertificate().fingerprint256;
+  replace(keyFile, readFileSync(fixturePath('tls-key-2.pem')));
+  replace(certFile, cert2);
+  let now = first;
+  for (const deadline = Date.now() + ms(5000); now === first && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 50));
+    now = await servedCertificate();
+  }
+  t.not(now, first, 'new connections get the new certificate');
+  open.write('still here');
+  t.equal(((await once(open, 'data')) as [Buffer])[0].toString(), 'still here', 'the connection opened before goes on');
+  const exp = parseExposition((await httpGet(svc.metrics, '/metrics')).body);
+  t.equal(value(exp, 'iocp_tcp_tls_certificate_not_after_seconds'), Date.parse('2100-01-01T00:00:00Z') / 1000, 'the expiry gauge follows');
+  replace(certFile, 'not a certificate');
+  for (const deadline = Date.now() + ms(5000); !svc.logs().includes('not reloaded') && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+  t.match(svc.logs(), /TLS certificate not reloaded; the one before stays.*ERR_IOCP_TCP_TLS/, 'the bad file is logged with OpenSSL\'s code');
+  t.equal(await servedCertificate(), now, 'and the last good certificate still serves');
+  open.destroy();
 });

@@ -75,6 +75,7 @@ const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: str
   tlsCert: ['test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem'), 'test/fixtures/tls-key.pem', join(process.cwd(), 'test/fixtures/tls-key.pem')],
   tlsKey: ['test/fixtures/tls-key.pem', join(process.cwd(), 'test/fixtures/tls-key.pem'), 'test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem')],
   tlsMinVersion: ['TLSv1.3', 'TLSv1.3', 'TLSv1.2', 'TLSv1.2'],
+  tlsReloadMs: ['0', 0, '3600000', 3_600_000],
 };
 
 t.test('every setting has its documented default when no flag or env var is set', async (t) => {
@@ -101,6 +102,7 @@ t.test('every setting has its documented default when no flag or env var is set'
     tlsCert: '',
     tlsKey: '',
     tlsMinVersion: 'TLSv1.2',
+    tlsReloadMs: 10000,
   });
 });
 
@@ -172,6 +174,7 @@ t.test('integer settings reject values outside their range and accept its bounds
     ['keepAliveIntervalMs', 0, 32_767_000],
     ['keepAliveProbes', 0, 127],
     ['drainTimeoutMs', 0, 3_600_000],
+    ['tlsReloadMs', 0, 3_600_000],
   ];
   t.same(ranges.map(([key]) => key), INTEGER_KEYS, 'every setting that takes a number has its bounds checked here');
   for (const [key, min, max] of ranges) {

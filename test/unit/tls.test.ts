@@ -204,6 +204,30 @@ t.test('a client reset mid-stream closes with peer_reset', async (t) => {
   t.equal((await within(closed, 5000, 'the close'))[0], 'peer_reset');
 });
 
+t.test('setSecureContext(): new connections get the new certificate, an open one keeps its own; one OpenSSL refuses changes nothing', async (t) => {
+  const cert2 = readFileSync(join(fixtures, 'tls-cert-2.pem'));
+  const key2 = readFileSync(join(fixtures, 'tls-key-2.pem'));
+  const { server, port } = await listening(t, { tls }, (c) => c.on('data', (d: Buffer) => c.write(d)));
+  const fingerprint = async (socket: TLSSocket): Promise<string> => socket.getPeerCertificate().fingerprint256;
+  const trustBoth = (): Promise<TLSSocket> => {
+    const socket = tlsConnect({ port, host: '127.0.0.1', servername: 'localhost', ca: [cert, cert2] });
+    return once(socket, 'secureConnect').then(() => socket);
+  };
+  const before = await trustBoth();
+  const first = await fingerprint(before);
+  server.setSecureContext({ cert: cert2, key: key2 });
+  const after = await trustBoth();
+  t.not(await fingerprint(after), first, 'a new connection gets the new certificate');
+  t.equal(server.tlsCertificateNotAfter, Date.parse('2100-01-01T00:00:00Z') / 1000, 'tlsCertificateNotAfter follows it');
+  before.write('still here');
+  t.equal(((await once(before, 'data')) as [Buffer])[0].toString(), 'still here', 'the open connection goes on');
+  t.throws(() => server.setSecureContext({ cert: 'not a certificate', key: key2 }), { code: ERROR_CODES.TLS });
+  const later = await trustBoth();
+  t.equal(await fingerprint(later), await fingerprint(after), 'after a refused one, the last good certificate serves');
+  t.throws(() => createServer({}).setSecureContext({ cert, key }), { code: ERROR_CODES.SERVER_STATE });
+  for (const socket of [before, after, later]) socket.destroy();
+});
+
 t.test("end(data) sends the data, close_notify and FIN: the client sees 'end'", async (t) => {
   const { port } = await listening(t, { tls }, (c) => c.end('bye'));
   const socket = await tlsClient(port);
