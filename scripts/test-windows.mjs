@@ -14,7 +14,7 @@
 // servers made in the test's own process) run in node.exe itself, hostile
 // peers, and a short soak.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { finish, root, runLane } from './lanes.mjs';
@@ -49,6 +49,8 @@ if (process.argv.length === 2) {
   // Compiled to CommonJS first (tap's TypeScript loader is a Linux path node.exe
   // cannot load); the test's output goes to a file, as a pipe fails under Wine.
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'test/tsconfig.windows.json'], { cwd: root, stdio: 'inherit' });
+  // The package's version, which src/metrics reads from beside its folder.
+  copyFileSync(join(root, 'package.json'), join(root, 'build', 'windows-api-tests', 'package.json'));
   // The file's time limit stretched as every wait is (tap's default is 30 s;
   // under Wine the file takes 13-15 s, and a slower machine must not fail it).
   const apiEnv = {

@@ -53,7 +53,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   // new Engine({ backend, ioThreads, handler, inline, writeHighWater, maxConnections, idleTimeoutMs,
   //              bufferBudgetBytes, bufferBudgetGraceMs, noDelay, keepAlive: [enable, idleS, intervalS, probes],
-  //              tls: { cert, key, passphrase, minVersion, handshakeTimeoutMs } (PEM strings; checked in JS) },
+  //              tls: { cert, key, passphrase, minVersion, maxVersion, ciphers, ciphersuites, alpn, ca, requestCert,
+  //                     rejectUnauthorized, handshakeTimeoutMs } (as src/tls.ts EngineTlsOptions; checked there) },
   //            onEvents)
   explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
     Napi::Env env = info.Env();
@@ -154,6 +155,17 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     tls.key_pem = text("key");
     tls.passphrase = text("passphrase");
     tls.min_version = text("minVersion");
+    tls.max_version = text("maxVersion");
+    tls.ciphers = text("ciphers");
+    tls.ciphersuites = text("ciphersuites");
+    tls.ca_pem = text("ca");
+    tls.request_cert = object.Get("requestCert").ToBoolean().Value();
+    tls.reject_unauthorized = object.Get("rejectUnauthorized").ToBoolean().Value();
+    Napi::Value alpn = object.Get("alpn");
+    if (alpn.IsArray()) {
+      Napi::Array protocols = alpn.As<Napi::Array>();
+      for (uint32_t i = 0; i < protocols.Length(); ++i) tls.alpn.push_back(protocols.Get(i).ToString().Utf8Value());
+    }
     tls.handshake_timeout_ms = object.Get("handshakeTimeoutMs").ToNumber().Int64Value();
     std::string error;
     std::shared_ptr<TlsContext> context = TlsContext::Create(tls, &error);

@@ -193,6 +193,7 @@ void Worker::Start(Socket listener) {
     Begin(listener);
     while (Turn(TimeoutMs())) {
     }
+    if (engine_->options().tls) ReleaseTlsThreadState();
   });
 }
 
@@ -345,11 +346,12 @@ void Worker::Tick(int64_t now_ms) {
     } else if (conn->close_deadline_ms != 0 && now_ms >= conn->close_deadline_ms) {
       // Our FIN went out but the peer never answered with its own.
       Finish(conn, conn->cause, false);
-    } else if (idle_ms > 0 && now_ms - conn->active_ms >= idle_ms) {
-      Finish(conn, Cause::kIdleTimeout, true);
-    } else if (conn->tls && !conn->tls->session->HandshakeDone() && now_ms >= conn->tls->handshake_deadline_ms) {
+    } else if (conn->tls && !conn->tls->failed && !conn->end_requested && !conn->tls->session->HandshakeDone() &&
+               now_ms >= conn->tls->handshake_deadline_ms) {
       ReportHandshake(conn, HandshakeResult::kTimeout, "handshake timeout");
       Finish(conn, Cause::kTlsError, true);
+    } else if (idle_ms > 0 && now_ms - conn->active_ms >= idle_ms) {
+      Finish(conn, Cause::kIdleTimeout, true);
     } else if (conn->timeout_ms > 0) {
       int64_t silent_since = std::max(conn->active_ms, conn->timeout_since_ms);
       if (now_ms - silent_since >= conn->timeout_ms && conn->timeout_reported_for != silent_since) {
@@ -615,13 +617,7 @@ void Worker::Deliver(Conn* conn, const char* data, size_t len) {
   if (handler == HandlerKind::kEcho) {
     if (conn->fin_sent) return;
     Append(conn, data, len);
-    // Sent once this batch of completions is dispatched: a message that
-    // came in pieces (io_uring consumes its buffers incrementally) then
-    // goes out in one send.
-    if (!conn->send_soon) {
-      conn->send_soon = true;
-      send_soon_.push_back(conn);
-    }
+    SendLater(conn);
   } else {
     // Threaded, the bytes wait in JS until it acknowledges them; inline,
     // until this turn's delivery (which JS takes at once), so that a turn
@@ -678,12 +674,18 @@ void Worker::Append(Conn* conn, const char* data, size_t len) {
     return;
   }
   TlsConn& tls = *conn->tls;
-  if (!tls.session->Write(data, len)) {
-    FailTls(conn);
-    return;
+  if (tls.failed) return;
+  // A record at a time, each queued before the next is encrypted: the memory
+  // buffer in between (which keeps its peak size) never holds more than one.
+  for (size_t offset = 0; offset < len; offset += kTlsRecordBytes) {
+    size_t piece = std::min(kTlsRecordBytes, len - offset);
+    if (!tls.session->Write(data + offset, piece)) {
+      FailTls(conn);
+      return;
+    }
+    QueueTlsOutput(conn);
+    tls.plain_queued += piece;
   }
-  QueueTlsOutput(conn);
-  tls.plain_queued += len;
   tls.marks.emplace_back(tls.cipher_queued, tls.plain_queued);
 }
 
@@ -739,6 +741,15 @@ void Worker::Append(Conn* conn, ChunkPtr&& chunk) {
   conn->out_tail = queued;
 }
 
+
+// Sent once this batch of completions is dispatched: a message that came in
+// pieces (io_uring consumes its buffers incrementally, TLS decrypts a record
+// at a time) then goes out in one send.
+void Worker::SendLater(Conn* conn) {
+  if (conn->send_soon) return;
+  conn->send_soon = true;
+  send_soon_.push_back(conn);
+}
 
 void Worker::SendSoon() {
   // Connections are freed only in FreeReleased, after this: each is still here.
@@ -917,42 +928,64 @@ TlsConn::~TlsConn() = default;
 
 void Worker::ReceiveTls(Conn* conn, const char* data, size_t len) {
   TlsConn& tls = *conn->tls;
-  if (tls.failed) return;
+  // After a failure, or after the peer's close_notify, what it sends means nothing.
+  if (tls.failed || conn->peer_eof) return;
   if (!tls_plain_) tls_plain_.reset(new char[kTlsRecordBytes]);
   // A TLS client's first byte is a handshake record's type: anything else is
   // someone speaking plain TCP (or HTTP) to the TLS port.
-  if (!tls.received && static_cast<unsigned char>(data[0]) != kTlsHandshakeRecord) {
+  if (!tls.first_byte_checked && static_cast<unsigned char>(data[0]) != kTlsHandshakeRecord) {
     ReportHandshake(conn, HandshakeResult::kNotTls, "not a TLS record");
     tls.failed = true;
     RequestEnd(conn, Cause::kTlsError);
     return;
   }
-  tls.received = true;
-  tls.session->Feed(data, len);
-  bool was_done = tls.session->HandshakeDone();
-  for (;;) {
-    long n = tls.session->Read(tls_plain_.get(), kTlsRecordBytes);
-    if (!was_done && tls.session->HandshakeDone()) {
-      was_done = true;
-      ReportHandshake(conn, HandshakeResult::kOk, tls.session->Protocol());
-      OnAdopted(conn);
+  tls.first_byte_checked = true;
+  // A record's worth at a time, decrypted before the next goes in: a memory
+  // buffer keeps the largest size it ever had, so this one stays small.
+  while (len > 0 && !conn->finished && !tls.failed && !conn->peer_eof) {
+    size_t piece = std::min(len, kTlsRecordBytes);
+    if (!tls.session->Feed(data, piece)) {
+      FailTls(conn);
+      break;
     }
-    if (n > 0) {
-      Deliver(conn, tls_plain_.get(), static_cast<size_t>(n));
-      if (conn->finished || conn->end_requested) break;
-      continue;
-    }
-    if (n == TlsSession::kPeerClosed) OnPeerEnd(conn);
-    if (n == TlsSession::kFailed) FailTls(conn);
-    break;
+    data += piece;
+    len -= piece;
+    DecryptTls(conn);
   }
   if (conn->finished) return;
   QueueTlsOutput(conn);  // handshake messages, session tickets, alerts
-  SendNext(conn);
+  SendLater(conn);
+}
+
+void Worker::DecryptTls(Conn* conn) {
+  TlsConn& tls = *conn->tls;
+  for (;;) {
+    bool was_done = tls.session->HandshakeDone();
+    long n = tls.session->Read(tls_plain_.get(), kTlsRecordBytes);
+    if (n == TlsSession::kFailed) {
+      FailTls(conn);
+      return;
+    }
+    if (!was_done && tls.session->HandshakeDone()) {
+      ReportHandshake(conn, HandshakeResult::kOk, tls.session->Protocol());
+      OnAdopted(conn);
+    }
+    if (n == TlsSession::kPeerClosed) OnPeerEnd(conn);
+    if (n <= 0) return;
+    Deliver(conn, tls_plain_.get(), static_cast<size_t>(n));
+    if (conn->finished || tls.failed) return;
+  }
 }
 
 void Worker::QueueTlsOutput(Conn* conn) {
   TlsConn& tls = *conn->tls;
+  if (conn->fin_sent) {
+    // After our FIN (a post-handshake message OpenSSL answers): the answer
+    // cannot go out, and trying would turn the orderly close into an error.
+    while (tls.session->TakeOutput(tls_plain_.get(), kTlsRecordBytes) > 0) {
+    }
+    return;
+  }
   while (size_t waiting = tls.session->OutputSize()) {
     Chunk* tail = TailWithRoom(conn, waiting);
     size_t n = tls.session->TakeOutput(tail->bytes() + tail->end, tail->capacity - tail->end);
@@ -966,7 +999,8 @@ void Worker::QueueTlsOutput(Conn* conn) {
 // The alert OpenSSL wrote goes out, then FIN; nothing more is read.
 void Worker::FailTls(Conn* conn) {
   conn->tls->failed = true;
-  ReportHandshake(conn, HandshakeResult::kProtocol, conn->tls->session->error());
+  const TlsSession& session = *conn->tls->session;
+  ReportHandshake(conn, session.CertificateRefused() ? HandshakeResult::kCertificate : HandshakeResult::kProtocol, session.error());
   QueueTlsOutput(conn);
   RequestEnd(conn, Cause::kTlsError);
 }

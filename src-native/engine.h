@@ -90,6 +90,7 @@ enum class HandshakeResult : uint8_t {
   kOk,
   kNotTls,       // the first bytes were no TLS record (plain TCP, HTTP)
   kProtocol,     // OpenSSL refused it (no shared version or cipher, a malformed message, ...)
+  kCertificate,  // a client certificate was required and none came, or it did not verify
   kTimeout,      // not done within the handshake timeout
   kAborted,      // the connection closed before it was done (the peer left, the server stopped)
 };
@@ -250,7 +251,7 @@ struct TlsConn {
   bool close_notify_queued = false;
   bool failed = false;  // a protocol error: nothing more is read; the alert goes out, then FIN
   bool handshake_reported = false;
-  bool received = false;  // any bytes yet
+  bool first_byte_checked = false;  // whether it opens a TLS record
 };
 
 struct Conn {
@@ -463,11 +464,13 @@ class Worker {
   void OnAdopted(Conn* conn);  // ready for the handler (after the handshake on TLS)
   // TLS: ciphertext in, plaintext to Deliver; handshake and alerts out.
   void ReceiveTls(Conn* conn, const char* data, size_t len);
+  void DecryptTls(Conn* conn);  // what the session holds, to Deliver
   void QueueTlsOutput(Conn* conn);
   void FailTls(Conn* conn);
   void ReportHandshake(Conn* conn, HandshakeResult result, std::string text);
   // Starts the sends the last batch of completions made due (see send_soon_).
   void SendSoon();
+  void SendLater(Conn* conn);  // queues it for SendSoon
   void Compact(Conn* conn);
   void RequestEnd(Conn* conn, Cause cause);
   void Finish(Conn* conn, Cause cause, bool abort, int error = 0);

@@ -15,7 +15,9 @@
 #include <dlfcn.h>
 #endif
 
-#include <mutex>
+#include <algorithm>
+#include <cstring>
+#include <ctime>
 
 namespace iocptcp {
 namespace {
@@ -25,10 +27,16 @@ namespace {
   X(SSL_CTX_use_certificate) X(SSL_CTX_use_PrivateKey) X(SSL_CTX_check_private_key)                      \
   X(BIO_new_mem_buf) X(BIO_new) X(BIO_s_mem) X(BIO_free) X(BIO_read) X(BIO_write) X(BIO_ctrl)             \
   X(PEM_read_bio_X509) X(PEM_read_bio_PrivateKey) X(X509_free) X(EVP_PKEY_free)                          \
-  X(ERR_get_error) X(ERR_error_string_n) X(ERR_clear_error)                                              \
+  X(ERR_get_error) X(ERR_peek_last_error) X(ERR_error_string_n) X(ERR_clear_error) X(OpenSSL_version_num)  \
+  X(OPENSSL_thread_stop)                                                                                 \
   X(SSL_new) X(SSL_free) X(SSL_set_bio) X(SSL_set_accept_state) X(SSL_read_ex) X(SSL_write_ex)           \
   X(SSL_get_error) X(SSL_shutdown) X(SSL_is_init_finished) X(SSL_get_version) X(SSL_get_current_cipher) \
-  X(SSL_CIPHER_get_name) X(SSL_get_servername)
+  X(SSL_CIPHER_get_name) X(SSL_get_servername) X(SSL_CTX_set_cipher_list) X(SSL_CTX_set_ciphersuites)       \
+  X(SSL_CTX_set_alpn_select_cb) X(SSL_select_next_proto) X(SSL_get0_alpn_selected)                          \
+  X(SSL_CTX_set_verify) X(SSL_CTX_get_cert_store) X(X509_STORE_add_cert) X(SSL_CTX_add_client_CA)           \
+  X(SSL_get_verify_result) X(X509_verify_cert_error_string) X(SSL_get1_peer_certificate)                    \
+  X(X509_get_subject_name) X(X509_get_issuer_name) X(X509_NAME_oneline) X(X509_get0_notAfter)              \
+  X(ASN1_TIME_to_tm) X(X509_digest) X(EVP_sha256)
 
 struct OpenSsl {
 #define IOCP_TCP_DECLARE(name) decltype(&::name) name = nullptr;
@@ -45,32 +53,33 @@ void* FindInProcess(const char* name) {
 #endif
 }
 
-// The table, filled once; null (with the first missing name) when the process has no OpenSSL 3.
-const OpenSsl* Library(std::string* missing) {
-  static OpenSsl table;
-  static std::string absent;
-  static std::once_flag once;
-  std::call_once(once, [] {
+// The table, filled on first use; with `problem` set (and unusable) when the
+// process has no OpenSSL 3: a function missing, or an older version.
+struct Library {
+  OpenSsl table;
+  std::string problem;
+
+  Library() {
 #define IOCP_TCP_RESOLVE(name)                                                                  \
-  if (absent.empty()) {                                                                         \
+  if (problem.empty()) {                                                                        \
     void* found = FindInProcess(#name);                                                         \
-    if (found == nullptr) absent = #name;                                                       \
+    if (found == nullptr) problem = #name " is missing";                                        \
     table.name = reinterpret_cast<decltype(table.name)>(reinterpret_cast<void (*)()>(found));   \
   }
     IOCP_TCP_OPENSSL_FUNCTIONS(IOCP_TCP_RESOLVE)
 #undef IOCP_TCP_RESOLVE
-  });
-  if (!absent.empty()) {
-    *missing = absent;
-    return nullptr;
+    // OpenSSL 1.1 has these names too, with a different ABI behind some.
+    if (problem.empty() && table.OpenSSL_version_num() < 0x30000000UL) problem = "it has OpenSSL 1.x";
   }
-  return &table;
+};
+
+const Library& TheLibrary() {
+  static const Library library;  // C++11: initialised once, safely, on first use
+  return library;
 }
 
-const OpenSsl& Ssl() {
-  std::string unused;
-  return *Library(&unused);  // only after TlsContext::Create succeeded
-}
+// Only once TlsContext::Create has found the library whole.
+const OpenSsl& Ssl() { return TheLibrary().table; }
 
 // OpenSSL's text for the oldest error on this thread's queue (and clears it).
 std::string TakeError(const char* fallback) {
@@ -87,30 +96,83 @@ bool Fail(std::string* error, const std::string& text) {
   return false;
 }
 
-// Reads every PEM certificate in `pem`: the first is the server's, the rest its chain.
-bool UseCertificates(SSL_CTX* ctx, const std::string& pem, std::string* error) {
+// Calls `use` with each PEM certificate in `pem`, in order, until it returns
+// false (it owns the certificate it gets); false if there was none, or `use` said stop.
+template <typename Use>
+bool ForEachCertificate(const std::string& pem, Use use) {
   const OpenSsl& ssl = Ssl();
   BIO* bio = ssl.BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
-  if (bio == nullptr) return Fail(error, TakeError("out of memory"));
-  std::string problem;
-  for (int index = 0; problem.empty(); ++index) {
-    X509* cert = ssl.PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
-    if (cert == nullptr) {  // the end of the text, unless nothing came before
-      if (index == 0) problem = "cert: no PEM certificate (" + TakeError("none found") + ")";
-      ssl.ERR_clear_error();
+  if (bio == nullptr) return false;
+  int count = 0;
+  bool stopped = false;
+  while (X509* cert = ssl.PEM_read_bio_X509(bio, nullptr, nullptr, nullptr)) {
+    ++count;
+    if (!use(cert, count == 1)) {
+      stopped = true;
       break;
     }
-    if (index == 0) {
+  }
+  // The end of the text reads as "no start line"; any other error is a
+  // certificate that did not parse, which must not pass for the chain's end.
+  bool clean_end = stopped || ERR_GET_REASON(ssl.ERR_peek_last_error()) == PEM_R_NO_START_LINE;
+  ssl.ERR_clear_error();
+  ssl.BIO_free(bio);
+  return count > 0 && !stopped && clean_end;
+}
+
+// The first certificate in `pem` is the server's, the rest its chain.
+bool UseCertificates(SSL_CTX* ctx, const std::string& pem, std::string* error) {
+  const OpenSsl& ssl = Ssl();
+  std::string problem;
+  bool ok = ForEachCertificate(pem, [&](X509* cert, bool first) {
+    if (first) {
       if (ssl.SSL_CTX_use_certificate(ctx, cert) != 1) problem = "cert: " + TakeError("refused");
       ssl.X509_free(cert);
     } else if (ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_CHAIN_CERT, 0, cert) != 1) {  // which then owns it
       problem = "cert: chain certificate refused: " + TakeError("refused");
       ssl.X509_free(cert);
     }
-  }
-  ssl.BIO_free(bio);
-  return problem.empty() || Fail(error, problem);
+    return problem.empty();
+  });
+  if (ok) return true;
+  return Fail(error, problem.empty() ? "cert: no PEM certificate" : problem);
 }
+
+// Client certificates must chain to one of these; their names go in the
+// certificate request, so a client with several knows which to send.
+bool TrustClientCertificates(SSL_CTX* ctx, const std::string& pem, std::string* error) {
+  const OpenSsl& ssl = Ssl();
+  X509_STORE* store = ssl.SSL_CTX_get_cert_store(ctx);
+  std::string problem;
+  bool ok = ForEachCertificate(pem, [&](X509* cert, bool) {
+    if (ssl.X509_STORE_add_cert(store, cert) != 1 || ssl.SSL_CTX_add_client_CA(ctx, cert) != 1) {
+      problem = "ca: certificate refused: " + TakeError("refused");
+    }
+    ssl.X509_free(cert);  // both took references of their own
+    return problem.empty();
+  });
+  if (ok) return true;
+  return Fail(error, problem.empty() ? "ca: no PEM certificate" : problem);
+}
+
+int AcceptAnyClientCertificate(int, X509_STORE_CTX*) { return 1; }  // rejectUnauthorized false: JS decides
+
+// Picks the first of the server's protocols that the client offers.
+int SelectAlpn(SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* offered,
+               unsigned int offered_length, void* arg) {
+  const auto* wire = static_cast<const std::string*>(arg);
+  unsigned char* chosen = nullptr;
+  unsigned char chosen_length = 0;
+  if (Ssl().SSL_select_next_proto(&chosen, &chosen_length, reinterpret_cast<const unsigned char*>(wire->data()),
+                                  static_cast<unsigned int>(wire->size()), offered, offered_length) != OPENSSL_NPN_NEGOTIATED) {
+    return SSL_TLSEXT_ERR_ALERT_FATAL;  // no protocol in common: no_application_protocol, as node:tls
+  }
+  *out = chosen;
+  *out_length = chosen_length;
+  return SSL_TLSEXT_ERR_OK;
+}
+
+long VersionNumber(const std::string& name) { return name == "TLSv1.3" ? TLS1_3_VERSION : TLS1_2_VERSION; }
 
 bool UseKey(SSL_CTX* ctx, const TlsOptions& options, std::string* error) {
   const OpenSsl& ssl = Ssl();
@@ -119,7 +181,10 @@ bool UseKey(SSL_CTX* ctx, const TlsOptions& options, std::string* error) {
   // With no callback, OpenSSL takes the last argument as the passphrase.
   EVP_PKEY* key = ssl.PEM_read_bio_PrivateKey(bio, nullptr, nullptr, const_cast<char*>(options.passphrase.c_str()));
   ssl.BIO_free(bio);
-  if (key == nullptr) return Fail(error, "key: " + TakeError("no PEM private key") + " (a wrong passphrase?)");
+  if (key == nullptr) {
+    bool encrypted = options.key_pem.find("ENCRYPTED") != std::string::npos;
+    return Fail(error, "key: " + TakeError("no PEM private key") + (encrypted ? " (a wrong passphrase?)" : ""));
+  }
   bool ok = ssl.SSL_CTX_use_PrivateKey(ctx, key) == 1;
   ssl.EVP_PKEY_free(key);
   if (!ok) return Fail(error, "key: " + TakeError("refused"));
@@ -127,16 +192,68 @@ bool UseKey(SSL_CTX* ctx, const TlsOptions& options, std::string* error) {
   return true;
 }
 
+// node:tls's names of the verification errors a client certificate most often meets.
+std::string VerifyErrorName(long code) {
+  switch (code) {
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT: return "UNABLE_TO_GET_ISSUER_CERT";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY: return "UNABLE_TO_GET_ISSUER_CERT_LOCALLY";
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE: return "UNABLE_TO_VERIFY_LEAF_SIGNATURE";
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT: return "DEPTH_ZERO_SELF_SIGNED_CERT";
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN: return "SELF_SIGNED_CERT_IN_CHAIN";
+    case X509_V_ERR_CERT_HAS_EXPIRED: return "CERT_HAS_EXPIRED";
+    case X509_V_ERR_CERT_NOT_YET_VALID: return "CERT_NOT_YET_VALID";
+    case X509_V_ERR_CERT_REVOKED: return "CERT_REVOKED";
+    case X509_V_ERR_INVALID_PURPOSE: return "INVALID_PURPOSE";
+    case X509_V_ERR_CERT_UNTRUSTED: return "CERT_UNTRUSTED";
+    case X509_V_ERR_CERT_REJECTED: return "CERT_REJECTED";
+    default: return Ssl().X509_verify_cert_error_string(code);
+  }
+}
+
+// Days from 1970-01-01 to a civil date (proleptic Gregorian): timegm without the platform's.
+int64_t DaysFromCivil(int64_t year, int month, int day) {
+  year -= month <= 2;
+  int64_t era = (year >= 0 ? year : year - 399) / 400;
+  int64_t year_of_era = year - era * 400;
+  int64_t day_of_year = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
+  int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+// subject, issuer, notAfter and fingerprint of a client certificate, one a line.
+std::string DescribeCertificate(X509* cert) {
+  const OpenSsl& ssl = Ssl();
+  char subject[256] = "", issuer[256] = "";
+  ssl.X509_NAME_oneline(ssl.X509_get_subject_name(cert), subject, sizeof subject);
+  ssl.X509_NAME_oneline(ssl.X509_get_issuer_name(cert), issuer, sizeof issuer);
+  std::tm not_after{};
+  int64_t not_after_s = 0;
+  if (ssl.ASN1_TIME_to_tm(ssl.X509_get0_notAfter(cert), &not_after) == 1) {
+    not_after_s = DaysFromCivil(not_after.tm_year + 1900, not_after.tm_mon + 1, not_after.tm_mday) * 86400 +
+                  not_after.tm_hour * 3600 + not_after.tm_min * 60 + not_after.tm_sec;
+  }
+  unsigned char digest[32];
+  unsigned int digest_length = 0;
+  std::string fingerprint;
+  if (ssl.X509_digest(cert, ssl.EVP_sha256(), digest, &digest_length) == 1) {
+    static const char kHex[] = "0123456789ABCDEF";
+    for (unsigned int i = 0; i < digest_length; ++i) {
+      if (i > 0) fingerprint += ':';
+      fingerprint += kHex[digest[i] >> 4];
+      fingerprint += kHex[digest[i] & 15];
+    }
+  }
+  return std::string(subject) + "\n" + issuer + "\n" + std::to_string(not_after_s) + "\n" + fingerprint;
+}
+
 }  // namespace
 
 std::shared_ptr<TlsContext> TlsContext::Create(const TlsOptions& options, std::string* error) {
-  std::string missing;
-  const OpenSsl* library = Library(&missing);
-  if (library == nullptr) {
-    *error = "TLS needs the OpenSSL 3 of the Node process, which this runtime does not offer (" + missing + " is missing)";
+  if (!TheLibrary().problem.empty()) {
+    *error = "TLS needs the OpenSSL 3 of the Node process, which this runtime does not offer (" + TheLibrary().problem + ")";
     return nullptr;
   }
-  const OpenSsl& ssl = *library;
+  const OpenSsl& ssl = Ssl();
   ssl.ERR_clear_error();
   std::shared_ptr<TlsContext> context(new TlsContext());
   SSL_CTX* ctx = ssl.SSL_CTX_new(ssl.TLS_server_method());
@@ -146,12 +263,37 @@ std::shared_ptr<TlsContext> TlsContext::Create(const TlsOptions& options, std::s
   }
   context->ctx_ = ctx;
   context->handshake_timeout_ms_ = options.handshake_timeout_ms;
-  long min_version = options.min_version == "TLSv1.3" ? TLS1_3_VERSION : TLS1_2_VERSION;
-  ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, min_version, nullptr);
+  ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MIN_PROTO_VERSION, VersionNumber(options.min_version), nullptr);
+  ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_MAX_PROTO_VERSION, VersionNumber(options.max_version), nullptr);
+  if (!options.ciphers.empty() && ssl.SSL_CTX_set_cipher_list(ctx, options.ciphers.c_str()) != 1) {
+    *error = "ciphers: " + TakeError("no cipher in the list");
+    return nullptr;
+  }
+  if (!options.ciphersuites.empty() && ssl.SSL_CTX_set_ciphersuites(ctx, options.ciphersuites.c_str()) != 1) {
+    *error = "ciphersuites: " + TakeError("no suite in the list");
+    return nullptr;
+  }
+  for (const std::string& protocol : options.alpn) {
+    context->alpn_wire_ += static_cast<char>(protocol.size());  // 1 to 255 bytes, checked in JS
+    context->alpn_wire_ += protocol;
+  }
+  if (!context->alpn_wire_.empty()) ssl.SSL_CTX_set_alpn_select_cb(ctx, SelectAlpn, &context->alpn_wire_);
+  if (options.request_cert) {
+    context->request_cert_ = true;
+    if (!options.ca_pem.empty() && !TrustClientCertificates(ctx, options.ca_pem, error)) return nullptr;
+    if (options.reject_unauthorized) {
+      ssl.SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    } else {
+      ssl.SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, AcceptAnyClientCertificate);
+    }
+  }
   // Renegotiation is a denial-of-service lever and no client needs it; an
   // idle connection gives its record buffers back (more connections per MB).
   ssl.SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
   ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_MODE, SSL_MODE_RELEASE_BUFFERS, nullptr);
+  // Resumption by tickets only: a server-side session cache would be memory
+  // outside the buffer budget, and a lock shared by every I/O thread.
+  ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_SESS_CACHE_MODE, SSL_SESS_CACHE_OFF, nullptr);
   if (!UseCertificates(ctx, options.cert_pem, error) || !UseKey(ctx, options, error)) return nullptr;
   return context;
 }
@@ -175,6 +317,7 @@ std::unique_ptr<TlsSession> TlsSession::New(const TlsContext& context) {
   }
   ssl.SSL_set_bio(s, input, output);  // the session owns both now
   ssl.SSL_set_accept_state(s);
+  session->request_cert_ = context.request_cert_;
   session->ssl_ = s;
   session->input_ = input;
   session->output_ = output;
@@ -185,12 +328,13 @@ TlsSession::~TlsSession() {
   if (ssl_ != nullptr) Ssl().SSL_free(static_cast<SSL*>(ssl_));
 }
 
-void TlsSession::Feed(const char* data, size_t len) {
-  Ssl().BIO_write(static_cast<BIO*>(input_), data, static_cast<int>(len));
+bool TlsSession::Feed(const char* data, size_t len) {
+  if (Ssl().BIO_write(static_cast<BIO*>(input_), data, static_cast<int>(len)) == static_cast<int>(len)) return true;
+  NoteFailure();  // out of memory
+  return false;
 }
 
 long TlsSession::Read(char* out, size_t capacity) {
-  if (failed_) return kFailed;
   const OpenSsl& ssl = Ssl();
   SSL* s = static_cast<SSL*>(ssl_);
   ssl.ERR_clear_error();
@@ -210,18 +354,17 @@ long TlsSession::Read(char* out, size_t capacity) {
 }
 
 bool TlsSession::Write(const char* data, size_t len) {
-  if (failed_) return false;
   const OpenSsl& ssl = Ssl();
   ssl.ERR_clear_error();
   size_t written = 0;
-  // Into a memory BIO a write after the handshake takes everything at once.
+  // Into a memory BIO a write after the handshake takes everything at once
+  // (the engine writes a record's worth at a time, so the BIO stays small).
   if (ssl.SSL_write_ex(static_cast<SSL*>(ssl_), data, len, &written) == 1 && written == len) return true;
   NoteFailure();
   return false;
 }
 
 void TlsSession::Shutdown() {
-  if (failed_) return;
   Ssl().ERR_clear_error();
   Ssl().SSL_shutdown(static_cast<SSL*>(ssl_));  // queues close_notify; the peer's reply is not awaited
   Ssl().ERR_clear_error();
@@ -236,6 +379,7 @@ size_t TlsSession::TakeOutput(char* out, size_t capacity) {
   return n > 0 ? static_cast<size_t>(n) : 0;
 }
 
+
 std::string TlsSession::Protocol() const { return Ssl().SSL_get_version(static_cast<SSL*>(ssl_)); }
 
 std::string TlsSession::Describe() const {
@@ -243,12 +387,46 @@ std::string TlsSession::Describe() const {
   SSL* s = static_cast<SSL*>(ssl_);
   const char* cipher = ssl.SSL_CIPHER_get_name(ssl.SSL_get_current_cipher(s));
   const char* servername = ssl.SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
-  return Protocol() + "\n" + (cipher ? cipher : "") + "\n" + (servername ? servername : "");
+  // A host name with a control character is no host name (and would break these lines).
+  if (servername != nullptr && std::any_of(servername, servername + std::strlen(servername), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20;
+      })) {
+    servername = nullptr;
+  }
+  const unsigned char* alpn = nullptr;
+  unsigned int alpn_length = 0;
+  ssl.SSL_get0_alpn_selected(s, &alpn, &alpn_length);
+  std::string text = Protocol() + "\n" + (cipher ? cipher : "") + "\n" + (servername ? servername : "") + "\n" +
+                     std::string(reinterpret_cast<const char*>(alpn), alpn_length);
+  if (!request_cert_) return text;
+  X509* peer = ssl.SSL_get1_peer_certificate(s);
+  if (peer == nullptr) return text + "\nNO_PEER_CERTIFICATE";
+  long verified = ssl.SSL_get_verify_result(s);
+  text += "\n" + (verified == X509_V_OK ? std::string() : VerifyErrorName(verified)) + "\n" + DescribeCertificate(peer);
+  ssl.X509_free(peer);
+  return text;
+}
+
+bool TlsSession::CertificateRefused() const {
+  if (!request_cert_) return false;
+  const OpenSsl& ssl = Ssl();
+  SSL* s = static_cast<SSL*>(ssl_);
+  X509* peer = ssl.SSL_get1_peer_certificate(s);
+  if (peer == nullptr) return true;
+  ssl.X509_free(peer);
+  return ssl.SSL_get_verify_result(s) != X509_V_OK;
 }
 
 void TlsSession::NoteFailure() {
-  failed_ = true;
   if (error_.empty()) error_ = TakeError("TLS protocol error");
+}
+
+}  // namespace iocptcp
+
+namespace iocptcp {
+
+void ReleaseTlsThreadState() {
+  if (TheLibrary().problem.empty()) Ssl().OPENSSL_thread_stop();
 }
 
 }  // namespace iocptcp

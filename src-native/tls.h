@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace iocptcp {
 
@@ -22,6 +23,13 @@ struct TlsOptions {
   std::string key_pem;     // its private key (PEM; encrypted with `passphrase`)
   std::string passphrase;
   std::string min_version = "TLSv1.2";  // TLSv1.2 or TLSv1.3
+  std::string max_version = "TLSv1.3";
+  std::string ciphers;       // TLS 1.2 cipher list (OpenSSL's syntax); empty = OpenSSL's default
+  std::string ciphersuites;  // TLS 1.3 suites; empty = OpenSSL's default
+  std::vector<std::string> alpn;  // protocols the server speaks, preferred first; empty = no ALPN
+  std::string ca_pem;        // certificates that client certificates must chain to
+  bool request_cert = false;
+  bool reject_unauthorized = true;  // with request_cert: a client without a valid certificate fails the handshake
   int64_t handshake_timeout_ms = 10000;  // a handshake not finished by then is abandoned
 };
 
@@ -41,6 +49,8 @@ class TlsContext {
   TlsContext() = default;
   void* ctx_ = nullptr;  // SSL_CTX
   int64_t handshake_timeout_ms_ = 0;
+  std::string alpn_wire_;  // the ALPN list as the protocol writes it (length-prefixed), for the select callback
+  bool request_cert_ = false;
 };
 
 // One connection's TLS state (server side).
@@ -57,11 +67,11 @@ class TlsSession {
   static constexpr long kPeerClosed = -1; // the peer's close_notify
   static constexpr long kFailed = -2;     // a protocol error (an alert for the peer may be in the output)
 
-  // Ciphertext from the peer.
-  void Feed(const char* data, size_t len);
+  // Ciphertext from the peer; false if it could not be taken (out of memory).
+  bool Feed(const char* data, size_t len);
   // Advances the handshake and decrypts: plaintext bytes (> 0) into `out`, or one of the above.
   long Read(char* out, size_t capacity);
-  // Encrypts plaintext; false after a failure (the connection is done for).
+  // Encrypts plaintext; false if OpenSSL failed (the connection is done for).
   bool Write(const char* data, size_t len);
   // Queues close_notify.
   void Shutdown();
@@ -70,8 +80,13 @@ class TlsSession {
   size_t TakeOutput(char* out, size_t capacity);
 
   bool HandshakeDone() const { return handshake_done_; }
-  // For JS once the handshake is done: "protocol\ncipher\nservername".
+  // For JS once the handshake is done, one field a line: protocol, cipher,
+  // servername, ALPN protocol, and with a client certificate requested:
+  // why it is not authorized ("" = authorized), its subject, issuer,
+  // notAfter (Unix seconds) and SHA-256 fingerprint (hex pairs, ':'-joined).
   std::string Describe() const;
+  // A client certificate was asked for and failed verification (or none came).
+  bool CertificateRefused() const;
   std::string Protocol() const;  // "TLSv1.3", ...
   // Why it failed: OpenSSL's reason for the first error.
   const std::string& error() const { return error_; }
@@ -82,9 +97,13 @@ class TlsSession {
   void* ssl_ = nullptr;     // SSL
   void* input_ = nullptr;   // BIO it reads ciphertext from
   void* output_ = nullptr;  // BIO it writes ciphertext to
+  bool request_cert_ = false;
   bool handshake_done_ = false;
-  bool failed_ = false;
   std::string error_;
 };
+
+// A thread that did TLS is ending: OpenSSL's per-thread state goes with it
+// (node.exe links OpenSSL statically, so nothing else frees it on Windows).
+void ReleaseTlsThreadState();
 
 }  // namespace iocptcp

@@ -83,7 +83,19 @@ export interface Config {
   tlsMinVersion: TlsVersion;
   /** How often the TLS files are read again to pick up a new certificate, ms (0 = never). */
   tlsReloadMs: number;
+  /** PEM file of the CAs client certificates must chain to, made absolute; '' = none. */
+  tlsCa: string;
+  /** Client certificates: not asked for, asked for (JS sees whether they verified), or required. */
+  tlsClientAuth: TlsClientAuth;
+  /** ALPN protocols, preferred first; empty = no ALPN. */
+  tlsAlpn: string[];
 }
+
+/** How the service treats client certificates. */
+export const TLS_CLIENT_AUTH = ['none', 'request', 'require'] as const;
+
+/** See {@link TLS_CLIENT_AUTH}. */
+export type TlsClientAuth = (typeof TLS_CLIENT_AUTH)[number];
 
 /** TLS versions the service may be limited to. */
 export const TLS_VERSIONS = ['TLSv1.2', 'TLSv1.3'] as const;
@@ -200,6 +212,15 @@ function parseFile(raw: string, ctx: ParseContext): string {
   const path = resolvePath(ctx.cwd, raw);
   if (!existsSync(path)) throw new InvalidValue(`names no file: ${path}`);
   return path;
+}
+
+/** A comma-separated list of ALPN protocol names, each 1 to 255 bytes. */
+function parseAlpn(raw: string): string[] {
+  const protocols = raw.split(',').map((p) => p.trim());
+  if (protocols.some((p) => p === '' || Buffer.byteLength(p) > 255)) {
+    throw new InvalidValue('is not a comma-separated list of protocol names (each 1 to 255 bytes)');
+  }
+  return protocols;
 }
 
 /** Default and its `--help` text for a fixed default value. */
@@ -327,6 +348,21 @@ export const SETTINGS: SettingsTable = {
     flag: '--tls-reload-ms', metavar: '<ms>', env: 'IOCP_TCP_TLS_RELOAD_MS', ...fixed(10000),
     description: 'Read the TLS files again this often, 0 to 3600000 ms; 0 = never.',
     parse: integerIn(0, 3_600_000),
+  },
+  tlsCa: {
+    flag: '--tls-ca', metavar: '<file>', env: 'IOCP_TCP_TLS_CA', defaultValue: () => '', defaultText: 'none',
+    description: 'PEM CAs that client certificates must chain to.',
+    parse: parseFile,
+  },
+  tlsClientAuth: {
+    flag: '--tls-client-auth', metavar: '<mode>', env: 'IOCP_TCP_TLS_CLIENT_AUTH', ...fixed<TlsClientAuth>('none'),
+    description: 'Client certificates: none, request or require (needs --tls-ca).',
+    parse: oneOf(TLS_CLIENT_AUTH),
+  },
+  tlsAlpn: {
+    flag: '--tls-alpn', metavar: '<list>', env: 'IOCP_TCP_TLS_ALPN', defaultValue: () => [], defaultText: 'none',
+    description: 'ALPN protocols, preferred first, comma-separated (e.g. h2,http/1.1).',
+    parse: parseAlpn,
   },
 };
 
@@ -456,6 +492,17 @@ export function parseConfig(
   if ((config.tlsCert === '') !== (config.tlsKey === '')) {
     const [given, missing] = config.tlsCert === '' ? [SETTINGS.tlsKey, SETTINGS.tlsCert] : [SETTINGS.tlsCert, SETTINGS.tlsKey];
     throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
+  }
+  const tls = config as Config;
+  for (const key of ['tlsCa', 'tlsAlpn', 'tlsClientAuth'] as const) {
+    const given = key === 'tlsClientAuth' ? tls[key] !== 'none' : tls[key].length > 0;
+    if (given && tls.tlsCert === '') {
+      throw new ConfigError(`${SETTINGS[key].flag} (${SETTINGS[key].env}) needs ${SETTINGS.tlsCert.flag}: TLS is off`);
+    }
+  }
+  if ((tls.tlsClientAuth !== 'none') !== (tls.tlsCa !== '')) {
+    const [given, missing] = tls.tlsCa === '' ? [SETTINGS.tlsClientAuth, SETTINGS.tlsCa] : [SETTINGS.tlsCa, SETTINGS.tlsClientAuth];
+    throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): client certificates are checked against the CAs`);
   }
   // Probe settings without keepalive would be ignored in silence.
   for (const key of ['keepAliveIntervalMs', 'keepAliveProbes'] as const) {

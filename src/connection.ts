@@ -9,7 +9,7 @@ import type { CommandQueue } from './commands';
 import { ConnectionStream } from './connection-stream';
 import type { KeepAliveSeconds, NativeEngine } from './native';
 import type { AddressInfo } from './server';
-import type { TlsSessionInfo } from './tls';
+import type { PeerCertificate, TlsSessionInfo } from './tls';
 import { TypedEventEmitter } from './typed-emitter';
 
 /** Why a connection ended; see the README's metrics table. */
@@ -157,6 +157,30 @@ export class Connection<Data extends Buffer | string = Buffer> extends TypedEven
   /** The host name the client asked for (SNI), or false (also without TLS), as node:tls's `servername`. */
   get servername(): string | false {
     return this.#tls?.servername ?? false;
+  }
+
+  /** The protocol ALPN settled on (`ALPNProtocols`), or false, as node:tls's `alpnProtocol`. */
+  get alpnProtocol(): string | false {
+    return this.#tls?.alpnProtocol ?? false;
+  }
+
+  /**
+   * With `requestCert`: whether the client's certificate chains to `ca`
+   * (with `rejectUnauthorized`, the default, an unauthorized client never
+   * gets this far). False without TLS or without requestCert.
+   */
+  get authorized(): boolean {
+    return this.#tls?.authorizationError === null;
+  }
+
+  /** Why the client is not authorized (node:tls's codes, e.g. `'DEPTH_ZERO_SELF_SIGNED_CERT'`, or `'NO_PEER_CERTIFICATE'`); undefined when it is. */
+  get authorizationError(): string | undefined {
+    return this.#tls?.authorizationError ?? undefined;
+  }
+
+  /** The client's certificate (with `requestCert`), or `{}` when there is none, as node:tls's. */
+  getPeerCertificate(): PeerCertificate | Record<string, never> {
+    return this.#tls?.peerCertificate ?? {};
   }
 
   /** @internal EventEmitter calls this when a listener's promise rejects. */

@@ -121,7 +121,17 @@ function readTls(config: Config): TlsOptions | undefined {
       throw new ConfigError(`${flag} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   };
-  return { cert: read(config.tlsCert, '--tls-cert'), key: read(config.tlsKey, '--tls-key'), minVersion: config.tlsMinVersion };
+  return {
+    cert: read(config.tlsCert, '--tls-cert'),
+    key: read(config.tlsKey, '--tls-key'),
+    minVersion: config.tlsMinVersion,
+    ALPNProtocols: config.tlsAlpn,
+    ...(config.tlsClientAuth === 'none' ? {} : {
+      requestCert: true,
+      rejectUnauthorized: config.tlsClientAuth === 'require',
+      ca: read(config.tlsCa, '--tls-ca'),
+    }),
+  };
 }
 
 async function serve(config: Config, handler: ConnectionHandler | 'echo', tls: TlsOptions | undefined, log: Logger): Promise<number> {

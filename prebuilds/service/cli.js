@@ -4978,7 +4978,7 @@ var require_config = __commonJS({
   "dist/config.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.TLS_VERSIONS = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
+    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.TLS_VERSIONS = exports2.TLS_CLIENT_AUTH = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
     exports2.parseConfig = parseConfig;
     var node_fs_1 = require("node:fs");
     var node_os_1 = require("node:os");
@@ -4987,6 +4987,7 @@ var require_config = __commonJS({
     exports2.JS_MODES = ["inline", "threaded"];
     exports2.JS_DATA = ["copied", "borrowed"];
     exports2.LOG_LEVELS = ["debug", "info", "warn", "error"];
+    exports2.TLS_CLIENT_AUTH = ["none", "request", "require"];
     exports2.TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"];
     var ConfigError = class extends Error {
       /** Stable error code. */
@@ -5047,6 +5048,13 @@ var require_config = __commonJS({
       if (!(0, node_fs_1.existsSync)(path))
         throw new InvalidValue(`names no file: ${path}`);
       return path;
+    }
+    function parseAlpn(raw) {
+      const protocols = raw.split(",").map((p) => p.trim());
+      if (protocols.some((p) => p === "" || Buffer.byteLength(p) > 255)) {
+        throw new InvalidValue("is not a comma-separated list of protocol names (each 1 to 255 bytes)");
+      }
+      return protocols;
     }
     function fixed(value) {
       return { defaultValue: () => value, defaultText: String(value) };
@@ -5240,6 +5248,32 @@ var require_config = __commonJS({
         ...fixed(1e4),
         description: "Read the TLS files again this often, 0 to 3600000 ms; 0 = never.",
         parse: integerIn(0, 36e5)
+      },
+      tlsCa: {
+        flag: "--tls-ca",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_CA",
+        defaultValue: () => "",
+        defaultText: "none",
+        description: "PEM CAs that client certificates must chain to.",
+        parse: parseFile
+      },
+      tlsClientAuth: {
+        flag: "--tls-client-auth",
+        metavar: "<mode>",
+        env: "IOCP_TCP_TLS_CLIENT_AUTH",
+        ...fixed("none"),
+        description: "Client certificates: none, request or require (needs --tls-ca).",
+        parse: oneOf(exports2.TLS_CLIENT_AUTH)
+      },
+      tlsAlpn: {
+        flag: "--tls-alpn",
+        metavar: "<list>",
+        env: "IOCP_TCP_TLS_ALPN",
+        defaultValue: () => [],
+        defaultText: "none",
+        description: "ALPN protocols, preferred first, comma-separated (e.g. h2,http/1.1).",
+        parse: parseAlpn
       }
     };
     var KEYS = Object.keys(exports2.SETTINGS);
@@ -5330,6 +5364,17 @@ var require_config = __commonJS({
       if (config.tlsCert === "" !== (config.tlsKey === "")) {
         const [given, missing] = config.tlsCert === "" ? [exports2.SETTINGS.tlsKey, exports2.SETTINGS.tlsCert] : [exports2.SETTINGS.tlsCert, exports2.SETTINGS.tlsKey];
         throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
+      }
+      const tls = config;
+      for (const key of ["tlsCa", "tlsAlpn", "tlsClientAuth"]) {
+        const given = key === "tlsClientAuth" ? tls[key] !== "none" : tls[key].length > 0;
+        if (given && tls.tlsCert === "") {
+          throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.tlsCert.flag}: TLS is off`);
+        }
+      }
+      if (tls.tlsClientAuth !== "none" !== (tls.tlsCa !== "")) {
+        const [given, missing] = tls.tlsCa === "" ? [exports2.SETTINGS.tlsClientAuth, exports2.SETTINGS.tlsCa] : [exports2.SETTINGS.tlsCa, exports2.SETTINGS.tlsClientAuth];
+        throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): client certificates are checked against the CAs`);
       }
       for (const key of ["keepAliveIntervalMs", "keepAliveProbes"]) {
         if (config[key] > 0 && config.keepAliveMs === 0) {
@@ -5460,22 +5505,22 @@ var require_tls = __commonJS({
     exports2.certificateNotAfter = certificateNotAfter;
     var node_crypto_1 = require("node:crypto");
     var errors_1 = require_errors();
-    exports2.HANDSHAKE_RESULTS = ["ok", "not_tls", "protocol", "timeout", "aborted"];
-    var OPTION_NAMES = /* @__PURE__ */ new Set(["cert", "key", "passphrase", "minVersion", "handshakeTimeout"]);
-    var NOT_YET = /* @__PURE__ */ new Set([
-      "ca",
-      "pfx",
-      "requestCert",
-      "rejectUnauthorized",
-      "ALPNProtocols",
-      "SNICallback",
+    exports2.HANDSHAKE_RESULTS = ["ok", "not_tls", "protocol", "certificate", "timeout", "aborted"];
+    var OPTION_NAMES = /* @__PURE__ */ new Set([
+      "cert",
+      "key",
+      "passphrase",
+      "minVersion",
       "maxVersion",
       "ciphers",
-      "ecdhCurve",
-      "sessionTimeout",
-      "ticketKeys",
-      "secureContext"
+      "ALPNProtocols",
+      "requestCert",
+      "rejectUnauthorized",
+      "ca",
+      "handshakeTimeout"
     ]);
+    var NOT_YET = /* @__PURE__ */ new Set(["pfx", "SNICallback", "ecdhCurve", "sessionTimeout", "ticketKeys", "secureContext"]);
+    var VERSIONS = ["TLSv1.2", "TLSv1.3"];
     var MAX_HANDSHAKE_TIMEOUT_MS = 2 ** 31 - 1;
     function engineTlsOptions(options) {
       if (typeof options !== "object" || options === null)
@@ -5486,27 +5531,76 @@ var require_tls = __commonJS({
         if (!OPTION_NAMES.has(name))
           throw (0, errors_1.invalidArg)(`unknown TLS option ${name}`);
       }
-      const pem = (name) => {
-        const value = options[name];
+      const text = (value, name) => {
         if (typeof value === "string")
           return value;
         if (Buffer.isBuffer(value))
           return value.toString("latin1");
         throw (0, errors_1.invalidArg)(`tls.${name} must be a PEM string or Buffer`);
       };
-      const { passphrase = "", minVersion = "TLSv1.2", handshakeTimeout = 1e4 } = options;
+      const { passphrase = "", minVersion = "TLSv1.2", maxVersion = "TLSv1.3", ciphers = "", ALPNProtocols = [], requestCert = false, rejectUnauthorized = true, ca = [], handshakeTimeout = 1e4 } = options;
       if (typeof passphrase !== "string")
         throw (0, errors_1.invalidArg)("tls.passphrase must be a string");
-      if (minVersion !== "TLSv1.2" && minVersion !== "TLSv1.3")
-        throw (0, errors_1.invalidArg)("tls.minVersion must be 'TLSv1.2' or 'TLSv1.3'");
+      for (const [name, version] of [["minVersion", minVersion], ["maxVersion", maxVersion]]) {
+        if (!VERSIONS.includes(version))
+          throw (0, errors_1.invalidArg)(`tls.${name} must be 'TLSv1.2' or 'TLSv1.3'`);
+      }
+      if (VERSIONS.indexOf(minVersion) > VERSIONS.indexOf(maxVersion))
+        throw (0, errors_1.invalidArg)("tls.minVersion is newer than tls.maxVersion");
+      if (typeof ciphers !== "string")
+        throw (0, errors_1.invalidArg)("tls.ciphers must be a string");
+      if (!Array.isArray(ALPNProtocols) || !ALPNProtocols.every((p) => typeof p === "string" && Buffer.byteLength(p) >= 1 && Buffer.byteLength(p) <= 255)) {
+        throw (0, errors_1.invalidArg)("tls.ALPNProtocols must be an array of protocol names of 1 to 255 bytes");
+      }
+      for (const [name, flag] of [["requestCert", requestCert], ["rejectUnauthorized", rejectUnauthorized]]) {
+        if (typeof flag !== "boolean")
+          throw (0, errors_1.invalidArg)(`tls.${name} must be a boolean`);
+      }
+      const caList = Array.isArray(ca) ? ca : [ca];
+      if (caList.length > 0 && !requestCert)
+        throw (0, errors_1.invalidArg)("tls.ca is for client certificates: it needs requestCert: true");
       if (!Number.isInteger(handshakeTimeout) || handshakeTimeout < 1 || handshakeTimeout > MAX_HANDSHAKE_TIMEOUT_MS) {
         throw (0, errors_1.invalidArg)(`tls.handshakeTimeout must be an integer from 1 to ${MAX_HANDSHAKE_TIMEOUT_MS} ms`);
       }
-      return { cert: pem("cert"), key: pem("key"), passphrase, minVersion, handshakeTimeoutMs: handshakeTimeout };
+      const entries = ciphers.split(":").filter(Boolean);
+      return {
+        cert: text(options.cert, "cert"),
+        key: text(options.key, "key"),
+        passphrase,
+        minVersion,
+        maxVersion,
+        ciphers: entries.filter((entry) => !entry.startsWith("TLS_")).join(":"),
+        ciphersuites: entries.filter((entry) => entry.startsWith("TLS_")).join(":"),
+        alpn: ALPNProtocols,
+        ca: caList.map((pem, i) => text(pem, `ca[${i}]`)).join("\n"),
+        requestCert,
+        rejectUnauthorized,
+        handshakeTimeoutMs: handshakeTimeout
+      };
     }
     function tlsSessionInfo(text) {
-      const [protocol = "", cipher = "", servername = ""] = text.split("\n");
-      return { protocol, cipher, servername: servername === "" ? false : servername };
+      const [protocol = "", cipher = "", servername = "", alpn = "", ...client] = text.split("\n");
+      const info = { protocol, cipher, servername: servername || false, alpnProtocol: alpn || false };
+      if (client.length === 0)
+        return info;
+      const [authorizationError, subject, issuer, notAfter, fingerprint256] = client;
+      info.authorizationError = authorizationError || null;
+      if (subject !== void 0) {
+        info.peerCertificate = { subject: nameFields(subject), issuer: nameFields(issuer), valid_to: opensslDate(Number(notAfter)), fingerprint256 };
+      }
+      return info;
+    }
+    function nameFields(oneline) {
+      return Object.fromEntries(oneline.split("/").filter(Boolean).map((field) => {
+        const at = field.indexOf("=");
+        return [field.slice(0, at), field.slice(at + 1)];
+      }));
+    }
+    var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    function opensslDate(seconds) {
+      const d = new Date(seconds * 1e3);
+      const time = d.toISOString().slice(11, 19);
+      return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${time} ${d.getUTCFullYear()} GMT`;
     }
     function certificateNotAfter(pem) {
       return Math.floor(Date.parse(new node_crypto_1.X509Certificate(pem).validTo) / 1e3);
@@ -6062,6 +6156,26 @@ var require_connection = __commonJS({
       /** The host name the client asked for (SNI), or false (also without TLS), as node:tls's `servername`. */
       get servername() {
         return this.#tls?.servername ?? false;
+      }
+      /** The protocol ALPN settled on (`ALPNProtocols`), or false, as node:tls's `alpnProtocol`. */
+      get alpnProtocol() {
+        return this.#tls?.alpnProtocol ?? false;
+      }
+      /**
+       * With `requestCert`: whether the client's certificate chains to `ca`
+       * (with `rejectUnauthorized`, the default, an unauthorized client never
+       * gets this far). False without TLS or without requestCert.
+       */
+      get authorized() {
+        return this.#tls?.authorizationError === null;
+      }
+      /** Why the client is not authorized (node:tls's codes, e.g. `'DEPTH_ZERO_SELF_SIGNED_CERT'`, or `'NO_PEER_CERTIFICATE'`); undefined when it is. */
+      get authorizationError() {
+        return this.#tls?.authorizationError ?? void 0;
+      }
+      /** The client's certificate (with `requestCert`), or `{}` when there is none, as node:tls's. */
+      getPeerCertificate() {
+        return this.#tls?.peerCertificate ?? {};
       }
       /** @internal EventEmitter calls this when a listener's promise rejects. */
       [/* @__PURE__ */ Symbol.for("nodejs.rejection")](err) {
@@ -7477,7 +7591,17 @@ var require_service = __commonJS({
           throw new config_1.ConfigError(`${flag} ${path} cannot be read: ${err.code ?? err.message}`);
         }
       };
-      return { cert: read(config.tlsCert, "--tls-cert"), key: read(config.tlsKey, "--tls-key"), minVersion: config.tlsMinVersion };
+      return {
+        cert: read(config.tlsCert, "--tls-cert"),
+        key: read(config.tlsKey, "--tls-key"),
+        minVersion: config.tlsMinVersion,
+        ALPNProtocols: config.tlsAlpn,
+        ...config.tlsClientAuth === "none" ? {} : {
+          requestCert: true,
+          rejectUnauthorized: config.tlsClientAuth === "require",
+          ca: read(config.tlsCa, "--tls-ca")
+        }
+      };
     }
     async function serve(config, handler, tls, log) {
       const options = {

@@ -14,7 +14,7 @@ var require_config = __commonJS({
   "dist/config.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.TLS_VERSIONS = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
+    exports2.HELP_TEXT = exports2.SETTINGS = exports2.InvalidValue = exports2.ConfigError = exports2.TLS_VERSIONS = exports2.TLS_CLIENT_AUTH = exports2.LOG_LEVELS = exports2.JS_DATA = exports2.JS_MODES = exports2.BACKENDS = void 0;
     exports2.parseConfig = parseConfig;
     var node_fs_1 = require("node:fs");
     var node_os_1 = require("node:os");
@@ -23,6 +23,7 @@ var require_config = __commonJS({
     exports2.JS_MODES = ["inline", "threaded"];
     exports2.JS_DATA = ["copied", "borrowed"];
     exports2.LOG_LEVELS = ["debug", "info", "warn", "error"];
+    exports2.TLS_CLIENT_AUTH = ["none", "request", "require"];
     exports2.TLS_VERSIONS = ["TLSv1.2", "TLSv1.3"];
     var ConfigError = class extends Error {
       /** Stable error code. */
@@ -83,6 +84,13 @@ var require_config = __commonJS({
       if (!(0, node_fs_1.existsSync)(path))
         throw new InvalidValue(`names no file: ${path}`);
       return path;
+    }
+    function parseAlpn(raw) {
+      const protocols = raw.split(",").map((p) => p.trim());
+      if (protocols.some((p) => p === "" || Buffer.byteLength(p) > 255)) {
+        throw new InvalidValue("is not a comma-separated list of protocol names (each 1 to 255 bytes)");
+      }
+      return protocols;
     }
     function fixed(value) {
       return { defaultValue: () => value, defaultText: String(value) };
@@ -276,6 +284,32 @@ var require_config = __commonJS({
         ...fixed(1e4),
         description: "Read the TLS files again this often, 0 to 3600000 ms; 0 = never.",
         parse: integerIn(0, 36e5)
+      },
+      tlsCa: {
+        flag: "--tls-ca",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_CA",
+        defaultValue: () => "",
+        defaultText: "none",
+        description: "PEM CAs that client certificates must chain to.",
+        parse: parseFile
+      },
+      tlsClientAuth: {
+        flag: "--tls-client-auth",
+        metavar: "<mode>",
+        env: "IOCP_TCP_TLS_CLIENT_AUTH",
+        ...fixed("none"),
+        description: "Client certificates: none, request or require (needs --tls-ca).",
+        parse: oneOf(exports2.TLS_CLIENT_AUTH)
+      },
+      tlsAlpn: {
+        flag: "--tls-alpn",
+        metavar: "<list>",
+        env: "IOCP_TCP_TLS_ALPN",
+        defaultValue: () => [],
+        defaultText: "none",
+        description: "ALPN protocols, preferred first, comma-separated (e.g. h2,http/1.1).",
+        parse: parseAlpn
       }
     };
     var KEYS = Object.keys(exports2.SETTINGS);
@@ -366,6 +400,17 @@ var require_config = __commonJS({
       if (config.tlsCert === "" !== (config.tlsKey === "")) {
         const [given, missing] = config.tlsCert === "" ? [exports2.SETTINGS.tlsKey, exports2.SETTINGS.tlsCert] : [exports2.SETTINGS.tlsCert, exports2.SETTINGS.tlsKey];
         throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
+      }
+      const tls = config;
+      for (const key of ["tlsCa", "tlsAlpn", "tlsClientAuth"]) {
+        const given = key === "tlsClientAuth" ? tls[key] !== "none" : tls[key].length > 0;
+        if (given && tls.tlsCert === "") {
+          throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.tlsCert.flag}: TLS is off`);
+        }
+      }
+      if (tls.tlsClientAuth !== "none" !== (tls.tlsCa !== "")) {
+        const [given, missing] = tls.tlsCa === "" ? [exports2.SETTINGS.tlsClientAuth, exports2.SETTINGS.tlsCa] : [exports2.SETTINGS.tlsCa, exports2.SETTINGS.tlsClientAuth];
+        throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): client certificates are checked against the CAs`);
       }
       for (const key of ["keepAliveIntervalMs", "keepAliveProbes"]) {
         if (config[key] > 0 && config.keepAliveMs === 0) {

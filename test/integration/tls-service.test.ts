@@ -111,3 +111,29 @@ t.test('the service picks up a new certificate from its files; open connections 
   t.equal(await servedCertificate(), now, 'and the last good certificate still serves');
   open.destroy();
 });
+
+t.test('--tls-client-auth require with --tls-ca, and --tls-alpn: a client with a certificate from the CA is served, one without is refused (certificate)', { skip: ownService }, async (t) => {
+  const svc = await spawnService(t, {
+    args: [...tlsArgs, '--tls-client-auth', 'require', '--tls-ca', fixturePath('tls-client-ca.pem'), '--tls-alpn', 'h2,http/1.1'],
+  });
+  const connect = (withCert: boolean) => tlsConnect({
+    host: svc.tcp.host, port: svc.tcp.port, ca, servername: 'localhost', ALPNProtocols: ['http/1.1'],
+    ...(withCert ? { cert: readFileSync(fixturePath('tls-client-cert.pem')), key: readFileSync(fixturePath('tls-client-key.pem')) } : {}),
+  });
+  const client = connect(true);
+  await once(client, 'secureConnect');
+  t.equal(client.alpnProtocol, 'http/1.1', 'ALPN settled on the protocol both speak');
+  client.write('ping');
+  t.equal(((await once(client, 'data')) as [Buffer])[0].toString(), 'ping', 'echoed');
+  client.destroy();
+  const stranger = connect(false);
+  stranger.on('error', () => {});
+  stranger.resume();
+  let refused = 0;
+  for (const deadline = Date.now() + ms(5000); refused < 1 && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 50));
+    refused = value(parseExposition((await httpGet(svc.metrics, '/metrics')).body), 'iocp_tcp_tls_handshakes_total', { result: 'certificate' });
+  }
+  t.equal(refused, 1, 'the client without a certificate: handshake result certificate');
+  stranger.destroy();
+});

@@ -76,6 +76,9 @@ const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: str
   tlsKey: ['test/fixtures/tls-key.pem', join(process.cwd(), 'test/fixtures/tls-key.pem'), 'test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem')],
   tlsMinVersion: ['TLSv1.3', 'TLSv1.3', 'TLSv1.2', 'TLSv1.2'],
   tlsReloadMs: ['0', 0, '3600000', 3_600_000],
+  tlsCa: ['test/fixtures/tls-client-ca.pem', join(process.cwd(), 'test/fixtures/tls-client-ca.pem'), 'test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem')],
+  tlsClientAuth: ['require', 'require', 'request', 'request'],
+  tlsAlpn: ['h2,http/1.1', ['h2', 'http/1.1'], 'http/1.1', ['http/1.1']],
 };
 
 t.test('every setting has its documented default when no flag or env var is set', async (t) => {
@@ -103,11 +106,15 @@ t.test('every setting has its documented default when no flag or env var is set'
     tlsKey: '',
     tlsMinVersion: 'TLSv1.2',
     tlsReloadMs: 10000,
+    tlsCa: '',
+    tlsClientAuth: 'none',
+    tlsAlpn: [],
   });
 });
 
-/** Settings given both or neither. */
-const TLS_FILES: ReadonlySet<Key> = new Set(['tlsCert', 'tlsKey']);
+/** Settings given both or neither (a certificate and its key; client auth and its CAs). */
+const TLS_FILES: ReadonlySet<Key> = new Set(['tlsCert', 'tlsKey', 'tlsCa', 'tlsClientAuth']);
+const WITH_TLS = ['--tls-cert', 'test/fixtures/tls-cert.pem', '--tls-key', 'test/fixtures/tls-key.pem'];
 
 /** Settings that only mean something beside another one: that one, on. */
 const NEEDS: Partial<Record<Key, string[]>> = {
@@ -115,6 +122,9 @@ const NEEDS: Partial<Record<Key, string[]>> = {
   keepAliveProbes: ['--keepalive-ms', '1000'],
   tlsCert: ['--tls-key', 'test/fixtures/tls-key.pem'],
   tlsKey: ['--tls-cert', 'test/fixtures/tls-cert.pem'],
+  tlsCa: [...WITH_TLS, '--tls-client-auth', 'require'],
+  tlsClientAuth: [...WITH_TLS, '--tls-ca', 'test/fixtures/tls-client-ca.pem'],
+  tlsAlpn: WITH_TLS,
 };
 
 for (const key of KEYS) {
@@ -123,21 +133,21 @@ for (const key of KEYS) {
   const needs = NEEDS[key] ?? [];
 
   t.test(`${flag} sets ${key} in both "${flag} v" and "${flag}=v" form`, async (t) => {
-    t.equal(configOf([...needs, flag, flagRaw])[key], flagValue);
-    t.equal(configOf([...needs, `${flag}=${flagRaw}`])[key], flagValue);
+    t.same(configOf([...needs, flag, flagRaw])[key], flagValue);
+    t.same(configOf([...needs, `${flag}=${flagRaw}`])[key], flagValue);
   });
 
   t.test(`${env} sets ${key} when no flag is given`, async (t) => {
-    t.equal(configOf(needs, { [env]: envRaw })[key], envValue);
+    t.same(configOf(needs, { [env]: envRaw })[key], envValue);
   });
 
   t.test(`${flag} wins over ${env}`, async (t) => {
-    t.equal(configOf([...needs, flag, flagRaw], { [env]: envRaw })[key], flagValue);
+    t.same(configOf([...needs, flag, flagRaw], { [env]: envRaw })[key], flagValue);
   });
 
   t.test(`an empty ${env} counts as unset`, async (t) => {
-    // The TLS files go together: unset, neither is.
-    t.equal(configOf(TLS_FILES.has(key) ? [] : needs, { [env]: '' })[key], SETTINGS[key].defaultValue());
+    // Paired TLS settings go together: unset, neither is.
+    t.same(configOf(TLS_FILES.has(key) ? [] : needs, { [env]: '' })[key], SETTINGS[key].defaultValue());
   });
 }
 
@@ -296,9 +306,16 @@ t.test('the help text fits in 80 columns', async (t) => {
 
 t.test('every fixed default in the table is the text shown in --help', async (t) => {
   for (const key of KEYS) {
-    if (key === 'ioThreads' || TLS_FILES.has(key)) continue;  // shown as what they mean
+    if (key === 'ioThreads' || key === 'tlsAlpn' || TLS_FILES.has(key)) continue;  // shown as what they mean
     t.equal(SETTINGS[key].defaultText, String(SETTINGS[key].defaultValue()), key);
   }
+});
+
+t.test('TLS settings without TLS, or client auth without its CAs, are refused, naming both', async (t) => {
+  assertConfigError(t, () => configOf(['--tls-alpn', 'h2']), '--tls-alpn (IOCP_TCP_TLS_ALPN) needs --tls-cert: TLS is off');
+  assertConfigError(t, () => configOf([...WITH_TLS, '--tls-client-auth', 'require']), '--tls-client-auth (IOCP_TCP_TLS_CLIENT_AUTH) needs --tls-ca (IOCP_TCP_TLS_CA)');
+  assertConfigError(t, () => configOf([...WITH_TLS, '--tls-ca', 'test/fixtures/tls-client-ca.pem']), '--tls-ca (IOCP_TCP_TLS_CA) needs --tls-client-auth');
+  assertInvalid(t, 'tlsAlpn', [...WITH_TLS, '--tls-alpn', 'h2,,x'], {}, 'h2,,x');
 });
 
 t.test('a TLS certificate without its key (or the other way round) is refused, naming both', async (t) => {

@@ -1,7 +1,7 @@
 // TLS in the engine (createServer({ tls })): node's tls client against the
 // native echo and JS handlers, on the lane's backend and JS mode.
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { X509Certificate, createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ const key = readFileSync(join(fixtures, 'tls-key.pem'));
 const tls: TlsOptions = { cert, key };
 
 /** A TLS client that trusts the test certificate, connected (handshake done). */
-async function tlsClient(port: number, options: { maxVersion?: 'TLSv1.2' | 'TLSv1.3' } = {}): Promise<TLSSocket> {
+async function tlsClient(port: number, options: { maxVersion?: 'TLSv1.2' | 'TLSv1.3'; cert?: Buffer; key?: Buffer } = {}): Promise<TLSSocket> {
   const socket = tlsConnect({ port, host: '127.0.0.1', servername: 'localhost', ca: cert, ...options });
   await once(socket, 'secureConnect');
   return socket;
@@ -228,6 +228,86 @@ t.test('setSecureContext(): new connections get the new certificate, an open one
   for (const socket of [before, after, later]) socket.destroy();
 });
 
+t.test('ALPN: the first of the server\'s protocols the client offers; a client offering none of them is refused', async (t) => {
+  const { server, port } = await listening(t, { tls: { ...tls, ALPNProtocols: ['h2', 'http/1.1'] } }, (c) => c.end(String(c.alpnProtocol)));
+  const socket = tlsConnect({ port, host: '127.0.0.1', servername: 'localhost', ca: cert, ALPNProtocols: ['http/1.1', 'h2'] });
+  await once(socket, 'secureConnect');
+  t.equal(socket.alpnProtocol, 'h2', 'the server\'s preference wins');
+  t.equal((await readToEnd(socket)).toString(), 'h2', 'and the connection says so');
+  const handshake = nextHandshake(server);
+  const stranger = tlsConnect({ port, host: '127.0.0.1', servername: 'localhost', ca: cert, ALPNProtocols: ['spdy/1'] });
+  const [err] = (await once(stranger, 'error')) as [Error & { code?: string }];
+  t.match(err.code, /ALERT_NO_APPLICATION_PROTOCOL/, `the stranger is refused: ${err.code}`);
+  t.equal((await handshake).result, 'protocol');
+});
+
+t.test('maxVersion and ciphers settle what is negotiated', async (t) => {
+  const options = { ...tls, maxVersion: 'TLSv1.2' as const, ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' };
+  const { port } = await listening(t, { tls: options }, (c) => c.end(`${c.getProtocol()} ${c.getCipher()?.name}`));
+  t.equal((await readToEnd(await tlsClient(port))).toString(), 'TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256');
+});
+
+t.test('client certificates: required and checked against ca; without rejectUnauthorized the connection says why', async (t) => {
+  const clientCa = readFileSync(join(fixtures, 'tls-client-ca.pem'));
+  const clientCert = readFileSync(join(fixtures, 'tls-client-cert.pem'));
+  const clientKey = readFileSync(join(fixtures, 'tls-client-key.pem'));
+  const strangerCert = readFileSync(join(fixtures, 'tls-cert-2.pem'));
+  const strangerKey = readFileSync(join(fixtures, 'tls-key-2.pem'));
+  const seen: Array<{ authorized: boolean; error: string | undefined; peer: unknown }> = [];
+  const record = (c: Connection): void => {
+    seen.push({ authorized: c.authorized, error: c.authorizationError, peer: c.getPeerCertificate() });
+    c.end('hello');
+  };
+  const strict = await listening(t, { tls: { ...tls, requestCert: true, ca: clientCa } }, record);
+  const withCert = await tlsClient(strict.port, { cert: clientCert, key: clientKey });
+  t.equal((await readToEnd(withCert)).toString(), 'hello', 'a client with a certificate from ca is served');
+  t.match(seen[0], {
+    authorized: true,
+    error: undefined,
+    peer: { subject: { CN: 'test-client' }, issuer: { CN: 'iocp-tcp test client CA' }, valid_to: 'Jan  1 00:00:00 2100 GMT', fingerprint256: new X509Certificate(clientCert).fingerprint256 },
+  }, 'authorized, with its certificate as node:tls shows it');
+  for (const [what, options] of [['no certificate', {}], ['a certificate from elsewhere', { cert: strangerCert, key: strangerKey }]] as const) {
+    const handshake = nextHandshake(strict.server);
+    const refused = tlsConnect({ port: strict.port, host: '127.0.0.1', servername: 'localhost', ca: cert, ...options });
+    refused.on('error', () => {});
+    refused.resume();
+    t.match(await within(handshake, 5000, what), { result: 'certificate' }, `${what}: refused, handshake result certificate`);
+    refused.destroy();
+  }
+  t.equal(seen.length, 1, 'no refused client reached the handler');
+
+  const lenient = await listening(t, { tls: { ...tls, requestCert: true, rejectUnauthorized: false, ca: clientCa } }, record);
+  await readToEnd(await tlsClient(lenient.port, { cert: strangerCert, key: strangerKey }));
+  await readToEnd(await tlsClient(lenient.port));
+  t.match(seen.slice(1), [
+    { authorized: false, error: 'DEPTH_ZERO_SELF_SIGNED_CERT', peer: { subject: { CN: 'iocp-tcp test server 2' } } },
+    { authorized: false, error: 'NO_PEER_CERTIFICATE', peer: {} },
+  ], 'rejectUnauthorized: false lets them in, unauthorized, and says why');
+});
+
+t.test('after end() the peer\'s data is still read, all of it, then its close_notify once', async (t) => {
+  let received = 0;
+  let ends = 0;
+  const done = new Promise<void>((resolve) => {
+    void listening(t, { tls, allowHalfOpen: true }, (c) => {
+      c.once('data', () => c.end('bye'));
+      c.on('data', (d: Buffer) => (received += d.length));
+      c.on('end', () => ++ends);
+      c.on('close', () => resolve());
+    }).then(async ({ port }) => {
+      const socket = await tlsClient(port);
+      socket.write('a');
+      // Several records in one segment, after the server's end().
+      await new Promise((r) => setTimeout(r, 100));
+      socket.end(numbered(200 * 1024));
+      socket.resume();
+    });
+  });
+  await within(done, 10_000, 'the close');
+  t.equal(received, 1 + 200 * 1024, 'every byte the peer sent after end() arrived');
+  t.equal(ends, 1, "one 'end'");
+});
+
 t.test("end(data) sends the data, close_notify and FIN: the client sees 'end'", async (t) => {
   const { port } = await listening(t, { tls }, (c) => c.end('bye'));
   const socket = await tlsClient(port);
@@ -235,7 +315,10 @@ t.test("end(data) sends the data, close_notify and FIN: the client sees 'end'", 
 });
 
 t.test('bad TLS options fail at once; a key or certificate OpenSSL refuses fails listen() with ERR_IOCP_TCP_TLS', async (t) => {
-  t.throws(() => createServer({ tls: { cert, key, ciphers: 'x' } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /ciphers is not supported yet/ });
+  t.throws(() => createServer({ tls: { cert, key, pfx: 'x' } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /pfx is not supported yet/ });
+  t.throws(() => createServer({ tls: { cert, key, ca: cert } }), { code: ERROR_CODES.INVALID_ARG, message: /requestCert/ });
+  t.throws(() => createServer({ tls: { cert, key, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2' } }), { code: ERROR_CODES.INVALID_ARG, message: /newer than/ });
+  t.throws(() => createServer({ tls: { cert, key, ALPNProtocols: [''] } }), { code: ERROR_CODES.INVALID_ARG, message: /ALPNProtocols/ });
   t.throws(() => createServer({ tls: { cert, key, sessionIdContext: 'x' } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /unknown TLS option sessionIdContext/ });
   t.throws(() => createServer({ tls: { cert } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /tls\.key/ });
   t.throws(() => createServer({ tls: { cert, key, minVersion: 'TLSv1' as 'TLSv1.2' } }), { code: ERROR_CODES.INVALID_ARG, message: /minVersion/ });
@@ -244,6 +327,8 @@ t.test('bad TLS options fail at once; a key or certificate OpenSSL refuses fails
   await t.rejects(listen({ cert: 'not a certificate', key }), { code: ERROR_CODES.TLS, message: /cert: no PEM certificate/ });
   await t.rejects(listen({ cert, key: 'not a key' }), { code: ERROR_CODES.TLS, message: /key:/ });
   await t.rejects(listen({ cert: key, key: cert }), { code: ERROR_CODES.TLS, message: /cert:/ });
+  await t.rejects(listen({ cert, key, ciphers: 'NO-SUCH-CIPHER' }), { code: ERROR_CODES.TLS, message: /ciphers:/ });
+  await t.rejects(listen({ cert, key, requestCert: true, ca: 'not a certificate' }), { code: ERROR_CODES.TLS, message: /ca:/ });
 });
 
 // openssl s_client, where the lane has it (Linux; the Windows lane has no openssl).
