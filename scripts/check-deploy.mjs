@@ -371,6 +371,72 @@ check('terminationGracePeriodSeconds exceeds the drain timeout', () => {
   expect(grace > drainSeconds, `terminationGracePeriodSeconds ${grace} is not above the ${drainSeconds} s drain`);
 });
 
+/**
+ * A setting of the container as the service resolves it: the last `--flag
+ * value` or `--flag=value` of its args, else the literal value of its env
+ * variable (an empty one counts as unset); undefined when unset.
+ */
+function containerSetting(container, flag, variable) {
+  const args = container.args ?? [];
+  let fromArgs;
+  args.forEach((arg, i) => {
+    if (arg === flag) fromArgs = args[i + 1];
+    else if (arg.startsWith(`${flag}=`)) fromArgs = arg.slice(flag.length + 1);
+  });
+  if (fromArgs !== undefined) return fromArgs;
+  const env = (container.env ?? []).find((e) => e.name === variable);
+  expect(!env?.valueFrom, `env ${variable} comes from valueFrom: give it a literal value, the check follows it to the volume`);
+  return env?.value || undefined;
+}
+
+// Windows paths: either slash, any case; no trailing separator.
+const windowsPath = (path) => path.replace(/\//g, '\\').replace(/\\+$/, '').toLowerCase();
+
+// The service reads its certificate and key at start; a pod whose env names
+// files its volumes do not hold exits 2 at once. Follow each file to the
+// Secret volume that must provide it.
+check('the container serves TLS: IOCP_TCP_TLS_CERT and IOCP_TCP_TLS_KEY name tls.crt and tls.key of a Secret mounted read-only', () => {
+  const { spec, container } = pod();
+  const problems = [];
+  for (const [flag, variable, key] of [['--tls-cert', 'IOCP_TCP_TLS_CERT', 'tls.crt'], ['--tls-key', 'IOCP_TCP_TLS_KEY', 'tls.key']]) {
+    const file = containerSetting(container, flag, variable);
+    if (!file) {
+      problems.push(`${variable} (${flag}) is not set`);
+      continue;
+    }
+    if (!/^[a-z]:[\\/]/i.test(file)) {
+      problems.push(`${variable} ${file} is not an absolute Windows path (C:\\...)`);
+      continue;
+    }
+    const path = windowsPath(file);
+    // The innermost mount that holds the file, as the container sees it.
+    const mount = (container.volumeMounts ?? [])
+      .filter((m) => path.startsWith(`${windowsPath(m.mountPath ?? '')}\\`))
+      .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+    if (!mount) {
+      problems.push(`no volumeMount holds ${variable} ${file}`);
+      continue;
+    }
+    const where = `the volumeMount ${mount.name} at ${mount.mountPath}`;
+    if (mount.readOnly !== true) problems.push(`${where} is not readOnly`);
+    if (mount.subPath || mount.subPathExpr) problems.push(`${where} has a subPath, which Windows nodes do not support`);
+    const secret = (spec.volumes ?? []).find((v) => v.name === mount.name)?.secret;
+    if (!secret?.secretName) {
+      problems.push(`${where} is not a Secret volume`);
+      continue;
+    }
+    if (secret.optional) problems.push(`the Secret volume ${mount.name} is optional: without the Secret the pod would start and exit 2`);
+    // Without items a Secret volume holds one file per key, named as the key.
+    const relative = path.slice(windowsPath(mount.mountPath).length + 1);
+    const items = secret.items ?? [{ key: 'tls.crt', path: 'tls.crt' }, { key: 'tls.key', path: 'tls.key' }];
+    const item = items.find((i) => windowsPath(i.path) === relative);
+    if (item?.key !== key) {
+      problems.push(`${variable} ${file} is not the key ${key} of the Secret ${secret.secretName} (a kubernetes.io/tls Secret holds tls.crt and tls.key)`);
+    }
+  }
+  expect(problems.length === 0, [...new Set(problems)].join('; '));
+});
+
 check('the container sets cpu and memory requests and limits', () => {
   const { resources = {} } = pod().container;
   const missing = ['requests', 'limits'].flatMap((kind) =>
