@@ -45,6 +45,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
                         InstanceMethod<&EngineWrap::Ref>("ref"),
                         InstanceMethod<&EngineWrap::ReportRejections>("reportRejections"),
                         InstanceMethod<&EngineWrap::SetTls>("setTls"),
+                        InstanceMethod<&EngineWrap::TlsNotAfter>("tlsNotAfter"),
                         InstanceMethod<&EngineWrap::Close>("close"),
                         InstanceMethod<&EngineWrap::Join>("join"),
                         InstanceMethod<&EngineWrap::Stats>("stats"),
@@ -53,8 +54,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
 
   // new Engine({ backend, ioThreads, handler, inline, writeHighWater, maxConnections, idleTimeoutMs,
   //              bufferBudgetBytes, bufferBudgetGraceMs, noDelay, keepAlive: [enable, idleS, intervalS, probes],
-  //              tls: { cert, key, passphrase, minVersion, maxVersion, ciphers, ciphersuites, alpn, ca, requestCert,
-  //                     rejectUnauthorized, handshakeTimeoutMs } (as src/tls.ts EngineTlsOptions; checked there) },
+  //              tls: { cert, key, pfx, passphrase, sni: [{ servername, cert, key, pfx, passphrase }], minVersion,
+  //                     maxVersion, ciphers, ciphersuites, alpn, ca, requestCert, rejectUnauthorized,
+  //                     handshakeTimeoutMs } (as src/tls.ts EngineTlsOptions; checked there) },
   //            onEvents)
   explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
     Napi::Env env = info.Env();
@@ -133,6 +135,13 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return options->tls != nullptr;
   }
 
+  // tlsNotAfter(): when the certificate new connections get expires, in Unix seconds.
+  Napi::Value TlsNotAfter(const Napi::CallbackInfo& info) {
+    std::shared_ptr<TlsContext> tls = engine_ != nullptr ? engine_->tls() : nullptr;
+    if (!tls) return info.Env().Null();
+    return Napi::Number::New(info.Env(), static_cast<double>(tls->not_after_s()));
+  }
+
   // setTls({ cert, key, ... }): new connections get this certificate (open ones keep theirs).
   Napi::Value SetTls(const Napi::CallbackInfo& info) {
     if (engine_ == nullptr || !engine_->tls() || !info[0].IsObject()) {
@@ -143,17 +152,39 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     return info.Env().Undefined();
   }
 
+  static std::string Text(Napi::Object object, const char* name) {
+    Napi::Value value = object.Get(name);
+    return value.IsString() ? value.As<Napi::String>().Utf8Value() : std::string();
+  }
+
+  // { cert, key, passphrase } in PEM, or { pfx (a Buffer), passphrase }.
+  static TlsCredentials ReadCredentials(Napi::Object object) {
+    TlsCredentials credentials;
+    credentials.cert_pem = Text(object, "cert");
+    credentials.key_pem = Text(object, "key");
+    credentials.passphrase = Text(object, "passphrase");
+    Napi::Value pfx = object.Get("pfx");
+    if (pfx.IsBuffer()) {
+      Napi::Buffer<char> bytes = pfx.As<Napi::Buffer<char>>();
+      credentials.pfx.assign(bytes.Data(), bytes.Length());
+    }
+    return credentials;
+  }
+
   // The context is made on the JS thread: a key or certificate OpenSSL
   // refuses throws ERR_IOCP_TCP_TLS with OpenSSL's reason (null returned).
   static std::shared_ptr<TlsContext> MakeTls(Napi::Object object) {
     TlsOptions tls;
-    auto text = [&](const char* name) {
-      Napi::Value value = object.Get(name);
-      return value.IsString() ? value.As<Napi::String>().Utf8Value() : std::string();
-    };
-    tls.cert_pem = text("cert");
-    tls.key_pem = text("key");
-    tls.passphrase = text("passphrase");
+    auto text = [&](const char* name) { return Text(object, name); };
+    tls.credentials = ReadCredentials(object);
+    Napi::Value by_servername = object.Get("sni");
+    if (by_servername.IsArray()) {
+      Napi::Array entries = by_servername.As<Napi::Array>();
+      for (uint32_t i = 0; i < entries.Length(); ++i) {
+        Napi::Object entry = entries.Get(i).As<Napi::Object>();
+        tls.by_servername.emplace_back(Text(entry, "servername"), ReadCredentials(entry));
+      }
+    }
     tls.min_version = text("minVersion");
     tls.max_version = text("maxVersion");
     tls.ciphers = text("ciphers");

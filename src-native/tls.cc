@@ -7,6 +7,7 @@
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/ssl.h>
 
 #ifdef _WIN32
@@ -16,6 +17,7 @@
 #endif
 
 #include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <ctime>
 
@@ -36,7 +38,8 @@ namespace {
   X(SSL_CTX_set_verify) X(SSL_CTX_get_cert_store) X(X509_STORE_add_cert) X(SSL_CTX_add_client_CA)           \
   X(SSL_get_verify_result) X(X509_verify_cert_error_string) X(SSL_get1_peer_certificate)                    \
   X(X509_get_subject_name) X(X509_get_issuer_name) X(X509_NAME_oneline) X(X509_get0_notAfter)              \
-  X(ASN1_TIME_to_tm) X(X509_digest) X(EVP_sha256)
+  X(ASN1_TIME_to_tm) X(X509_digest) X(EVP_sha256) X(SSL_CTX_callback_ctrl) X(SSL_set_SSL_CTX) X(SSL_get_SSL_CTX) X(SSL_CTX_get0_certificate)             \
+  X(d2i_PKCS12_bio) X(PKCS12_parse) X(PKCS12_free) X(OPENSSL_sk_pop) X(OPENSSL_sk_free)
 
 struct OpenSsl {
 #define IOCP_TCP_DECLARE(name) decltype(&::name) name = nullptr;
@@ -174,7 +177,8 @@ int SelectAlpn(SSL*, const unsigned char** out, unsigned char* out_length, const
 
 long VersionNumber(const std::string& name) { return name == "TLSv1.3" ? TLS1_3_VERSION : TLS1_2_VERSION; }
 
-bool UseKey(SSL_CTX* ctx, const TlsOptions& options, std::string* error) {
+
+bool UseKey(SSL_CTX* ctx, const TlsCredentials& options, std::string* error) {
   const OpenSsl& ssl = Ssl();
   BIO* bio = ssl.BIO_new_mem_buf(options.key_pem.data(), static_cast<int>(options.key_pem.size()));
   if (bio == nullptr) return Fail(error, TakeError("out of memory"));
@@ -220,18 +224,21 @@ int64_t DaysFromCivil(int64_t year, int month, int day) {
   return era * 146097 + day_of_era - 719468;
 }
 
+// When a certificate expires, in Unix seconds (0 if OpenSSL cannot say).
+int64_t NotAfterSeconds(const X509* cert) {
+  std::tm not_after{};
+  if (Ssl().ASN1_TIME_to_tm(Ssl().X509_get0_notAfter(cert), &not_after) != 1) return 0;
+  return DaysFromCivil(not_after.tm_year + 1900, not_after.tm_mon + 1, not_after.tm_mday) * 86400 +
+         not_after.tm_hour * 3600 + not_after.tm_min * 60 + not_after.tm_sec;
+}
+
 // subject, issuer, notAfter and fingerprint of a client certificate, one a line.
 std::string DescribeCertificate(X509* cert) {
   const OpenSsl& ssl = Ssl();
   char subject[256] = "", issuer[256] = "";
   ssl.X509_NAME_oneline(ssl.X509_get_subject_name(cert), subject, sizeof subject);
   ssl.X509_NAME_oneline(ssl.X509_get_issuer_name(cert), issuer, sizeof issuer);
-  std::tm not_after{};
-  int64_t not_after_s = 0;
-  if (ssl.ASN1_TIME_to_tm(ssl.X509_get0_notAfter(cert), &not_after) == 1) {
-    not_after_s = DaysFromCivil(not_after.tm_year + 1900, not_after.tm_mon + 1, not_after.tm_mday) * 86400 +
-                  not_after.tm_hour * 3600 + not_after.tm_min * 60 + not_after.tm_sec;
-  }
+  int64_t not_after_s = NotAfterSeconds(cert);
   unsigned char digest[32];
   unsigned int digest_length = 0;
   std::string fingerprint;
@@ -244,6 +251,65 @@ std::string DescribeCertificate(X509* cert) {
     }
   }
   return std::string(subject) + "\n" + issuer + "\n" + std::to_string(not_after_s) + "\n" + fingerprint;
+}
+
+// A PKCS#12 file's key, certificate and chain.
+bool UsePfx(SSL_CTX* ctx, const TlsCredentials& credentials, std::string* error) {
+  const OpenSsl& ssl = Ssl();
+  BIO* bio = ssl.BIO_new_mem_buf(credentials.pfx.data(), static_cast<int>(credentials.pfx.size()));
+  if (bio == nullptr) return Fail(error, TakeError("out of memory"));
+  PKCS12* p12 = ssl.d2i_PKCS12_bio(bio, nullptr);
+  ssl.BIO_free(bio);
+  if (p12 == nullptr) return Fail(error, "pfx: not PKCS#12 (" + TakeError("unreadable") + ")");
+  EVP_PKEY* key = nullptr;
+  X509* cert = nullptr;
+  STACK_OF(X509)* chain = nullptr;
+  bool parsed = ssl.PKCS12_parse(p12, credentials.passphrase.c_str(), &key, &cert, &chain) == 1;
+  ssl.PKCS12_free(p12);
+  std::string problem;
+  if (!parsed || key == nullptr || cert == nullptr) {
+    problem = "pfx: " + TakeError("no key and certificate in it") + " (a wrong passphrase?)";
+  } else if (ssl.SSL_CTX_use_certificate(ctx, cert) != 1 || ssl.SSL_CTX_use_PrivateKey(ctx, key) != 1) {
+    problem = "pfx: " + TakeError("refused");
+  }
+  // The chain, each certificate handed over (the context then owns it) or freed.
+  while (chain != nullptr) {
+    auto* link = static_cast<X509*>(ssl.OPENSSL_sk_pop(reinterpret_cast<OPENSSL_STACK*>(chain)));
+    if (link == nullptr) break;
+    if (!problem.empty() || ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_CHAIN_CERT, 0, link) != 1) ssl.X509_free(link);
+  }
+  if (chain != nullptr) ssl.OPENSSL_sk_free(reinterpret_cast<OPENSSL_STACK*>(chain));
+  if (cert != nullptr) ssl.X509_free(cert);
+  if (key != nullptr) ssl.EVP_PKEY_free(key);
+  return problem.empty() || Fail(error, problem);
+}
+
+bool UseCredentials(SSL_CTX* ctx, const TlsCredentials& credentials, std::string* error) {
+  if (!credentials.pfx.empty()) return UsePfx(ctx, credentials, error);
+  return UseCertificates(ctx, credentials.cert_pem, error) && UseKey(ctx, credentials, error);
+}
+
+// node:tls's rule: an exact name, or "*.example.com" for one label before it.
+bool ServernameMatches(const std::string& pattern, const char* name) {
+  auto lower = [](std::string text) {
+    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+  };
+  std::string host = lower(name);
+  std::string want = lower(pattern);
+  if (want.rfind("*.", 0) != 0) return host == want;
+  size_t dot = host.find('.');
+  return dot != std::string::npos && dot > 0 && host.compare(dot, std::string::npos, want, 1, std::string::npos) == 0;
+}
+
+// The server name callback: the context of the first pattern the client's
+// SNI matches; the default certificate when none does (or no name came).
+int ChooseBySni(SSL* s, int*, void* arg) {
+  const char* name = Ssl().SSL_get_servername(s, TLSEXT_NAMETYPE_host_name);
+  if (name == nullptr) return SSL_TLSEXT_ERR_OK;
+  auto* chosen = static_cast<SSL_CTX*>(static_cast<const TlsContext*>(arg)->SslCtxFor(name));
+  if (chosen != Ssl().SSL_get_SSL_CTX(s)) Ssl().SSL_set_SSL_CTX(s, chosen);
+  return SSL_TLSEXT_ERR_OK;
 }
 
 }  // namespace
@@ -294,8 +360,32 @@ std::shared_ptr<TlsContext> TlsContext::Create(const TlsOptions& options, std::s
   // Resumption by tickets only: a server-side session cache would be memory
   // outside the buffer budget, and a lock shared by every I/O thread.
   ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_SESS_CACHE_MODE, SSL_SESS_CACHE_OFF, nullptr);
-  if (!UseCertificates(ctx, options.cert_pem, error) || !UseKey(ctx, options, error)) return nullptr;
+  if (!UseCredentials(ctx, options.credentials, error)) return nullptr;
+  context->not_after_s_ = NotAfterSeconds(ssl.SSL_CTX_get0_certificate(ctx));
+  for (const auto& [servername, credentials] : options.by_servername) {
+    TlsOptions same = options;
+    same.credentials = credentials;
+    same.by_servername.clear();
+    std::shared_ptr<TlsContext> named = Create(same, error);
+    if (!named) {
+      *error = "SNI " + servername + ": " + *error;
+      return nullptr;
+    }
+    context->by_servername_.emplace_back(servername, std::move(named));
+  }
+  if (!context->by_servername_.empty()) {
+    ssl.SSL_CTX_callback_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_CB, reinterpret_cast<void (*)()>(ChooseBySni));
+    ssl.SSL_CTX_ctrl(ctx, SSL_CTRL_SET_TLSEXT_SERVERNAME_ARG, 0, context.get());
+  }
   return context;
+}
+
+
+void* TlsContext::SslCtxFor(const char* name) const {
+  for (const auto& [pattern, named] : by_servername_) {
+    if (ServernameMatches(pattern, name)) return named->ctx_;
+  }
+  return ctx_;
 }
 
 TlsContext::~TlsContext() {

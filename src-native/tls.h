@@ -18,10 +18,19 @@
 
 namespace iocptcp {
 
-struct TlsOptions {
+// A certificate with its key: PEM, or one PKCS#12 file.
+struct TlsCredentials {
   std::string cert_pem;    // the certificate, then the chain that leads to its issuer
   std::string key_pem;     // its private key (PEM; encrypted with `passphrase`)
+  std::string pfx;         // or both in PKCS#12 (DER bytes), encrypted with `passphrase`
   std::string passphrase;
+};
+
+struct TlsOptions {
+  TlsCredentials credentials;
+  // SNI: the certificate for clients that ask for these host names (a
+  // leading "*." matches one label), with the settings below all the same.
+  std::vector<std::pair<std::string, TlsCredentials>> by_servername;
   std::string min_version = "TLSv1.2";  // TLSv1.2 or TLSv1.3
   std::string max_version = "TLSv1.3";
   std::string ciphers;       // TLS 1.2 cipher list (OpenSSL's syntax); empty = OpenSSL's default
@@ -43,14 +52,21 @@ class TlsContext {
   TlsContext(const TlsContext&) = delete;
   TlsContext& operator=(const TlsContext&) = delete;
   int64_t handshake_timeout_ms() const { return handshake_timeout_ms_; }
+  // When the default certificate expires, in Unix seconds.
+  int64_t not_after_s() const { return not_after_s_; }
+  // The SSL_CTX for clients that ask for host `name` (SNI): a pattern's, else this one's.
+  void* SslCtxFor(const char* name) const;
 
  private:
   friend class TlsSession;
   TlsContext() = default;
   void* ctx_ = nullptr;  // SSL_CTX
   int64_t handshake_timeout_ms_ = 0;
+  int64_t not_after_s_ = 0;
   std::string alpn_wire_;  // the ALPN list as the protocol writes it (length-prefixed), for the select callback
   bool request_cert_ = false;
+  // SNI: host name pattern and its context, searched by the servername callback.
+  std::vector<std::pair<std::string, std::shared_ptr<TlsContext>>> by_servername_;
 };
 
 // One connection's TLS state (server side).

@@ -79,6 +79,10 @@ export interface Config {
   tlsCert: string;
   /** PEM file of its private key, made absolute; '' = plain TCP. */
   tlsKey: string;
+  /** Or both in one PKCS#12 file, made absolute. */
+  tlsPfx: string;
+  /** A file holding the passphrase of --tls-key or --tls-pfx (IOCP_TCP_TLS_PASSPHRASE may hold it instead). */
+  tlsPassphraseFile: string;
   /** The oldest TLS version accepted. */
   tlsMinVersion: TlsVersion;
   /** How often the TLS files are read again to pick up a new certificate, ms (0 = never). */
@@ -339,6 +343,16 @@ export const SETTINGS: SettingsTable = {
     description: 'PEM private key of --tls-cert (unencrypted).',
     parse: parseFile,
   },
+  tlsPfx: {
+    flag: '--tls-pfx', metavar: '<file>', env: 'IOCP_TCP_TLS_PFX', defaultValue: () => '', defaultText: 'none',
+    description: 'Serve TLS from a PKCS#12 file (instead of --tls-cert, --tls-key).',
+    parse: parseFile,
+  },
+  tlsPassphraseFile: {
+    flag: '--tls-passphrase-file', metavar: '<file>', env: 'IOCP_TCP_TLS_PASSPHRASE_FILE', defaultValue: () => '', defaultText: 'none',
+    description: 'File with the passphrase of --tls-key or --tls-pfx.',
+    parse: parseFile,
+  },
   tlsMinVersion: {
     flag: '--tls-min-version', metavar: '<version>', env: 'IOCP_TCP_TLS_MIN_VERSION', ...fixed<TlsVersion>('TLSv1.2'),
     description: 'Oldest TLS version accepted: TLSv1.2 or TLSv1.3.',
@@ -494,10 +508,13 @@ export function parseConfig(
     throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
   }
   const tls = config as Config;
-  for (const key of ['tlsCa', 'tlsAlpn', 'tlsClientAuth'] as const) {
+  if (tls.tlsPfx !== '' && tls.tlsCert !== '') {
+    throw new ConfigError(`${SETTINGS.tlsPfx.flag} (${SETTINGS.tlsPfx.env}) holds the certificate and key: drop ${SETTINGS.tlsCert.flag} and ${SETTINGS.tlsKey.flag}`);
+  }
+  for (const key of ['tlsCa', 'tlsAlpn', 'tlsClientAuth', 'tlsPassphraseFile'] as const) {
     const given = key === 'tlsClientAuth' ? tls[key] !== 'none' : tls[key].length > 0;
-    if (given && tls.tlsCert === '') {
-      throw new ConfigError(`${SETTINGS[key].flag} (${SETTINGS[key].env}) needs ${SETTINGS.tlsCert.flag}: TLS is off`);
+    if (given && tls.tlsCert === '' && tls.tlsPfx === '') {
+      throw new ConfigError(`${SETTINGS[key].flag} (${SETTINGS[key].env}) needs ${SETTINGS.tlsCert.flag} or ${SETTINGS.tlsPfx.flag}: TLS is off`);
     }
   }
   if ((tls.tlsClientAuth !== 'none') !== (tls.tlsCa !== '')) {

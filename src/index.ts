@@ -11,7 +11,7 @@ export type {
 } from './connection';
 export type { ConnectionStream, ConnectionStreamError } from './connection-stream';
 export { HANDSHAKE_RESULTS } from './tls';
-export type { TlsOptions, HandshakeInfo, HandshakeResult, PeerCertificate } from './tls';
+export type { TlsOptions, TlsCredentials, TlsSettings, HandshakeInfo, HandshakeResult, PeerCertificate } from './tls';
 export type { BackendName } from './config';
 export { registerMetrics, METRIC_NAMES, DISCONNECT_CAUSES, REJECT_REASONS } from './metrics';
 export type { MetricsSource, MetricsOptions, RejectReason } from './metrics';

@@ -80,6 +80,8 @@ export interface NativeEngine {
   reportRejections(on: boolean): void;
   /** TLS: new connections get this context; throws (ERR_IOCP_TCP_TLS) if OpenSSL refuses it. */
   setTls(options: EngineTlsOptions): void;
+  /** TLS: when the certificate new connections get expires (Unix seconds); null without TLS. */
+  tlsNotAfter(): number | null;
   close(drainMs: number): void;
   join(): void;
   stats(): Float64Array;

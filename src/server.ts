@@ -11,7 +11,9 @@ import { ERROR_CODES, IocpTcpError, checkCallback, invalidArg } from './errors';
 import type { RejectReason } from './metrics';
 import { CommandQueue } from './commands';
 import { EVENT, NativeEngine, RECORD_SIZE, STATS, loadNative } from './native';
-import { EngineTlsOptions, HANDSHAKE_RESULTS, HandshakeInfo, TlsOptions, certificateNotAfter, engineTlsOptions, tlsSessionInfo } from './tls';
+import {
+  EngineTlsOptions, HANDSHAKE_RESULTS, HandshakeInfo, TlsCredentials, TlsOptions, engineCredentials, engineTlsOptions, tlsSessionInfo,
+} from './tls';
 import { TypedEventEmitter } from './typed-emitter';
 
 /** A backend that runs (what `'auto'` chose, or the one asked for). */
@@ -287,7 +289,7 @@ export class Server extends TypedEventEmitter<ServerEvents> {
       throw err;
     }
     this.#engine = engine;
-    if (this.#options.tls) this.#tlsNotAfter = certificateNotAfter(this.#options.tls.cert);
+    if (this.#options.tls) this.#tlsNotAfter = engine.tlsNotAfter();
     this.#context.engine = engine;
     this.#commands.attach(engine);
     if (callback) process.nextTick(callback);  // a throw in it is uncaught, as in node:net's 'listening' listener
@@ -301,11 +303,33 @@ export class Server extends TypedEventEmitter<ServerEvents> {
    * had), ERR_IOCP_TCP_SERVER_STATE on a server made without `tls`.
    */
   setSecureContext(options: TlsOptions): void {
+    const current = this.#tlsOptions();
+    this.#applyTls({ ...engineTlsOptions(options), sni: current.sni });
+  }
+
+  /**
+   * TLS, SNI: clients that ask for `hostname` (`'*.example.com'` matches one
+   * label before it) get this certificate, with the server's other TLS
+   * settings; as node:tls's addContext(). From then on for new connections;
+   * the same hostname again replaces its certificate. Throws as setSecureContext().
+   */
+  addContext(hostname: string, credentials: TlsCredentials): void {
+    if (typeof hostname !== 'string' || !/^(\*\.)?[^*\s]+$/.test(hostname)) throw invalidArg('hostname must be a host name, or *. and one');
+    const current = this.#tlsOptions();
+    const named = { servername: hostname, ...engineCredentials(credentials, `addContext(${hostname})`) };
+    this.#applyTls({ ...current, sni: [...current.sni.filter((entry) => entry.servername !== hostname), named] });
+  }
+
+  #tlsOptions(): EngineTlsOptions {
     if (!this.#options.tls) throw new IocpTcpError(ERROR_CODES.SERVER_STATE, 'not a TLS server: create it with the tls option');
-    const tls = engineTlsOptions(options);
+    return this.#options.tls;
+  }
+
+  // The engine makes a new context from them (OpenSSL's refusal throws, and changes nothing).
+  #applyTls(tls: EngineTlsOptions): void {
     if (this.#engine && !this.#joined) {
       this.#engine.setTls(tls);
-      this.#tlsNotAfter = certificateNotAfter(tls.cert);
+      this.#tlsNotAfter = this.#engine.tlsNotAfter();
     }
     this.#options.tls = tls;
   }

@@ -16,8 +16,8 @@ import { Logger, createLogger } from './log';
 import { VERSION, registerMetrics } from './metrics';
 import { startMetricsServer } from './metrics-server';
 import { Server, createServer } from './server';
-import type { TlsOptions } from './tls';
-import { reloadCertificates } from './tls-reload';
+import type { TlsSettings } from './tls';
+import { type CredentialBytes, type CredentialFiles, credentialsOf, reloadCertificates } from './tls-reload';
 import { consoleStopsCutShort, onStopRequest } from './stop-signals';
 
 /** Exit codes of the service. */
@@ -33,7 +33,7 @@ type ConnectionHandler = (connection: Connection) => void;
 export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let config: Config;
   let handler: ConnectionHandler | 'echo';
-  let tls: TlsOptions | undefined;
+  let tls: ServiceTls | undefined;
   try {
     const parsed = parseConfig(argv, env);
     if (parsed.kind === 'help') {
@@ -46,7 +46,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     }
     config = parsed.config;
     handler = await loadHandler(config.handler);
-    tls = readTls(config);
+    tls = readTls(config, env);
   } catch (err) {
     if (!(err instanceof ConfigError || err instanceof IocpTcpError)) throw err;
     process.stderr.write(`iocp-tcp: ${err.message}\n`);
@@ -107,13 +107,25 @@ function whereItFailed(name: string, err: Error): string {
 
 /** The first line of `text` when it is a "file:line" place. */
 function placeIn(text: string | undefined): string | undefined {
-  const first = text?.split('\n')[0] ?? '';
+  const first = text?.split(/\r?\n/)[0] ?? '';  // node.exe's stderr ends lines with CRLF
   return /:\d+$/.test(first) ? first : undefined;
 }
 
-/** The certificate and key files, read once at start (what OpenSSL makes of them, listen() says). */
-function readTls(config: Config): TlsOptions | undefined {
-  if (config.tlsCert === '') return undefined;
+/** The service's TLS: where its certificate comes from, what it held at start, and the settings. */
+interface ServiceTls {
+  files: CredentialFiles;
+  loaded: CredentialBytes;
+  passphrase: string;
+  settings: TlsSettings;
+}
+
+/**
+ * The TLS files, read at start (what OpenSSL makes of them, listen() says).
+ * The passphrase comes from a file or the environment, never a flag (flags
+ * show in process lists).
+ */
+function readTls(config: Config, env: NodeJS.ProcessEnv): ServiceTls | undefined {
+  if (config.tlsCert === '' && config.tlsPfx === '') return undefined;
   const read = (path: string, flag: string): Buffer => {
     try {
       return readFileSync(path);
@@ -121,20 +133,28 @@ function readTls(config: Config): TlsOptions | undefined {
       throw new ConfigError(`${flag} ${path} cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   };
+  const files: CredentialFiles = config.tlsPfx !== '' ? { pfx: config.tlsPfx } : { cert: config.tlsCert, key: config.tlsKey };
+  const loaded: CredentialBytes = Object.fromEntries(Object.entries(files).map(([name, path]) => [name, read(path, `--tls-${name}`)]));
+  const passphrase = config.tlsPassphraseFile !== ''
+    ? read(config.tlsPassphraseFile, '--tls-passphrase-file').toString('utf8').replace(/\r?\n$/, '')
+    : env.IOCP_TCP_TLS_PASSPHRASE ?? '';
   return {
-    cert: read(config.tlsCert, '--tls-cert'),
-    key: read(config.tlsKey, '--tls-key'),
-    minVersion: config.tlsMinVersion,
-    ALPNProtocols: config.tlsAlpn,
-    ...(config.tlsClientAuth === 'none' ? {} : {
-      requestCert: true,
-      rejectUnauthorized: config.tlsClientAuth === 'require',
-      ca: read(config.tlsCa, '--tls-ca'),
-    }),
+    files,
+    loaded,
+    passphrase,
+    settings: {
+      minVersion: config.tlsMinVersion,
+      ALPNProtocols: config.tlsAlpn,
+      ...(config.tlsClientAuth === 'none' ? {} : {
+        requestCert: true,
+        rejectUnauthorized: config.tlsClientAuth === 'require',
+        ca: read(config.tlsCa, '--tls-ca'),
+      }),
+    },
   };
 }
 
-async function serve(config: Config, handler: ConnectionHandler | 'echo', tls: TlsOptions | undefined, log: Logger): Promise<number> {
+async function serve(config: Config, handler: ConnectionHandler | 'echo', tls: ServiceTls | undefined, log: Logger): Promise<number> {
   const options = {
     backend: config.backend,
     ioThreads: config.ioThreads,
@@ -147,7 +167,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', tls: T
     keepAliveInitialDelay: config.keepAliveMs,
     keepAliveInterval: config.keepAliveIntervalMs,
     keepAliveCount: config.keepAliveProbes,
-    ...(tls ? { tls } : {}),
+    ...(tls ? { tls: { ...tls.settings, ...credentialsOf(tls.loaded, tls.passphrase) } } : {}),
   };
   let server: Server;
   try {
@@ -203,7 +223,7 @@ async function serve(config: Config, handler: ConnectionHandler | 'echo', tls: T
   });
   // The timer is unref'd: it never holds the process; the exit ends it.
   if (tls && config.tlsReloadMs > 0) {
-    reloadCertificates(server, { cert: config.tlsCert, key: config.tlsKey }, tls, config.tlsReloadMs, log);
+    reloadCertificates(server, tls.files, tls.passphrase, tls.settings, tls.loaded, config.tlsReloadMs, log);
   }
   const cutShort = consoleStopsCutShort(config.drainTimeoutMs);
   if (Object.keys(cutShort).length > 0) {

@@ -9,39 +9,48 @@ import { readFile } from 'node:fs/promises';
 
 import type { Logger } from './log';
 import type { Server } from './server';
-import type { TlsOptions } from './tls';
+import type { TlsCredentials, TlsSettings } from './tls';
 
-/** Where the service's certificate and key come from. */
-export interface TlsFiles {
-  cert: string;
-  key: string;
+/** The files a certificate comes from: a PEM certificate and key, or one PKCS#12 file. */
+export type CredentialFiles = { cert: string; key: string } | { pfx: string };
+
+/** What those files held when read, by the same names. */
+export type CredentialBytes = Partial<Record<'cert' | 'key' | 'pfx', Buffer>>;
+
+/** The credentials `bytes` (read from CredentialFiles) make. */
+export function credentialsOf(bytes: CredentialBytes, passphrase: string): TlsCredentials {
+  return bytes.pfx ? { pfx: bytes.pfx, passphrase } : { cert: bytes.cert!, key: bytes.key!, passphrase };
 }
 
 /**
  * Starts reading `files` every `intervalMs`; `loaded` is what the server
- * serves now. A pair OpenSSL refuses is logged once and the old one stays.
- * Returns the function that stops it.
+ * serves now, with `settings`. A certificate OpenSSL refuses is logged once
+ * and the old one stays. Returns the function that stops it.
  */
-export function reloadCertificates(server: Server, files: TlsFiles, loaded: TlsOptions, intervalMs: number, log: Logger): () => void {
-  let current = { cert: Buffer.from(loaded.cert), key: Buffer.from(loaded.key) };
-  let refused: { cert: Buffer; key: Buffer } | undefined;
-  const same = (a: { cert: Buffer; key: Buffer }, b: { cert: Buffer; key: Buffer } | undefined): boolean =>
-    b !== undefined && a.cert.equals(b.cert) && a.key.equals(b.key);
+export function reloadCertificates(
+  server: Server, files: CredentialFiles, passphrase: string, settings: TlsSettings, loaded: CredentialBytes, intervalMs: number, log: Logger,
+): () => void {
+  const names = Object.keys(files) as Array<keyof CredentialBytes>;
+  const paths = files as Record<string, string>;
+  const same = (a: CredentialBytes, b: CredentialBytes | undefined): boolean => b !== undefined && names.every((name) => a[name]!.equals(b[name]!));
+  let current = loaded;
+  let refused: CredentialBytes | undefined;
   let busy = false;
   const check = async (): Promise<void> => {
     if (busy) return;
     busy = true;
     try {
-      const next = { cert: await readFile(files.cert), key: await readFile(files.key) };
+      const next: CredentialBytes = {};
+      for (const name of names) next[name] = await readFile(paths[name]);
       if (same(next, current) || same(next, refused)) return;
       try {
-        server.setSecureContext({ ...loaded, ...next });
+        server.setSecureContext({ ...settings, ...credentialsOf(next, passphrase) });
         current = next;
         refused = undefined;
-        log.info('TLS certificate reloaded', { cert: files.cert, notAfter: new Date(server.tlsCertificateNotAfter! * 1000).toISOString() });
+        log.info('TLS certificate reloaded', { files, notAfter: new Date(server.tlsCertificateNotAfter! * 1000).toISOString() });
       } catch (err) {
         refused = next;
-        log.error('TLS certificate not reloaded; the one before stays', { cert: files.cert, code: (err as { code?: string }).code, message: (err as Error).message });
+        log.error('TLS certificate not reloaded; the one before stays', { files, code: (err as { code?: string }).code, message: (err as Error).message });
       }
     } catch (err) {
       // Mid-swap a file may be missing for a moment: the next check sees the new one.

@@ -3,18 +3,33 @@
  * engine takes. The engine does the TLS itself, with the OpenSSL of this Node
  * process (src-native/tls.cc).
  */
-import { X509Certificate } from 'node:crypto';
-
 import { invalidArg } from './errors';
 
+/** A certificate and its key: `cert` and `key` in PEM, or both in one PKCS#12 `pfx`. */
+export type TlsCredentials =
+  | {
+      /** The certificate in PEM, followed by the chain up to (not including) the root, as node:tls's `cert`. */
+      cert: string | Buffer;
+      /** Its private key in PEM, as node:tls's `key`. */
+      key: string | Buffer;
+      pfx?: undefined;
+      /** The passphrase of an encrypted `key`. */
+      passphrase?: string;
+    }
+  | {
+      /** Key, certificate and chain in one PKCS#12 file, as node:tls's `pfx`. */
+      pfx: Buffer;
+      cert?: undefined;
+      key?: undefined;
+      /** The passphrase of the PKCS#12 file. */
+      passphrase?: string;
+    };
+
 /** `createServer({ tls })`: the server's certificate and how it negotiates. */
-export interface TlsOptions {
-  /** The certificate in PEM, followed by the chain up to (not including) the root, as node:tls's `cert`. */
-  cert: string | Buffer;
-  /** Its private key in PEM, as node:tls's `key`. */
-  key: string | Buffer;
-  /** The passphrase of an encrypted `key`. */
-  passphrase?: string;
+export type TlsOptions = TlsCredentials & TlsSettings;
+
+/** How a TLS server negotiates (with every certificate, SNI ones too). */
+export interface TlsSettings {
   /** The oldest protocol version accepted: `'TLSv1.2'` (default, as node:tls) or `'TLSv1.3'`. */
   minVersion?: 'TLSv1.2' | 'TLSv1.3';
   /** The newest protocol version offered (default `'TLSv1.3'`). */
@@ -41,11 +56,18 @@ export interface TlsOptions {
   handshakeTimeout?: number;
 }
 
-/** What the engine takes. */
-export interface EngineTlsOptions {
+/** A certificate as the engine takes it. */
+export interface EngineTlsCredentials {
   cert: string;
   key: string;
+  pfx: Buffer | undefined;
   passphrase: string;
+}
+
+/** What the engine takes. */
+export interface EngineTlsOptions extends EngineTlsCredentials {
+  /** SNI: certificates by host name pattern (`addContext()`). */
+  sni: Array<EngineTlsCredentials & { servername: string }>;
   minVersion: string;
   maxVersion: string;
   ciphers: string;
@@ -90,12 +112,12 @@ export interface TlsSessionInfo {
   peerCertificate?: PeerCertificate;
 }
 
-const OPTION_NAMES: ReadonlySet<string> = new Set<keyof TlsOptions>([
-  'cert', 'key', 'passphrase', 'minVersion', 'maxVersion', 'ciphers', 'ALPNProtocols', 'requestCert', 'rejectUnauthorized', 'ca',
-  'handshakeTimeout',
+const CREDENTIAL_NAMES = ['cert', 'key', 'pfx', 'passphrase'];
+const OPTION_NAMES: ReadonlySet<string> = new Set([
+  ...CREDENTIAL_NAMES, 'minVersion', 'maxVersion', 'ciphers', 'ALPNProtocols', 'requestCert', 'rejectUnauthorized', 'ca', 'handshakeTimeout',
 ]);
 // node:tls options this engine does not do yet: named as such rather than as unknown.
-const NOT_YET: ReadonlySet<string> = new Set(['pfx', 'SNICallback', 'ecdhCurve', 'sessionTimeout', 'ticketKeys', 'secureContext']);
+const NOT_YET: ReadonlySet<string> = new Set(['SNICallback', 'ecdhCurve', 'sessionTimeout', 'ticketKeys', 'secureContext']);
 const VERSIONS = ['TLSv1.2', 'TLSv1.3'];
 
 const MAX_HANDSHAKE_TIMEOUT_MS = 2 ** 31 - 1;
@@ -107,16 +129,10 @@ export function engineTlsOptions(options: TlsOptions): EngineTlsOptions {
     if (NOT_YET.has(name)) throw invalidArg(`TLS option ${name} is not supported yet`);
     if (!OPTION_NAMES.has(name)) throw invalidArg(`unknown TLS option ${name}`);
   }
-  const text = (value: unknown, name: string): string => {
-    if (typeof value === 'string') return value;
-    if (Buffer.isBuffer(value)) return value.toString('latin1');
-    throw invalidArg(`tls.${name} must be a PEM string or Buffer`);
-  };
   const {
-    passphrase = '', minVersion = 'TLSv1.2', maxVersion = 'TLSv1.3', ciphers = '', ALPNProtocols = [], requestCert = false,
+    minVersion = 'TLSv1.2', maxVersion = 'TLSv1.3', ciphers = '', ALPNProtocols = [], requestCert = false,
     rejectUnauthorized = true, ca = [], handshakeTimeout = 10000,
   } = options;
-  if (typeof passphrase !== 'string') throw invalidArg('tls.passphrase must be a string');
   for (const [name, version] of [['minVersion', minVersion], ['maxVersion', maxVersion]] as const) {
     if (!VERSIONS.includes(version)) throw invalidArg(`tls.${name} must be 'TLSv1.2' or 'TLSv1.3'`);
   }
@@ -136,19 +152,37 @@ export function engineTlsOptions(options: TlsOptions): EngineTlsOptions {
   // node:tls's one list: TLS 1.3 suites are the TLS_ names, OpenSSL sets them apart.
   const entries = ciphers.split(':').filter(Boolean);
   return {
-    cert: text(options.cert, 'cert'),
-    key: text(options.key, 'key'),
-    passphrase,
+    ...engineCredentials(options, 'tls'),
+    sni: [],
     minVersion,
     maxVersion,
     ciphers: entries.filter((entry) => !entry.startsWith('TLS_')).join(':'),
     ciphersuites: entries.filter((entry) => entry.startsWith('TLS_')).join(':'),
     alpn: ALPNProtocols,
-    ca: caList.map((pem, i) => text(pem, `ca[${i}]`)).join('\n'),
+    ca: caList.map((pem, i) => pemText(pem, `tls.ca[${i}]`)).join('\n'),
     requestCert,
     rejectUnauthorized,
     handshakeTimeoutMs: handshakeTimeout,
   };
+}
+
+/** Checks a certificate and key (`what` names them in errors) and converts them. */
+export function engineCredentials(credentials: TlsCredentials, what: string): EngineTlsCredentials {
+  if (typeof credentials !== 'object' || credentials === null) throw invalidArg(`${what} must be an object with cert and key, or pfx`);
+  const { cert, key, pfx, passphrase = '' } = credentials;
+  if (typeof passphrase !== 'string') throw invalidArg(`${what}.passphrase must be a string`);
+  if (pfx !== undefined) {
+    if (cert !== undefined || key !== undefined) throw invalidArg(`${what}: pfx holds the certificate and key: give pfx, or cert and key`);
+    if (!Buffer.isBuffer(pfx)) throw invalidArg(`${what}.pfx must be a Buffer (PKCS#12)`);
+    return { cert: '', key: '', pfx, passphrase };
+  }
+  return { cert: pemText(cert, `${what}.cert`), key: pemText(key, `${what}.key`), pfx: undefined, passphrase };
+}
+
+function pemText(value: unknown, name: string): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('latin1');
+  throw invalidArg(`${name} must be a PEM string or Buffer`);
 }
 
 /** The engine's description of a connection's session (one field a line, tls.cc Describe) for its getters. */
@@ -179,9 +213,4 @@ function opensslDate(seconds: number): string {
   const d = new Date(seconds * 1000);
   const time = d.toISOString().slice(11, 19);
   return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${time} ${d.getUTCFullYear()} GMT`;
-}
-
-/** The first certificate's expiry in `pem` (which OpenSSL has accepted), in Unix seconds. */
-export function certificateNotAfter(pem: string): number {
-  return Math.floor(Date.parse(new X509Certificate(pem).validTo) / 1000);
 }

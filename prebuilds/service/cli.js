@@ -5233,6 +5233,24 @@ var require_config = __commonJS({
         description: "PEM private key of --tls-cert (unencrypted).",
         parse: parseFile
       },
+      tlsPfx: {
+        flag: "--tls-pfx",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_PFX",
+        defaultValue: () => "",
+        defaultText: "none",
+        description: "Serve TLS from a PKCS#12 file (instead of --tls-cert, --tls-key).",
+        parse: parseFile
+      },
+      tlsPassphraseFile: {
+        flag: "--tls-passphrase-file",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_PASSPHRASE_FILE",
+        defaultValue: () => "",
+        defaultText: "none",
+        description: "File with the passphrase of --tls-key or --tls-pfx.",
+        parse: parseFile
+      },
       tlsMinVersion: {
         flag: "--tls-min-version",
         metavar: "<version>",
@@ -5366,10 +5384,13 @@ var require_config = __commonJS({
         throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
       }
       const tls = config;
-      for (const key of ["tlsCa", "tlsAlpn", "tlsClientAuth"]) {
+      if (tls.tlsPfx !== "" && tls.tlsCert !== "") {
+        throw new ConfigError(`${exports2.SETTINGS.tlsPfx.flag} (${exports2.SETTINGS.tlsPfx.env}) holds the certificate and key: drop ${exports2.SETTINGS.tlsCert.flag} and ${exports2.SETTINGS.tlsKey.flag}`);
+      }
+      for (const key of ["tlsCa", "tlsAlpn", "tlsClientAuth", "tlsPassphraseFile"]) {
         const given = key === "tlsClientAuth" ? tls[key] !== "none" : tls[key].length > 0;
-        if (given && tls.tlsCert === "") {
-          throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.tlsCert.flag}: TLS is off`);
+        if (given && tls.tlsCert === "" && tls.tlsPfx === "") {
+          throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.tlsCert.flag} or ${exports2.SETTINGS.tlsPfx.flag}: TLS is off`);
         }
       }
       if (tls.tlsClientAuth !== "none" !== (tls.tlsCa !== "")) {
@@ -5501,15 +5522,13 @@ var require_tls = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HANDSHAKE_RESULTS = void 0;
     exports2.engineTlsOptions = engineTlsOptions;
+    exports2.engineCredentials = engineCredentials;
     exports2.tlsSessionInfo = tlsSessionInfo;
-    exports2.certificateNotAfter = certificateNotAfter;
-    var node_crypto_1 = require("node:crypto");
     var errors_1 = require_errors();
     exports2.HANDSHAKE_RESULTS = ["ok", "not_tls", "protocol", "certificate", "timeout", "aborted"];
+    var CREDENTIAL_NAMES = ["cert", "key", "pfx", "passphrase"];
     var OPTION_NAMES = /* @__PURE__ */ new Set([
-      "cert",
-      "key",
-      "passphrase",
+      ...CREDENTIAL_NAMES,
       "minVersion",
       "maxVersion",
       "ciphers",
@@ -5519,7 +5538,7 @@ var require_tls = __commonJS({
       "ca",
       "handshakeTimeout"
     ]);
-    var NOT_YET = /* @__PURE__ */ new Set(["pfx", "SNICallback", "ecdhCurve", "sessionTimeout", "ticketKeys", "secureContext"]);
+    var NOT_YET = /* @__PURE__ */ new Set(["SNICallback", "ecdhCurve", "sessionTimeout", "ticketKeys", "secureContext"]);
     var VERSIONS = ["TLSv1.2", "TLSv1.3"];
     var MAX_HANDSHAKE_TIMEOUT_MS = 2 ** 31 - 1;
     function engineTlsOptions(options) {
@@ -5531,16 +5550,7 @@ var require_tls = __commonJS({
         if (!OPTION_NAMES.has(name))
           throw (0, errors_1.invalidArg)(`unknown TLS option ${name}`);
       }
-      const text = (value, name) => {
-        if (typeof value === "string")
-          return value;
-        if (Buffer.isBuffer(value))
-          return value.toString("latin1");
-        throw (0, errors_1.invalidArg)(`tls.${name} must be a PEM string or Buffer`);
-      };
-      const { passphrase = "", minVersion = "TLSv1.2", maxVersion = "TLSv1.3", ciphers = "", ALPNProtocols = [], requestCert = false, rejectUnauthorized = true, ca = [], handshakeTimeout = 1e4 } = options;
-      if (typeof passphrase !== "string")
-        throw (0, errors_1.invalidArg)("tls.passphrase must be a string");
+      const { minVersion = "TLSv1.2", maxVersion = "TLSv1.3", ciphers = "", ALPNProtocols = [], requestCert = false, rejectUnauthorized = true, ca = [], handshakeTimeout = 1e4 } = options;
       for (const [name, version] of [["minVersion", minVersion], ["maxVersion", maxVersion]]) {
         if (!VERSIONS.includes(version))
           throw (0, errors_1.invalidArg)(`tls.${name} must be 'TLSv1.2' or 'TLSv1.3'`);
@@ -5564,19 +5574,40 @@ var require_tls = __commonJS({
       }
       const entries = ciphers.split(":").filter(Boolean);
       return {
-        cert: text(options.cert, "cert"),
-        key: text(options.key, "key"),
-        passphrase,
+        ...engineCredentials(options, "tls"),
+        sni: [],
         minVersion,
         maxVersion,
         ciphers: entries.filter((entry) => !entry.startsWith("TLS_")).join(":"),
         ciphersuites: entries.filter((entry) => entry.startsWith("TLS_")).join(":"),
         alpn: ALPNProtocols,
-        ca: caList.map((pem, i) => text(pem, `ca[${i}]`)).join("\n"),
+        ca: caList.map((pem, i) => pemText(pem, `tls.ca[${i}]`)).join("\n"),
         requestCert,
         rejectUnauthorized,
         handshakeTimeoutMs: handshakeTimeout
       };
+    }
+    function engineCredentials(credentials, what) {
+      if (typeof credentials !== "object" || credentials === null)
+        throw (0, errors_1.invalidArg)(`${what} must be an object with cert and key, or pfx`);
+      const { cert, key, pfx, passphrase = "" } = credentials;
+      if (typeof passphrase !== "string")
+        throw (0, errors_1.invalidArg)(`${what}.passphrase must be a string`);
+      if (pfx !== void 0) {
+        if (cert !== void 0 || key !== void 0)
+          throw (0, errors_1.invalidArg)(`${what}: pfx holds the certificate and key: give pfx, or cert and key`);
+        if (!Buffer.isBuffer(pfx))
+          throw (0, errors_1.invalidArg)(`${what}.pfx must be a Buffer (PKCS#12)`);
+        return { cert: "", key: "", pfx, passphrase };
+      }
+      return { cert: pemText(cert, `${what}.cert`), key: pemText(key, `${what}.key`), pfx: void 0, passphrase };
+    }
+    function pemText(value, name) {
+      if (typeof value === "string")
+        return value;
+      if (Buffer.isBuffer(value))
+        return value.toString("latin1");
+      throw (0, errors_1.invalidArg)(`${name} must be a PEM string or Buffer`);
     }
     function tlsSessionInfo(text) {
       const [protocol = "", cipher = "", servername = "", alpn = "", ...client] = text.split("\n");
@@ -5601,9 +5632,6 @@ var require_tls = __commonJS({
       const d = new Date(seconds * 1e3);
       const time = d.toISOString().slice(11, 19);
       return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${time} ${d.getUTCFullYear()} GMT`;
-    }
-    function certificateNotAfter(pem) {
-      return Math.floor(Date.parse(new node_crypto_1.X509Certificate(pem).validTo) / 1e3);
     }
   }
 });
@@ -7095,7 +7123,7 @@ var require_server = __commonJS({
         }
         this.#engine = engine;
         if (this.#options.tls)
-          this.#tlsNotAfter = (0, tls_1.certificateNotAfter)(this.#options.tls.cert);
+          this.#tlsNotAfter = engine.tlsNotAfter();
         this.#context.engine = engine;
         this.#commands.attach(engine);
         if (callback)
@@ -7109,12 +7137,32 @@ var require_server = __commonJS({
        * had), ERR_IOCP_TCP_SERVER_STATE on a server made without `tls`.
        */
       setSecureContext(options) {
+        const current = this.#tlsOptions();
+        this.#applyTls({ ...(0, tls_1.engineTlsOptions)(options), sni: current.sni });
+      }
+      /**
+       * TLS, SNI: clients that ask for `hostname` (`'*.example.com'` matches one
+       * label before it) get this certificate, with the server's other TLS
+       * settings; as node:tls's addContext(). From then on for new connections;
+       * the same hostname again replaces its certificate. Throws as setSecureContext().
+       */
+      addContext(hostname, credentials) {
+        if (typeof hostname !== "string" || !/^(\*\.)?[^*\s]+$/.test(hostname))
+          throw (0, errors_1.invalidArg)("hostname must be a host name, or *. and one");
+        const current = this.#tlsOptions();
+        const named = { servername: hostname, ...(0, tls_1.engineCredentials)(credentials, `addContext(${hostname})`) };
+        this.#applyTls({ ...current, sni: [...current.sni.filter((entry) => entry.servername !== hostname), named] });
+      }
+      #tlsOptions() {
         if (!this.#options.tls)
           throw new errors_1.IocpTcpError(errors_1.ERROR_CODES.SERVER_STATE, "not a TLS server: create it with the tls option");
-        const tls = (0, tls_1.engineTlsOptions)(options);
+        return this.#options.tls;
+      }
+      // The engine makes a new context from them (OpenSSL's refusal throws, and changes nothing).
+      #applyTls(tls) {
         if (this.#engine && !this.#joined) {
           this.#engine.setTls(tls);
-          this.#tlsNotAfter = (0, tls_1.certificateNotAfter)(tls.cert);
+          this.#tlsNotAfter = this.#engine.tlsNotAfter();
         }
         this.#options.tls = tls;
       }
@@ -7432,29 +7480,37 @@ var require_tls_reload = __commonJS({
   "dist/tls-reload.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.credentialsOf = credentialsOf;
     exports2.reloadCertificates = reloadCertificates;
     var promises_1 = require("node:fs/promises");
-    function reloadCertificates(server, files, loaded, intervalMs, log) {
-      let current = { cert: Buffer.from(loaded.cert), key: Buffer.from(loaded.key) };
+    function credentialsOf(bytes, passphrase) {
+      return bytes.pfx ? { pfx: bytes.pfx, passphrase } : { cert: bytes.cert, key: bytes.key, passphrase };
+    }
+    function reloadCertificates(server, files, passphrase, settings, loaded, intervalMs, log) {
+      const names = Object.keys(files);
+      const paths = files;
+      const same = (a, b) => b !== void 0 && names.every((name) => a[name].equals(b[name]));
+      let current = loaded;
       let refused;
-      const same = (a, b) => b !== void 0 && a.cert.equals(b.cert) && a.key.equals(b.key);
       let busy = false;
       const check = async () => {
         if (busy)
           return;
         busy = true;
         try {
-          const next = { cert: await (0, promises_1.readFile)(files.cert), key: await (0, promises_1.readFile)(files.key) };
+          const next = {};
+          for (const name of names)
+            next[name] = await (0, promises_1.readFile)(paths[name]);
           if (same(next, current) || same(next, refused))
             return;
           try {
-            server.setSecureContext({ ...loaded, ...next });
+            server.setSecureContext({ ...settings, ...credentialsOf(next, passphrase) });
             current = next;
             refused = void 0;
-            log.info("TLS certificate reloaded", { cert: files.cert, notAfter: new Date(server.tlsCertificateNotAfter * 1e3).toISOString() });
+            log.info("TLS certificate reloaded", { files, notAfter: new Date(server.tlsCertificateNotAfter * 1e3).toISOString() });
           } catch (err) {
             refused = next;
-            log.error("TLS certificate not reloaded; the one before stays", { cert: files.cert, code: err.code, message: err.message });
+            log.error("TLS certificate not reloaded; the one before stays", { files, code: err.code, message: err.message });
           }
         } catch (err) {
           log.debug("TLS files not readable now", { message: err.message });
@@ -7535,7 +7591,7 @@ var require_service = __commonJS({
         }
         config = parsed.config;
         handler = await loadHandler(config.handler);
-        tls = readTls(config);
+        tls = readTls(config, env);
       } catch (err) {
         if (!(err instanceof config_1.ConfigError || err instanceof errors_1.IocpTcpError))
           throw err;
@@ -7578,11 +7634,11 @@ var require_service = __commonJS({
       return place ? `${err.message} at ${place}` : err.message;
     }
     function placeIn(text) {
-      const first = text?.split("\n")[0] ?? "";
+      const first = text?.split(/\r?\n/)[0] ?? "";
       return /:\d+$/.test(first) ? first : void 0;
     }
-    function readTls(config) {
-      if (config.tlsCert === "")
+    function readTls(config, env) {
+      if (config.tlsCert === "" && config.tlsPfx === "")
         return void 0;
       const read = (path, flag) => {
         try {
@@ -7591,15 +7647,21 @@ var require_service = __commonJS({
           throw new config_1.ConfigError(`${flag} ${path} cannot be read: ${err.code ?? err.message}`);
         }
       };
+      const files = config.tlsPfx !== "" ? { pfx: config.tlsPfx } : { cert: config.tlsCert, key: config.tlsKey };
+      const loaded = Object.fromEntries(Object.entries(files).map(([name, path]) => [name, read(path, `--tls-${name}`)]));
+      const passphrase = config.tlsPassphraseFile !== "" ? read(config.tlsPassphraseFile, "--tls-passphrase-file").toString("utf8").replace(/\r?\n$/, "") : env.IOCP_TCP_TLS_PASSPHRASE ?? "";
       return {
-        cert: read(config.tlsCert, "--tls-cert"),
-        key: read(config.tlsKey, "--tls-key"),
-        minVersion: config.tlsMinVersion,
-        ALPNProtocols: config.tlsAlpn,
-        ...config.tlsClientAuth === "none" ? {} : {
-          requestCert: true,
-          rejectUnauthorized: config.tlsClientAuth === "require",
-          ca: read(config.tlsCa, "--tls-ca")
+        files,
+        loaded,
+        passphrase,
+        settings: {
+          minVersion: config.tlsMinVersion,
+          ALPNProtocols: config.tlsAlpn,
+          ...config.tlsClientAuth === "none" ? {} : {
+            requestCert: true,
+            rejectUnauthorized: config.tlsClientAuth === "require",
+            ca: read(config.tlsCa, "--tls-ca")
+          }
         }
       };
     }
@@ -7616,7 +7678,7 @@ var require_service = __commonJS({
         keepAliveInitialDelay: config.keepAliveMs,
         keepAliveInterval: config.keepAliveIntervalMs,
         keepAliveCount: config.keepAliveProbes,
-        ...tls ? { tls } : {}
+        ...tls ? { tls: { ...tls.settings, ...(0, tls_reload_1.credentialsOf)(tls.loaded, tls.passphrase) } } : {}
       };
       let server;
       try {
@@ -7668,7 +7730,7 @@ var require_service = __commonJS({
         version: metrics_1.VERSION
       });
       if (tls && config.tlsReloadMs > 0) {
-        (0, tls_reload_1.reloadCertificates)(server, { cert: config.tlsCert, key: config.tlsKey }, tls, config.tlsReloadMs, log);
+        (0, tls_reload_1.reloadCertificates)(server, tls.files, tls.passphrase, tls.settings, tls.loaded, config.tlsReloadMs, log);
       }
       const cutShort = (0, stop_signals_1.consoleStopsCutShort)(config.drainTimeoutMs);
       if (Object.keys(cutShort).length > 0) {

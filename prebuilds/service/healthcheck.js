@@ -269,6 +269,24 @@ var require_config = __commonJS({
         description: "PEM private key of --tls-cert (unencrypted).",
         parse: parseFile
       },
+      tlsPfx: {
+        flag: "--tls-pfx",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_PFX",
+        defaultValue: () => "",
+        defaultText: "none",
+        description: "Serve TLS from a PKCS#12 file (instead of --tls-cert, --tls-key).",
+        parse: parseFile
+      },
+      tlsPassphraseFile: {
+        flag: "--tls-passphrase-file",
+        metavar: "<file>",
+        env: "IOCP_TCP_TLS_PASSPHRASE_FILE",
+        defaultValue: () => "",
+        defaultText: "none",
+        description: "File with the passphrase of --tls-key or --tls-pfx.",
+        parse: parseFile
+      },
       tlsMinVersion: {
         flag: "--tls-min-version",
         metavar: "<version>",
@@ -402,10 +420,13 @@ var require_config = __commonJS({
         throw new ConfigError(`${given.flag} (${given.env}) needs ${missing.flag} (${missing.env}): TLS takes a certificate and its key`);
       }
       const tls = config;
-      for (const key of ["tlsCa", "tlsAlpn", "tlsClientAuth"]) {
+      if (tls.tlsPfx !== "" && tls.tlsCert !== "") {
+        throw new ConfigError(`${exports2.SETTINGS.tlsPfx.flag} (${exports2.SETTINGS.tlsPfx.env}) holds the certificate and key: drop ${exports2.SETTINGS.tlsCert.flag} and ${exports2.SETTINGS.tlsKey.flag}`);
+      }
+      for (const key of ["tlsCa", "tlsAlpn", "tlsClientAuth", "tlsPassphraseFile"]) {
         const given = key === "tlsClientAuth" ? tls[key] !== "none" : tls[key].length > 0;
-        if (given && tls.tlsCert === "") {
-          throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.tlsCert.flag}: TLS is off`);
+        if (given && tls.tlsCert === "" && tls.tlsPfx === "") {
+          throw new ConfigError(`${exports2.SETTINGS[key].flag} (${exports2.SETTINGS[key].env}) needs ${exports2.SETTINGS.tlsCert.flag} or ${exports2.SETTINGS.tlsPfx.flag}: TLS is off`);
         }
       }
       if (tls.tlsClientAuth !== "none" !== (tls.tlsCa !== "")) {

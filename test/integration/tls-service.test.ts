@@ -137,3 +137,16 @@ t.test('--tls-client-auth require with --tls-ca, and --tls-alpn: a client with a
   t.equal(refused, 1, 'the client without a certificate: handshake result certificate');
   stranger.destroy();
 });
+
+t.test('--tls-pfx with --tls-passphrase-file serves the certificate in the PKCS#12 file', { skip: ownService }, async (t) => {
+  const svc = await spawnService(t, { args: ['--tls-pfx', fixturePath('tls.p12'), '--tls-passphrase-file', fixturePath('tls-passphrase.txt')] });
+  const socket = tlsConnect({ host: svc.tcp.host, port: svc.tcp.port, ca, servername: 'localhost' });
+  await once(socket, 'secureConnect');
+  socket.write('from pfx');
+  t.equal(((await once(socket, 'data')) as [Buffer])[0].toString(), 'from pfx', 'echoed, the certificate verified against the PEM one');
+  socket.destroy();
+  const wrong = await runCli(['--backend', config.backend, '--port', '0', '--metrics-port', '0', '--tls-pfx', fixturePath('tls.p12'),
+    '--tls-passphrase-file', fixturePath('tls-cert.pem')]);
+  t.equal(wrong.code, 2, 'a wrong passphrase exits 2 before binding');
+  t.match(wrong.stdout, /ERR_IOCP_TCP_TLS.*pfx:/, 'naming the pfx');
+});

@@ -74,6 +74,8 @@ const SAMPLES: { [K in Key]: [flagRaw: string, flagValue: Config[K], envRaw: str
   logLevel: ['debug', 'debug', 'error', 'error'],
   tlsCert: ['test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem'), 'test/fixtures/tls-key.pem', join(process.cwd(), 'test/fixtures/tls-key.pem')],
   tlsKey: ['test/fixtures/tls-key.pem', join(process.cwd(), 'test/fixtures/tls-key.pem'), 'test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem')],
+  tlsPfx: ['test/fixtures/tls.p12', join(process.cwd(), 'test/fixtures/tls.p12'), 'test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem')],
+  tlsPassphraseFile: ['test/fixtures/tls-passphrase.txt', join(process.cwd(), 'test/fixtures/tls-passphrase.txt'), 'test/fixtures/tls-key.pem', join(process.cwd(), 'test/fixtures/tls-key.pem')],
   tlsMinVersion: ['TLSv1.3', 'TLSv1.3', 'TLSv1.2', 'TLSv1.2'],
   tlsReloadMs: ['0', 0, '3600000', 3_600_000],
   tlsCa: ['test/fixtures/tls-client-ca.pem', join(process.cwd(), 'test/fixtures/tls-client-ca.pem'), 'test/fixtures/tls-cert.pem', join(process.cwd(), 'test/fixtures/tls-cert.pem')],
@@ -104,6 +106,8 @@ t.test('every setting has its documented default when no flag or env var is set'
     logLevel: 'info',
     tlsCert: '',
     tlsKey: '',
+    tlsPfx: '',
+    tlsPassphraseFile: '',
     tlsMinVersion: 'TLSv1.2',
     tlsReloadMs: 10000,
     tlsCa: '',
@@ -125,6 +129,7 @@ const NEEDS: Partial<Record<Key, string[]>> = {
   tlsCa: [...WITH_TLS, '--tls-client-auth', 'require'],
   tlsClientAuth: [...WITH_TLS, '--tls-ca', 'test/fixtures/tls-client-ca.pem'],
   tlsAlpn: WITH_TLS,
+  tlsPassphraseFile: WITH_TLS,
 };
 
 for (const key of KEYS) {
@@ -306,13 +311,15 @@ t.test('the help text fits in 80 columns', async (t) => {
 
 t.test('every fixed default in the table is the text shown in --help', async (t) => {
   for (const key of KEYS) {
-    if (key === 'ioThreads' || key === 'tlsAlpn' || TLS_FILES.has(key)) continue;  // shown as what they mean
+    if (key === 'ioThreads' || key === 'tlsAlpn' || key === 'tlsPfx' || key === 'tlsPassphraseFile' || TLS_FILES.has(key)) continue;  // shown as what they mean
     t.equal(SETTINGS[key].defaultText, String(SETTINGS[key].defaultValue()), key);
   }
 });
 
 t.test('TLS settings without TLS, or client auth without its CAs, are refused, naming both', async (t) => {
-  assertConfigError(t, () => configOf(['--tls-alpn', 'h2']), '--tls-alpn (IOCP_TCP_TLS_ALPN) needs --tls-cert: TLS is off');
+  assertConfigError(t, () => configOf(['--tls-alpn', 'h2']), '--tls-alpn (IOCP_TCP_TLS_ALPN) needs --tls-cert or --tls-pfx: TLS is off');
+  assertConfigError(t, () => configOf([...WITH_TLS, '--tls-pfx', 'test/fixtures/tls.p12']), '--tls-pfx (IOCP_TCP_TLS_PFX) holds the certificate and key');
+  t.equal(configOf(['--tls-pfx', 'test/fixtures/tls.p12', '--tls-alpn', 'h2']).tlsAlpn[0], 'h2', 'a PKCS#12 file is TLS as well');
   assertConfigError(t, () => configOf([...WITH_TLS, '--tls-client-auth', 'require']), '--tls-client-auth (IOCP_TCP_TLS_CLIENT_AUTH) needs --tls-ca (IOCP_TCP_TLS_CA)');
   assertConfigError(t, () => configOf([...WITH_TLS, '--tls-ca', 'test/fixtures/tls-client-ca.pem']), '--tls-ca (IOCP_TCP_TLS_CA) needs --tls-client-auth');
   assertInvalid(t, 'tlsAlpn', [...WITH_TLS, '--tls-alpn', 'h2,,x'], {}, 'h2,,x');

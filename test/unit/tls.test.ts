@@ -308,6 +308,36 @@ t.test('after end() the peer\'s data is still read, all of it, then its close_no
   t.equal(ends, 1, "one 'end'");
 });
 
+t.test('pfx: a PKCS#12 file with its passphrase serves as cert and key do; a wrong passphrase fails listen()', async (t) => {
+  const pfx = readFileSync(join(fixtures, 'tls.p12'));
+  const { port } = await listening(t, { tls: { pfx, passphrase: 'fixture-passphrase' } }, (c) => c.end('from pfx'));
+  const socket = await tlsClient(port);
+  t.equal(socket.getPeerCertificate().fingerprint256, new X509Certificate(cert).fingerprint256, 'the certificate in the file');
+  t.equal((await readToEnd(socket)).toString(), 'from pfx');
+  await t.rejects(createServer({ backend, tls: { pfx, passphrase: 'wrong' } }, () => {}).listen({ host: '127.0.0.1', port: 0 }),
+    { code: ERROR_CODES.TLS, message: /pfx:.*passphrase/ });
+});
+
+t.test('SNI: addContext() gives clients that ask for a name (or match *.name) their own certificate; others get the default', async (t) => {
+  const cert2 = readFileSync(join(fixtures, 'tls-cert-2.pem'));
+  const key2 = readFileSync(join(fixtures, 'tls-key-2.pem'));
+  const { server, port } = await listening(t, { tls }, (c) => c.end(String(c.servername)));
+  server.addContext('*.example.test', { cert: cert2, key: key2 });
+  const served = async (servername: string): Promise<[string, string]> => {
+    const socket = tlsConnect({ port, host: '127.0.0.1', servername, rejectUnauthorized: false });
+    await once(socket, 'secureConnect');
+    const subject = String(socket.getPeerCertificate().subject.CN);
+    return [subject, (await readToEnd(socket)).toString()];
+  };
+  t.same(await served('api.example.test'), ['iocp-tcp test server 2', 'api.example.test'], 'a name the pattern matches: its certificate');
+  t.same(await served('localhost'), ['localhost', 'localhost'], 'another name: the default');
+  t.same(await served('a.b.example.test'), ['localhost', 'a.b.example.test'], '*. matches one label only');
+  server.addContext('localhost', { cert: cert2, key: key2 });
+  t.same(await served('localhost'), ['iocp-tcp test server 2', 'localhost'], 'an exact name too, added while serving');
+  t.throws(() => server.addContext('bad.test', { cert: 'nope', key: key2 }), { code: ERROR_CODES.TLS, message: /SNI bad\.test/ });
+  t.same(await served('api.example.test'), ['iocp-tcp test server 2', 'api.example.test'], 'a refused one changes nothing');
+});
+
 t.test("end(data) sends the data, close_notify and FIN: the client sees 'end'", async (t) => {
   const { port } = await listening(t, { tls }, (c) => c.end('bye'));
   const socket = await tlsClient(port);
@@ -315,7 +345,8 @@ t.test("end(data) sends the data, close_notify and FIN: the client sees 'end'", 
 });
 
 t.test('bad TLS options fail at once; a key or certificate OpenSSL refuses fails listen() with ERR_IOCP_TCP_TLS', async (t) => {
-  t.throws(() => createServer({ tls: { cert, key, pfx: 'x' } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /pfx is not supported yet/ });
+  t.throws(() => createServer({ tls: { cert, key, SNICallback: () => {} } as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /SNICallback is not supported yet/ });
+  t.throws(() => createServer({ tls: { cert, key, pfx: Buffer.alloc(1) } as unknown as TlsOptions }), { code: ERROR_CODES.INVALID_ARG, message: /pfx holds the certificate and key/ });
   t.throws(() => createServer({ tls: { cert, key, ca: cert } }), { code: ERROR_CODES.INVALID_ARG, message: /requestCert/ });
   t.throws(() => createServer({ tls: { cert, key, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.2' } }), { code: ERROR_CODES.INVALID_ARG, message: /newer than/ });
   t.throws(() => createServer({ tls: { cert, key, ALPNProtocols: [''] } }), { code: ERROR_CODES.INVALID_ARG, message: /ALPNProtocols/ });
