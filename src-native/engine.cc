@@ -341,7 +341,10 @@ void Worker::Tick(int64_t now_ms) {
   for (Slot& slot : slots_) {
     Conn* conn = slot.conn;
     if (conn == nullptr || conn->finished) continue;
-    if (shutting_down) {
+    if (shutting_down && conn->tls && conn->tls->session->HandshakeDone() && !conn->end_requested) {
+      // TLS says goodbye first: close_notify and FIN now, the close at the next sweep.
+      RequestEnd(conn, Cause::kShutdown);
+    } else if (shutting_down) {
       Finish(conn, Cause::kShutdown, false);
     } else if (conn->close_deadline_ms != 0 && now_ms >= conn->close_deadline_ms) {
       // Our FIN went out but the peer never answered with its own.

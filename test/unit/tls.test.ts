@@ -362,6 +362,49 @@ t.test('bad TLS options fail at once; a key or certificate OpenSSL refuses fails
   await t.rejects(listen({ cert, key, requestCert: true, ca: 'not a certificate' }), { code: ERROR_CODES.TLS, message: /ca:/ });
 });
 
+/** Runs test/fixtures/tls-client.py (Python's ssl) against `port`; its stdout. */
+function pythonClient(port: number, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile('python3', [join(fixtures, 'tls-client.py'), String(port), join(fixtures, 'tls-cert.pem'), ...args], { timeout: 30_000 },
+      (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout.trim())));
+  });
+}
+
+// Python's ssl, where the lane has it (Linux; node.exe under Wine cannot start a Linux python3).
+const python = process.env.IOCP_TCP_TEST_UNDER_WINE ? 'not under Wine: python3 is a Linux program' : false;
+
+t.test("Python's ssl client: 20 conversations of 5 round trips, each closed with close_notify both ways", { skip: python }, async (t) => {
+  const { port } = await listening(t, { tls }, (c) => c.on('data', (d: Buffer) => c.write(d)));
+  t.equal(await pythonClient(port, 'seed', '20'), 'ok 20 TLSv1.3');
+});
+
+t.test('at the drain deadline a TLS connection gets close_notify before FIN', { skip: python }, async (t) => {
+  const { server, port } = await listening(t, { tls }, () => {});
+  const opened = once(server, 'tlsHandshake');
+  const ended = pythonClient(port, 'wait');
+  await opened;
+  await server.close({ drainTimeoutMs: 200 });
+  t.equal(await ended, 'close_notify', 'the client read close_notify, not a bare FIN');
+});
+
+t.test('renegotiation is refused: a TLS 1.2 client that asks gets no second handshake', async (t) => {
+  const { port } = await listening(t, { tls }, (c) => c.on('data', (d: Buffer) => c.write(d)));
+  const socket = await tlsClient(port, { maxVersion: 'TLSv1.2' });
+  socket.on('error', () => {});
+  // Allowed, it completes in a few ms with the callback's err null; refused, OpenSSL answers
+  // no_renegotiation and the client's new handshake never completes.
+  const outcome = await new Promise<string>((resolve) => {
+    const timer = setTimeout(() => resolve('no second handshake within 1 s'), 1000);
+    const started = socket.renegotiate({ rejectUnauthorized: false }, (err) => {
+      clearTimeout(timer);
+      resolve(err ? `refused: ${err.message}` : 'renegotiated');
+    });
+    if (!started) resolve('refused at once');
+  });
+  t.not(outcome, 'renegotiated', outcome);
+  socket.destroy();
+});
+
 // openssl s_client, where the lane has it (Linux; the Windows lane has no openssl).
 t.test('openssl s_client is served', async (t) => {
   if (process.env.IOCP_TCP_TEST_UNDER_WINE) {
