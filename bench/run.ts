@@ -8,6 +8,9 @@
 //
 //   npm run bench -- [--seconds S] [--rounds N] [--idle N] [--only name,name]
 //   npm run bench -- --render   (redraw the chart and table of bench/results.json)
+//
+// --only takes server names joined by bare commas: a name's own ", " stays
+// part of it (--only 'echo, epoll,node:net').
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, release } from 'node:os';
@@ -86,7 +89,7 @@ interface Server {
 }
 const service = (handler: string, extra: string[]) => [process.execPath, join(root, 'dist', 'cli.js'), '--host', '127.0.0.1', '--port', '0',
   '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--max-connections', '0', '--handler', handler, '--log-level', 'info', ...extra];
-const SERVERS = ([
+const ALL_SERVERS = ([
   { name: 'echo', command: service('echo', ['--io-threads', '2']) },
   { name: 'echo, 1 I/O thread', command: service('echo', ['--io-threads', '1']) },
   { name: 'echo, epoll', command: service('echo', ['--io-threads', '2', '--backend', 'epoll']), only: ['pingpong 20 x 16 KiB', 'pingpong 2000 x 64 B'] },
@@ -100,7 +103,12 @@ const SERVERS = ([
   bun ? { name: 'Bun', command: [bun, join(bench, 'servers', 'bun-echo.js'), '127.0.0.1', '0'] } : undefined,
   deno ? { name: 'Deno', command: [deno, 'run', '--allow-net', join(bench, 'servers', 'deno-echo.js'), '127.0.0.1', '0'] } : undefined,
   { name: 'C epoll echo', command: [benchProgram('echo'), '127.0.0.1', '0'] },
-] satisfies (Server | undefined)[]).filter((server): server is Server => !!server && (!flags.only || flags.only.split(',').includes(server.name)));
+] satisfies (Server | undefined)[]).filter((server): server is Server => !!server);
+const only = flags.only?.split(/,(?! )/);
+for (const name of only ?? []) {
+  if (!ALL_SERVERS.some((server) => server.name === name)) console.log(`note: --only: no server named "${name}"`);
+}
+const SERVERS = ALL_SERVERS.filter((server) => !only || only.includes(server.name));
 
 /** Where a server listens; the service also says where its metrics are. */
 interface Ports {
