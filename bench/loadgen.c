@@ -18,6 +18,18 @@
 //       "ready" line once every connection has stalled for a second, keeps
 //       pushing for SECONDS or until its stdin ends, then reports how many
 //       the server reset
+//   loadgen tlspingpong HOST PORT CONNECTIONS SIZE SECONDS
+//       pingpong over TLS 1.3: each connection handshakes once, then sends
+//       SIZE bytes of plaintext and waits for all SIZE back, over and over
+//   loadgen tlschurn HOST PORT WORKERS SECONDS
+//       each worker connects, handshakes (TLS 1.3, a full handshake every
+//       time: no session is resumed), makes one round trip of 64 bytes, sends
+//       close_notify and half-closes, reads to EOF, and starts over; reports
+//       handshakes (conversations) per second, and the latency from connect()
+//       to the 64 bytes back
+//
+// The TLS modes offer one cipher suite and one key-exchange group, so that
+// every server does the same crypto, and print them with the protocol.
 //
 // An echo that differs from what was sent, or a connection that fails, counts
 // as an error; the run goes on and reports the count.
@@ -27,6 +39,9 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,8 +51,8 @@
 #include <time.h>
 #include <unistd.h>
 
-enum { kChurnRounds = 5, kChurnSize = 8, kMaxEvents = 512 };
-enum Phase { kConnecting, kSending, kReceiving, kDraining, kIdle, kPushing, kGone };
+enum { kChurnRounds = 5, kChurnSize = 8, kTlsChurnSize = 64, kMaxEvents = 512 };
+enum Phase { kConnecting, kSending, kReceiving, kDraining, kIdle, kPushing, kGone, kHandshaking, kClosing };
 enum { kPushSize = 64 * 1024, kSmallBuffer = 4096 };
 
 struct Conn {
@@ -46,6 +61,8 @@ struct Conn {
   size_t done;        // bytes sent (kSending) or received (kReceiving) of this round
   int rounds;         // churn: round trips made on this connection
   uint64_t started_ns;  // nonread: when it last made progress
+  SSL* ssl;           // TLS modes: the session, from the TCP connect on
+  uint32_t watching;  // TLS modes: the epoll events asked for
 };
 
 static int epoll_fd;
@@ -56,7 +73,7 @@ static char* scratch;
 static uint64_t* latencies;
 static size_t latency_count, latency_capacity;
 static uint64_t completed, errors, pushed;
-static int churn, idle, nonread, reset_by_server;
+static int churn, idle, nonread, tls, reset_by_server;
 static int connections, ready;
 
 static uint64_t now_ns(void) {
@@ -187,6 +204,156 @@ static void on_event(struct Conn* c, uint32_t events) {
   restart(c, n != 0);
 }
 
+// ---- TLS (tlspingpong, tlschurn): the same loop, an OpenSSL session on each socket ----
+
+// The suite and group every server is offered; all of them (OpenSSL,
+// BoringSSL, rustls) support both.
+static const char kTlsSuite[] = "TLS_AES_128_GCM_SHA256";
+static const char kTlsGroup[] = "X25519";
+static SSL_CTX* tls_ctx;
+static char tls_protocol[32], tls_cipher[64];  // of the first handshake done
+static int tls_error_shown;
+
+static void tls_setup(void) {
+  tls_ctx = SSL_CTX_new(TLS_client_method());
+  if (!tls_ctx || !SSL_CTX_set_min_proto_version(tls_ctx, TLS1_3_VERSION) ||
+      !SSL_CTX_set_ciphersuites(tls_ctx, kTlsSuite) || !SSL_CTX_set1_groups_list(tls_ctx, kTlsGroup)) {
+    ERR_print_errors_fp(stderr);
+    exit(1);
+  }
+  // No verification of the server's certificate: the servers are ours, on
+  // 127.0.0.1, with a test certificate; what is measured is their side.
+  // Never copy this into a real client.
+  SSL_CTX_set_verify(tls_ctx, SSL_VERIFY_NONE, NULL);
+  // No session cache: every connection makes a full handshake.
+  SSL_CTX_set_session_cache_mode(tls_ctx, SSL_SESS_CACHE_OFF);
+  // SSL_write returns what it has written, record by record, like send().
+  SSL_CTX_set_mode(tls_ctx, SSL_MODE_ENABLE_PARTIAL_WRITE);
+  // A peer gone while we write: an error of the write, not a SIGPIPE (the
+  // socket BIO writes without MSG_NOSIGNAL).
+  signal(SIGPIPE, SIG_IGN);
+}
+
+static void tls_watch(struct Conn* c, uint32_t events) {
+  if (c->watching == events) return;
+  c->watching = events;
+  watch(c, events, EPOLL_CTL_MOD);
+}
+
+static void tls_open(struct Conn* c) {
+  open_conn(c);
+  c->ssl = NULL;
+  c->watching = EPOLLOUT;
+  c->started_ns = now_ns();  // tlschurn: a conversation's latency starts here
+}
+
+static void tls_restart(struct Conn* c, int failed) {
+  SSL_free(c->ssl);  // without SSL_shutdown: nothing more is sent
+  if (failed) errors++;
+  close(c->fd);
+  tls_open(c);
+}
+
+// An SSL call that did not complete: wait for what it wants, or fail the
+// connection (showing the first such error's reason on stderr).
+static void tls_wait(struct Conn* c, int ret) {
+  int err = SSL_get_error(c->ssl, ret);
+  if (err == SSL_ERROR_WANT_READ) return tls_watch(c, EPOLLIN);
+  if (err == SSL_ERROR_WANT_WRITE) return tls_watch(c, EPOLLOUT);
+  if (!tls_error_shown) {
+    tls_error_shown = 1;
+    fprintf(stderr, "loadgen: first TLS error: SSL_get_error %d, errno %d (%s)\n", err, errno, strerror(errno));
+    ERR_print_errors_fp(stderr);
+  }
+  ERR_clear_error();  // SSL_get_error reads the thread's queue: leave it empty
+  tls_restart(c, 1);
+}
+
+static void tls_send(struct Conn* c) {
+  while (c->done < message_size) {
+    int n = SSL_write(c->ssl, message + c->done, (int)(message_size - c->done));
+    if (n <= 0) return tls_wait(c, n);
+    c->done += (size_t)n;
+  }
+  // OpenSSL reads a record at a time (no read-ahead): nothing of the echo can
+  // be waiting inside the session yet, so wait for the socket.
+  c->phase = kReceiving;
+  c->done = 0;
+  tls_watch(c, EPOLLIN);
+}
+
+static void tls_start_round(struct Conn* c) {
+  c->phase = kSending;
+  c->done = 0;
+  if (!churn) c->started_ns = now_ns();
+  tls_send(c);  // the socket is writable as a rule: no need to wait for epoll to say so
+}
+
+// tlschurn, after its round trip: our close_notify, then FIN, then read to the server's FIN.
+static void tls_close(struct Conn* c) {
+  c->phase = kClosing;
+  int r = SSL_shutdown(c->ssl);  // 0: close_notify sent, the peer's not yet seen
+  if (r < 0) return tls_wait(c, r);
+  shutdown(c->fd, SHUT_WR);
+  c->phase = kDraining;
+  tls_watch(c, EPOLLIN);
+}
+
+static void tls_receive(struct Conn* c) {
+  while (c->done < message_size) {
+    // Loop until the session wants the socket: a record it has read whole
+    // may hold more than this call returns, and epoll would not say so.
+    int n = SSL_read(c->ssl, scratch, (int)(message_size - c->done));
+    if (n <= 0) return tls_wait(c, n);  // the server's close_notify counts as a failure here
+    if (memcmp(scratch, message + c->done, (size_t)n) != 0) return tls_restart(c, 1);
+    c->done += (size_t)n;
+  }
+  record(now_ns() - c->started_ns);
+  if (churn) return tls_close(c);
+  completed++;
+  tls_start_round(c);
+}
+
+// The server's close_notify (and a session ticket sent late) are read as bytes and dropped: only its FIN matters.
+static void tls_drain(struct Conn* c) {
+  for (;;) {
+    ssize_t n = recv(c->fd, scratch, 4096, 0);
+    if (n > 0) continue;
+    if (n < 0 && errno == EAGAIN) return;
+    if (n == 0) completed++;
+    return tls_restart(c, n != 0);
+  }
+}
+
+static void tls_handshake(struct Conn* c) {
+  int r = SSL_connect(c->ssl);
+  if (r != 1) return tls_wait(c, r);
+  if (!tls_protocol[0]) {
+    snprintf(tls_protocol, sizeof tls_protocol, "%s", SSL_get_version(c->ssl));
+    snprintf(tls_cipher, sizeof tls_cipher, "%s", SSL_get_cipher_name(c->ssl));
+  }
+  tls_start_round(c);
+}
+
+static void on_tls_event(struct Conn* c, uint32_t events) {
+  if (c->phase == kConnecting) {
+    int err = 0;
+    socklen_t len = sizeof err;
+    getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0 || (events & EPOLLERR)) return tls_restart(c, 1);
+    c->ssl = SSL_new(tls_ctx);
+    if (!c->ssl || !SSL_set_fd(c->ssl, c->fd)) abort();
+    SSL_set_connect_state(c->ssl);
+    c->phase = kHandshaking;
+    return tls_handshake(c);
+  }
+  if (c->phase == kHandshaking) return tls_handshake(c);
+  if (c->phase == kSending) return tls_send(c);
+  if (c->phase == kReceiving) return tls_receive(c);
+  if (c->phase == kClosing) return tls_close(c);
+  tls_drain(c);
+}
+
 static int compare(const void* a, const void* b) {
   uint64_t x = *(const uint64_t*)a, y = *(const uint64_t*)b;
   return x < y ? -1 : x > y;
@@ -208,18 +375,22 @@ static int all_stalled(const struct Conn* conns) {
 }
 
 int main(int argc, char** argv) {
-  churn = argc == 6 && strcmp(argv[1], "churn") == 0;
-  idle = argc == 6 && strcmp(argv[1], "idle") == 0;
-  nonread = argc == 6 && strcmp(argv[1], "nonread") == 0;
-  if (!churn && !idle && !nonread && !(argc == 7 && strcmp(argv[1], "pingpong") == 0)) {
+  tls = argc >= 2 && strncmp(argv[1], "tls", 3) == 0;
+  const char* mode = argv[argc >= 2 ? 1 : 0] + (tls ? 3 : 0);  // tlschurn: churn, over TLS
+  churn = argc == 6 && strcmp(mode, "churn") == 0;
+  idle = !tls && argc == 6 && strcmp(mode, "idle") == 0;
+  nonread = !tls && argc == 6 && strcmp(mode, "nonread") == 0;
+  if (!churn && !idle && !nonread && !(argc == 7 && strcmp(mode, "pingpong") == 0)) {
     fprintf(stderr, "usage: loadgen pingpong HOST PORT CONNECTIONS SIZE SECONDS\n"
                     "       loadgen churn HOST PORT WORKERS SECONDS\n"
                     "       loadgen idle HOST PORT CONNECTIONS SECONDS\n"
-                    "       loadgen nonread HOST PORT CONNECTIONS SECONDS\n");
+                    "       loadgen nonread HOST PORT CONNECTIONS SECONDS\n"
+                    "       loadgen tlspingpong HOST PORT CONNECTIONS SIZE SECONDS\n"
+                    "       loadgen tlschurn HOST PORT WORKERS SECONDS\n");
     return 2;
   }
   connections = atoi(argv[4]);
-  message_size = nonread ? kPushSize : churn || idle ? kChurnSize : (size_t)atol(argv[5]);
+  message_size = nonread ? kPushSize : tls && churn ? kTlsChurnSize : churn || idle ? kChurnSize : (size_t)atol(argv[5]);
   double seconds = atof(argv[churn || idle || nonread ? 5 : 6]);
   server.sin_family = AF_INET;
   server.sin_port = htons((uint16_t)atoi(argv[3]));
@@ -232,7 +403,8 @@ int main(int argc, char** argv) {
   for (size_t i = 0; i < message_size; i++) message[i] = (char)('a' + i % 26);
   epoll_fd = epoll_create1(0);
   struct Conn* conns = calloc((size_t)connections, sizeof *conns);
-  for (int i = 0; i < connections; i++) open_conn(&conns[i]);
+  if (tls) tls_setup();
+  for (int i = 0; i < connections; i++) (tls ? tls_open : open_conn)(&conns[i]);
 
   uint64_t start = now_ns(), end = start + (uint64_t)(seconds * 1e9);
   struct epoll_event events[kMaxEvents];
@@ -250,7 +422,7 @@ int main(int argc, char** argv) {
       if (events[i].data.ptr == &stdin_tag) {
         stopped = 1;
       } else {
-        on_event(events[i].data.ptr, events[i].events);
+        (tls ? on_tls_event : on_event)(events[i].data.ptr, events[i].events);
       }
     }
     if (idle && ready == connections) {
@@ -272,9 +444,12 @@ int main(int argc, char** argv) {
   }
   double elapsed = (double)(now_ns() - start) / 1e9;
   qsort(latencies, latency_count, sizeof *latencies, compare);
-  printf("{\"mode\":\"%s\",\"connections\":%d,\"size\":%zu,\"seconds\":%.3f,\"completed\":%llu,"
-         "\"rate\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"errors\":%llu}\n",
-         churn ? "churn" : idle ? "idle" : "pingpong", connections, message_size, elapsed, (unsigned long long)completed,
-         (double)completed / elapsed, percentile_us(0.5), percentile_us(0.99), (unsigned long long)errors);
+  char tls_fields[192] = "";
+  if (tls) snprintf(tls_fields, sizeof tls_fields, ",\"protocol\":\"%s\",\"cipher\":\"%s\",\"group\":\"%s\"", tls_protocol, tls_cipher, kTlsGroup);
+  printf("{\"mode\":\"%s%s\",\"connections\":%d,\"size\":%zu,\"seconds\":%.3f,\"completed\":%llu,"
+         "\"rate\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,\"errors\":%llu%s}\n",
+         tls ? "tls" : "", churn ? "churn" : idle ? "idle" : "pingpong", connections, message_size, elapsed,
+         (unsigned long long)completed, (double)completed / elapsed, percentile_us(0.5), percentile_us(0.99),
+         (unsigned long long)errors, tls_fields);
   return 0;
 }

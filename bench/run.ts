@@ -2,12 +2,17 @@
 // `npm run bench`: the service's native echo, js-echo and an echo through
 // connection.stream() side by side with node:net echoes (on events and
 // through pipeline()), Bun and Deno echoes, and a C epoll echo, under one load
-// generator on this machine. Interleaved rounds, medians, ratios within the
-// run (this machine is shared and noisy: absolute rates mean little).
-// Writes bench/results.json and bench/results.svg and prints a table.
+// generator on this machine; and over TLS, the service's echo and js-echo
+// beside node:tls, Bun's and Deno's TLS echoes. Interleaved rounds, medians,
+// ratios within the run (this machine is shared and noisy: absolute rates
+// mean little). Writes bench/results.json and bench/results.svg and prints a
+// table for plain TCP and one for TLS.
 //
 //   npm run bench -- [--seconds S] [--rounds N] [--idle N] [--only name,name]
 //   npm run bench -- --render   (redraw the chart and table of bench/results.json)
+//
+// --only takes server names joined by bare commas: a name's own ", " stays
+// part of it (--only 'echo, TLS,node:tls').
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, homedir, release } from 'node:os';
@@ -41,8 +46,10 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { co
 interface Scenario {
   name: string;
   /** The load generator's mode and its arguments after HOST PORT (SECONDS is appended). */
-  mode: 'pingpong' | 'churn';
+  mode: 'pingpong' | 'churn' | 'tlspingpong' | 'tlschurn';
   args: number[];
+  /** Over TLS: the TLS servers run in it, and only they. */
+  tls?: boolean;
 }
 const SCENARIOS: Scenario[] = [
   { name: 'pingpong 4 x 64 B', mode: 'pingpong', args: [4, 64] },
@@ -50,7 +57,13 @@ const SCENARIOS: Scenario[] = [
   { name: 'churn, 50 workers', mode: 'churn', args: [50] },
   { name: 'pingpong 20 x 16 KiB', mode: 'pingpong', args: [20, 16384] },
   { name: 'pingpong 2000 x 64 B', mode: 'pingpong', args: [2000, 64] },
+  // Each conversation a full TLS 1.3 handshake, one 64 B round trip, close_notify and FIN both ways.
+  { name: 'TLS handshakes (churn, 50 workers)', mode: 'tlschurn', args: [50], tls: true },
+  { name: 'TLS pingpong 100 x 64 B', mode: 'tlspingpong', args: [100, 64], tls: true },
+  { name: 'TLS pingpong 20 x 16 KiB', mode: 'tlspingpong', args: [20, 16384], tls: true },
 ];
+const isTls = (scenario: string) => SCENARIOS.find((s) => s.name === scenario)?.tls === true;
+const isHandshakes = (scenario: string) => SCENARIOS.find((s) => s.name === scenario)?.mode === 'tlschurn';
 
 // ---- tools: the C programs, Bun and Deno ----
 
@@ -81,12 +94,17 @@ const deno = fetchBinary('deno', `@deno/linux-x64-glibc@${pkg.config.benchDeno}`
 interface Server {
   name: string;
   command: string[];
-  /** The scenarios it runs in (default: all). */
+  /** Serves TLS: runs in the TLS scenarios (the others run in the plain ones). */
+  tls?: boolean;
+  /** The scenarios it runs in (default: all of its kind). */
   only?: string[];
 }
 const service = (handler: string, extra: string[]) => [process.execPath, join(root, 'dist', 'cli.js'), '--host', '127.0.0.1', '--port', '0',
   '--metrics-host', '127.0.0.1', '--metrics-port', '0', '--max-connections', '0', '--handler', handler, '--log-level', 'info', ...extra];
-const SERVERS = ([
+// The test certificate: P-256 (ECDSA), CN=localhost, valid to 2126.
+const tlsFiles = [join(root, 'test', 'fixtures', 'tls-cert.pem'), join(root, 'test', 'fixtures', 'tls-key.pem')];
+const tlsFlags = ['--tls-cert', tlsFiles[0], '--tls-key', tlsFiles[1]];
+const candidates: (Server | undefined)[] = [
   { name: 'echo', command: service('echo', ['--io-threads', '2']) },
   { name: 'echo, 1 I/O thread', command: service('echo', ['--io-threads', '1']) },
   { name: 'echo, epoll', command: service('echo', ['--io-threads', '2', '--backend', 'epoll']), only: ['pingpong 20 x 16 KiB', 'pingpong 2000 x 64 B'] },
@@ -100,7 +118,30 @@ const SERVERS = ([
   bun ? { name: 'Bun', command: [bun, join(bench, 'servers', 'bun-echo.js'), '127.0.0.1', '0'] } : undefined,
   deno ? { name: 'Deno', command: [deno, 'run', '--allow-net', join(bench, 'servers', 'deno-echo.js'), '127.0.0.1', '0'] } : undefined,
   { name: 'C epoll echo', command: [benchProgram('echo'), '127.0.0.1', '0'] },
-] satisfies (Server | undefined)[]).filter((server): server is Server => !!server && (!flags.only || flags.only.split(',').includes(server.name)));
+  // Over TLS, the same test certificate for each, named by what serves it.
+  { name: 'echo, TLS', command: service('echo', ['--io-threads', '2', ...tlsFlags]), tls: true },
+  { name: 'js-echo, TLS', command: service('js-echo', tlsFlags), tls: true },
+  { name: 'js-echo, threaded, TLS', command: service('js-echo', ['--js-mode', 'threaded', '--io-threads', '2', ...tlsFlags]), tls: true },
+  { name: 'node:tls', command: [process.execPath, join(bench, 'servers', 'node-tls-echo.mjs'), '127.0.0.1', '0', ...tlsFiles], tls: true },
+  bun ? { name: 'Bun, TLS', command: [bun, join(bench, 'servers', 'bun-tls-echo.js'), '127.0.0.1', '0', ...tlsFiles], tls: true } : undefined,
+  deno ? { name: 'Deno, TLS', command: [deno, 'run', '--allow-net', '--allow-read', join(bench, 'servers', 'deno-tls-echo.js'), '127.0.0.1', '0',
+    ...tlsFiles], tls: true } : undefined,
+];
+const ALL_SERVERS = candidates.filter((server): server is Server => !!server);
+const only = flags.only?.split(/,(?! )/);
+for (const name of only ?? []) {
+  if (!ALL_SERVERS.some((server) => server.name === name)) console.log(`note: --only: no server named "${name}"`);
+}
+const SERVERS = ALL_SERVERS.filter((server) => !only || only.includes(server.name));
+
+/** What a kind of scenario's rates are compared with: node's server, and the faster of Bun's and Deno's. */
+const BASELINES = {
+  plain: { node: 'node:net', peers: ['Bun', 'Deno'], peersLabel: 'Bun/Deno' },
+  tls: { node: 'node:tls', peers: ['Bun, TLS', 'Deno, TLS'], peersLabel: 'Bun/Deno TLS' },
+};
+/** Each TLS server's plain twin: the chart draws both in one color. */
+const PLAIN_TWIN: Record<string, string> = { 'echo, TLS': 'echo', 'js-echo, TLS': 'js-echo', 'js-echo, threaded, TLS': 'js-echo, threaded',
+  'node:tls': 'node:net', 'Bun, TLS': 'Bun', 'Deno, TLS': 'Deno' };
 
 /** Where a server listens; the service also says where its metrics are. */
 interface Ports {
@@ -131,6 +172,10 @@ interface LoadResult {
   js_cpu_us?: number;
   io_cpu_us?: number;
   events_per_js_call?: number;
+  /** TLS modes: what was negotiated. */
+  protocol?: string;
+  cipher?: string;
+  group?: string;
 }
 
 /** CPU time (user + system) of each thread of `pid` by name, in µs; /proc counts in clock ticks of 10 ms. */
@@ -218,7 +263,7 @@ async function measure(running: Running[]): Promise<{ samples: Samples; idle: Re
       // A different server first in each round: no server always gets the warm (or the noisy) slot.
       const order = running.map((_, i) => running[(i + round) % running.length]);
       for (const server of order) {
-        if (server.only && !server.only.includes(scenario.name)) continue;
+        if (!!server.tls !== !!scenario.tls || (server.only && !server.only.includes(scenario.name))) continue;
         const result = await run(scenario.mode, server, scenario.args);
         ((samples[scenario.name] ??= {})[server.name] ??= []).push(result);
         const threads = result.js_cpu_us === undefined ? '' : ` (JS thread ${result.js_cpu_us.toFixed(1)}, I/O threads ${result.io_cpu_us!.toFixed(1)})`;
@@ -231,7 +276,7 @@ async function measure(running: Running[]): Promise<{ samples: Samples; idle: Re
   }
   const idle: Record<string, number | undefined> = {};
   for (const server of running) {
-    if (server.only) continue;
+    if (server.only || server.tls) continue;  // the idle connections are plain TCP
     const bytes = (idle[server.name] = await idleBytesPerConnection(server));
     process.stdout.write(`idle ${IDLE} connections ${server.name}: ${bytes === undefined ? 'failed' : `${bytes.toFixed(0)} B each`}\n`);
   }
@@ -249,6 +294,8 @@ interface Row {
   io_cpu_us?: number;
   events_per_js_call?: number;
   errors: number;
+  /** TLS: the protocol, cipher suite and key-exchange group negotiated. */
+  tls?: string;
 }
 interface Results {
   machine: ReturnType<typeof machine>;
@@ -270,6 +317,7 @@ function summarize({ samples, idle }: Awaited<ReturnType<typeof measure>>): Resu
       io_cpu_us: median(list.map((s) => s.io_cpu_us)),
       events_per_js_call: median(list.map((s) => s.events_per_js_call)),
       errors: list.reduce((n, s) => n + s.errors, 0),
+      ...(list[0].protocol ? { tls: `${list[0].protocol}, ${list[0].cipher}, ${list[0].group}` } : {}),
     }]));
   }
   return { machine: machine(), seconds: SECONDS, rounds: ROUNDS, idleConnections: IDLE, scenarios, idleBytesPerConnection: idle };
@@ -311,78 +359,117 @@ const ratio = (row: Record<string, Row>, name: string, base: number | undefined)
   return rate !== undefined && base ? rate / base : undefined;
 };
 
-// Ratios of each server's rate to node:net's and to the faster of Bun and Deno, as a Markdown table.
-function table({ scenarios, idleBytesPerConnection }: Results): string {
-  const names = [...new Set(Object.values(scenarios).flatMap((row) => Object.keys(row)))];
-  const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '–' : x.toFixed(digits));
-  const lines = [
-    `| scenario | ${names.join(' | ')} |`,
-    `|---|${names.map(() => '---').join('|')}|`,
-  ];
-  for (const [scenario, row] of Object.entries(scenarios)) {
-    const net = row['node:net']?.rate;
-    const peer = Math.max(row.Bun?.rate ?? 0, row.Deno?.rate ?? 0) || undefined;
-    lines.push(`| ${scenario}: rate/s | ${names.map((n) => fmt(row[n]?.rate, 0)).join(' | ')} |`);
-    lines.push(`| ${scenario}: p99 µs | ${names.map((n) => fmt(row[n]?.p99_us, 0)).join(' | ')} |`);
-    lines.push(`| ${scenario}: server CPU µs each | ${names.map((n) => fmt(row[n]?.cpu_us, 1)).join(' | ')} |`);
-    lines.push(`| ${scenario}: of it JS thread / I/O threads | ${names.map((n) => (row[n]?.js_cpu_us === undefined ? '–'
-      : `${fmt(row[n].js_cpu_us, 1)} / ${fmt(row[n].io_cpu_us, 1)}`)).join(' | ')} |`);
-    lines.push(`| ${scenario}: events per JS call | ${names.map((n) => fmt(row[n]?.events_per_js_call, 1)).join(' | ')} |`);
-    lines.push(`| ${scenario}: × node:net | ${names.map((n) => fmt(ratio(row, n, net))).join(' | ')} |`);
-    lines.push(`| ${scenario}: × best of Bun/Deno | ${names.map((n) => fmt(ratio(row, n, peer))).join(' | ')} |`);
-  }
-  lines.push(`| idle memory per connection, B | ${names.map((n) => fmt(idleBytesPerConnection[n], 0)).join(' | ')} |`);
-  return lines.join('\n');
+/** The scenarios of one kind (plain TCP, then TLS) that have results, the servers in them, and their baseline. */
+function sections(scenarios: Results['scenarios']) {
+  return (['plain', 'tls'] as const).map((kind) => {
+    const entries = Object.entries(scenarios).filter(([name, row]) => isTls(name) === (kind === 'tls') && Object.keys(row).length > 0);
+    const names = [...new Set(entries.flatMap(([, row]) => Object.keys(row)))];
+    const tls = entries.flatMap(([, row]) => Object.values(row)).find((r) => r.tls)?.tls;
+    return { kind, entries, names, base: BASELINES[kind], tls };
+  }).filter((section) => section.entries.length > 0);
 }
 
-// Two panels, one group of bars per scenario in each: the server's CPU time
-// per round trip (lower is better), and its rate as a multiple of node:net's;
-// each with a value axis, each bar with its value.
+// Per kind (plain TCP, TLS), a Markdown table: ratios of each server's rate
+// to node's (node:net, node:tls) and to the faster of Bun and Deno (over TLS: their TLS echoes).
+function table({ scenarios, idleBytesPerConnection }: Results): string {
+  const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '–' : x.toFixed(digits));
+  return sections(scenarios).map(({ kind, entries, names, base, tls }) => {
+    const lines = [
+      ...(kind === 'tls' ? [`TLS (${tls ?? 'TLS 1.3'}; P-256 certificate; handshakes: a full one per connection)`, ''] : []),
+      `| scenario | ${names.join(' | ')} |`,
+      `|---|${names.map(() => '---').join('|')}|`,
+    ];
+    for (const [scenario, row] of entries) {
+      const node = row[base.node]?.rate;
+      const peer = Math.max(...base.peers.map((name) => row[name]?.rate ?? 0)) || undefined;
+      lines.push(`| ${scenario}: rate/s | ${names.map((n) => fmt(row[n]?.rate, 0)).join(' | ')} |`);
+      lines.push(`| ${scenario}: p99 µs | ${names.map((n) => fmt(row[n]?.p99_us, 0)).join(' | ')} |`);
+      lines.push(`| ${scenario}: server CPU µs each | ${names.map((n) => fmt(row[n]?.cpu_us, 1)).join(' | ')} |`);
+      lines.push(`| ${scenario}: of it JS thread / I/O threads | ${names.map((n) => (row[n]?.js_cpu_us === undefined ? '–'
+        : `${fmt(row[n].js_cpu_us, 1)} / ${fmt(row[n].io_cpu_us, 1)}`)).join(' | ')} |`);
+      lines.push(`| ${scenario}: events per JS call | ${names.map((n) => fmt(row[n]?.events_per_js_call, 1)).join(' | ')} |`);
+      lines.push(`| ${scenario}: × ${base.node} | ${names.map((n) => fmt(ratio(row, n, node))).join(' | ')} |`);
+      lines.push(`| ${scenario}: × best of ${base.peersLabel} | ${names.map((n) => fmt(ratio(row, n, peer))).join(' | ')} |`);
+    }
+    if (kind === 'plain') {
+      lines.push(`| idle memory per connection, B | ${names.map((n) => fmt(idleBytesPerConnection[n], 0)).join(' | ')} |`);
+    }
+    return lines.join('\n');
+  }).join('\n\n');
+}
+
+// Per kind (plain TCP, then TLS), panels with one group of bars per scenario:
+// the server's CPU time per round trip (lower is better; over TLS the
+// handshakes have a panel of their own, their cost being some 50 times a
+// round trip's), and its rate as a multiple of node's (node:net, node:tls);
+// each with a value axis, each bar with its value; then the kind's legend.
+// A TLS server has its plain twin's color.
 function chart({ scenarios, machine: m }: Results): string {
-  const names = [...new Set(Object.values(scenarios).flatMap((row) => Object.keys(row)))];
   const colors = ['#1f77b4', '#aec7e8', '#9edae5', '#ff7f0e', '#ffbb78', '#7f7f7f', '#2ca02c', '#d62728', '#8c564b', '#9467bd',
     '#17becf', '#e377c2', '#bcbd22'];
-  const entries = Object.entries(scenarios);
-  const width = 980, panelHeight = 250, left = 60, right = 10;
-  const groupWidth = (width - left - right) / entries.length;
-  const barWidth = (groupWidth - 16) / names.length;
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${2 * panelHeight + 110}" font-family="sans-serif" font-size="10">`,
-    `<text x="${left}" y="16" font-size="13">Echo servers side by side (same run; ${m.cores} cores, ${m.date}; medians of ${ROUNDS} rounds)</text>`];
-  const panel = (top: number, title: string, unit: string, valueOf: (row: Record<string, Row>, name: string) => number | undefined,
-    reference?: number) => {
-    const bottom = top + panelHeight - 40;
-    const max = Math.max(...entries.flatMap(([, row]) => names.map((n) => valueOf(row, n) ?? 0)), reference ?? 0) * 1.1 || 1;
-    const step = [0.5, 1, 2, 5, 10, 20, 50, 100].find((s) => max / s <= 6) ?? 100;
-    const y = (v: number) => bottom - ((bottom - top - 20) * v) / max;
-    parts.push(`<text x="${left}" y="${top + 8}" font-size="12">${title}</text>`);
-    for (let v = 0; v <= max; v += step) {
-      parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`,
-        `<text x="${left - 6}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${v}${unit}</text>`);
-    }
-    if (reference !== undefined) {
-      parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(reference)}" y2="${y(reference)}" stroke="#444" stroke-dasharray="4 3"/>`);
-    }
-    entries.forEach(([scenario, row], g) => {
-      const x0 = left + g * groupWidth + 8;
-      names.forEach((name, i) => {
-        const v = valueOf(row, name);
-        if (v === undefined) return;
-        const x = x0 + i * barWidth;
-        parts.push(`<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${(bottom - y(v)).toFixed(1)}" fill="${colors[i % colors.length]}"><title>${name}: ${v.toFixed(2)}${unit}</title></rect>`,
-          `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(y(v) - 3).toFixed(1)}" text-anchor="middle" font-size="8">${v.toFixed(v < 10 ? 1 : 0)}</text>`);
+  const width = 980, panelHeight = 250, left = 60, right = 10, maxBar = 40;
+  const parts = [`<text x="${left}" y="16" font-size="13">Echo servers side by side (same run; ${m.cores} cores, ${m.date}; medians of ${ROUNDS} rounds)</text>`];
+  const all = sections(scenarios);
+  const plainNames = all.find((section) => section.kind === 'plain')?.names ?? [];
+  let top = 30;
+  for (const { kind, entries, names, base, tls } of all) {
+    const color = (name: string, i: number) => {
+      const twin = plainNames.indexOf(PLAIN_TWIN[name] ?? '');
+      return colors[(kind === 'tls' && twin >= 0 ? twin : i) % colors.length];
+    };
+    const panel = (title: string, unit: string, groups: typeof entries, valueOf: (row: Record<string, Row>, name: string) => number | undefined,
+      reference?: number) => {
+      const bottom = top + panelHeight - 40;
+      const groupWidth = (width - left - right) / groups.length;
+      const barWidth = Math.min(maxBar, (groupWidth - 16) / names.length);
+      const max = Math.max(...groups.flatMap(([, row]) => names.map((n) => valueOf(row, n) ?? 0)), reference ?? 0) * 1.1 || 1;
+      const step = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000].find((s) => max / s <= 6) ?? 1000;
+      const y = (v: number) => bottom - ((bottom - top - 20) * v) / max;
+      parts.push(`<text x="${left}" y="${top + 8}" font-size="12">${title}</text>`);
+      for (let v = 0; v <= max; v += step) {
+        parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`,
+          `<text x="${left - 6}" y="${(y(v) + 3).toFixed(1)}" text-anchor="end">${v}${unit}</text>`);
+      }
+      if (reference !== undefined) {
+        parts.push(`<line x1="${left}" x2="${width - right}" y1="${y(reference)}" y2="${y(reference)}" stroke="#444" stroke-dasharray="4 3"/>`);
+      }
+      groups.forEach(([scenario, row], g) => {
+        const x0 = left + g * groupWidth + (groupWidth - names.length * barWidth) / 2;
+        names.forEach((name, i) => {
+          const v = valueOf(row, name);
+          if (v === undefined) return;
+          const x = x0 + i * barWidth;
+          parts.push(`<rect x="${x.toFixed(1)}" y="${y(v).toFixed(1)}" width="${(barWidth - 1).toFixed(1)}" height="${(bottom - y(v)).toFixed(1)}" fill="${color(name, i)}"><title>${name}: ${v.toFixed(2)}${unit}</title></rect>`,
+            `<text x="${(x + barWidth / 2).toFixed(1)}" y="${(y(v) - 3).toFixed(1)}" text-anchor="middle" font-size="8">${v.toFixed(v < 10 ? 1 : 0)}</text>`);
+        });
+        parts.push(`<text x="${x0 + (names.length * barWidth) / 2}" y="${bottom + 14}" text-anchor="middle">${scenario}</text>`);
       });
-      parts.push(`<text x="${x0 + (groupWidth - 16) / 2}" y="${bottom + 14}" text-anchor="middle">${scenario}</text>`);
+      top += panelHeight;
+    };
+    const cpu = (row: Record<string, Row>, n: string) => row[n]?.cpu_us;
+    const rate = (row: Record<string, Row>, n: string) => ratio(row, n, row[base.node]?.rate);
+    if (kind === 'plain') {
+      panel('Server CPU time per round trip (churn: per conversation), µs — lower is better', ' µs', entries, cpu);
+      panel('Rate as a multiple of node:net\'s — higher is better', '×', entries, rate, 1);
+    } else {
+      parts.push(`<text x="${left}" y="${top + 8}" font-size="13">Over TLS (${tls ?? 'TLS 1.3'}; P-256 certificate; a full handshake per connection)</text>`);
+      top += 20;
+      const handshakes = entries.filter(([name]) => isHandshakes(name)), roundTrips = entries.filter(([name]) => !isHandshakes(name));
+      if (handshakes.length > 0) {
+        panel('TLS: server CPU time per connection (connect, handshake, one 64 B round trip, close), µs — lower is better', ' µs', handshakes, cpu);
+      }
+      if (roundTrips.length > 0) panel('TLS: server CPU time per round trip, µs — lower is better', ' µs', roundTrips, cpu);
+      panel('TLS: rate as a multiple of node:tls\'s — higher is better', '×', entries, rate, 1);
+    }
+    const legend = top + 20;
+    names.forEach((name, i) => {
+      const x = left + (i % 5) * 180, yy = legend + Math.floor(i / 5) * 16;
+      parts.push(`<rect x="${x}" y="${yy - 9}" width="10" height="10" fill="${color(name, i)}"/><text x="${x + 14}" y="${yy}">${name}</text>`);
     });
-  };
-  panel(30, 'Server CPU time per round trip (churn: per conversation), µs — lower is better', ' µs', (row, n) => row[n]?.cpu_us);
-  panel(30 + panelHeight, 'Rate as a multiple of node:net\'s — higher is better', '×',
-    (row, n) => ratio(row, n, row['node:net']?.rate), 1);
-  names.forEach((name, i) => {
-    const x = left + (i % 5) * 180, yy = 2 * panelHeight + 50 + Math.floor(i / 5) * 16;
-    parts.push(`<rect x="${x}" y="${yy - 9}" width="10" height="10" fill="${colors[i % colors.length]}"/><text x="${x + 14}" y="${yy}">${name}</text>`);
-  });
-  parts.push('</svg>\n');
-  return parts.join('\n');
+    top = legend + Math.ceil(names.length / 5) * 16 + 12;
+  }
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top}" font-family="sans-serif" font-size="10">`, ...parts,
+    '</svg>\n'].join('\n');
 }
 
 main().catch((err: unknown) => {

@@ -2,12 +2,12 @@
 // connection reads and writes everything back; the await on the write is the
 // backpressure. (Piping conn.readable into conn.writable measured 3 to 4
 // times slower here.) A 16 KiB buffer per connection: one read takes a
-// 16 KiB message whole. Prints "listening PORT".
-const listener = Deno.listen({ hostname: Deno.args[0] ?? '127.0.0.1', port: Number(Deno.args[1] ?? 0) });
-console.log(`listening ${listener.addr.port}`);
+// 16 KiB message whole. Prints "listening PORT". deno-tls-echo.js serves
+// the same way over TLS.
 
-async function serve(conn) {
-  conn.setNoDelay(true);
+/** Echoes one connection (a Deno.TcpConn or Deno.TlsConn) until its peer ends. */
+export async function serve(conn) {
+  conn.setNoDelay?.(true);  // a Deno.TlsConn has none (see deno-tls-echo.js)
   const buffer = new Uint8Array(16 * 1024);
   try {
     for (;;) {
@@ -28,4 +28,8 @@ async function serve(conn) {
   }
 }
 
-for await (const conn of listener) serve(conn);
+if (import.meta.main) {
+  const listener = Deno.listen({ hostname: Deno.args[0] ?? '127.0.0.1', port: Number(Deno.args[1] ?? 0) });
+  console.log(`listening ${listener.addr.port}`);
+  for await (const conn of listener) serve(conn);
+}
