@@ -71,6 +71,7 @@ function readDockerfile() {
 export function targetWindows(opts) {
   let build = opts.windowsBuild;
   if (build === undefined && process.platform === 'win32') build = Number(release().split('.')[2]);
+  if (!Number.isInteger(build)) build = undefined;
   let windows;
   if (opts.windowsTag) {
     windows = { build, tag: opts.windowsTag, note: 'given with --windows-tag' };
@@ -88,10 +89,11 @@ export async function image(ctx) {
   const { windows } = ctx.opts;
   ctx.say(`this Windows: ${windows.note} → WINDOWS_TAG=${windows.tag}`);
   const engine = await ctx.run('docker', ['version', '--format', '{{.Server.Os}}'], { echo: false });
-  ctx.require('the Docker engine runs Windows containers', () => ({
-    ok: engine.stdout.trim() === 'windows',
-    detail: engine.code === 0 ? `it runs ${engine.stdout.trim()} containers: switch Docker to Windows containers` : `docker version failed: ${engine.stderr.trim()}`,
-  }));
+  ctx.require('the Docker engine runs Windows containers', () => {
+    if (engine.code !== 0) return { ok: false, detail: `docker version failed: ${engine.stderr.trim()}` };
+    const os = engine.stdout.trim();
+    return { ok: os === 'windows', detail: os === 'windows' ? '' : `it runs ${os} containers: switch Docker to Windows containers` };
+  });
   const host = await ctx.run('reg', ['query', 'HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion', '/v', 'UBR'], {
     echo: false, note: "this host's update revision: process isolation needs a base image no newer than it",
   });
@@ -114,7 +116,7 @@ export async function image(ctx) {
   ctx.warn(`the base image's update revision is not newer than this host's (else process isolation refuses to start it: 0xc0370106)`, () => {
     const [imageRevision, ours] = [Number(img.OsVersion?.split('.')[3]), hostRevision()];
     return !(imageRevision > ours) ||
-      `image ${img.OsVersion}, host revision ${ours}: --windows-tag 10.0.${windows.build}.${ours} picks the base image of this host's patch level`;
+      `image ${img.OsVersion}, host revision ${ours}: --windows-tag ${img.OsVersion.split('.').slice(0, 3).join('.')}.${ours} picks the base image of this host's patch level`;
   });
   ctx.check(`it runs as ${file.user}, ENTRYPOINT ${JSON.stringify(file.entrypoint)}, HEALTHCHECK ${JSON.stringify(file.healthcheck)}, exposes ${file.tcpPort} and ${file.metricsPort}`, () => {
     const c = img.Config ?? {};
@@ -356,14 +358,17 @@ export async function stopTest(ctx) {
         await sleep(500);
       }
     })();
-    const outcome = await conversationAcrossStop(host, port, plan, () => {
-      stopAt = Date.now();
-      stopRun = quiet('docker', ['stop', CONTAINER], { timeoutMs: (STOP_TIMEOUT_S + 60) * 1000 }).then((r) => ({ ...r, ms: Date.now() - stopAt }));
-    });
-    const stopped = await (stopRun ?? Promise.resolve({ code: -1, stderr: 'docker stop never started', ms: 0 }));
-    watching = false;
-    await watch;
-    return { outcome, stopped };
+    try {
+      const outcome = await conversationAcrossStop(host, port, plan, () => {
+        stopAt = Date.now();
+        stopRun = quiet('docker', ['stop', CONTAINER], { timeoutMs: (STOP_TIMEOUT_S + 60) * 1000 }).then((r) => ({ ...r, ms: Date.now() - stopAt }));
+      });
+      const stopped = await (stopRun ?? Promise.resolve({ code: -1, stderr: 'docker stop never started', ms: 0 }));
+      return { outcome, stopped };
+    } finally {
+      watching = false;
+      await watch;
+    }
   });
   const { logs, inspect } = await keepContainerState(ctx);
   const lines = () => logLines(logs.stdout);

@@ -101,6 +101,7 @@ export class Context {
       }
       child.on('error', (err) => {
         clearTimeout(timer);
+        this.say(`  (could not run it: ${err.message})`);
         done({ code: -1, stdout: output.stdout, stderr: `${output.stderr}${err.message}`, ms: Date.now() - started });
       });
       child.on('close', (code) => {
