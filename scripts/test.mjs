@@ -6,6 +6,8 @@
 // run once more with JS handlers threaded, on the first backend.
 // A backend the host refuses fails the run: a lane is never skipped quietly.
 // IOCP_TCP_TEST_BACKENDS=epoll (comma-separated) picks the lanes explicitly.
+// IOCP_TCP_TEST_OUTPUT_DIR=dir keeps each lane's raw TAP, one file per test
+// file, in dir/<lane> (scripts/windows-host-check.mjs compares two runs test by test).
 import { join } from 'node:path';
 
 import { finish, root, runLane } from './lanes.mjs';
@@ -14,6 +16,9 @@ const defaults = { linux: ['io_uring', 'epoll'], win32: ['iocp'] }[process.platf
 const backends = process.env.IOCP_TCP_TEST_BACKENDS ? process.env.IOCP_TCP_TEST_BACKENDS.split(',') : defaults;
 const tap = join(root, 'node_modules', 'tap', 'dist', 'esm', 'run.mjs');
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+const outputDir = process.env.IOCP_TCP_TEST_OUTPUT_DIR;
+/** tap's arguments that keep a lane's raw TAP, when asked to. */
+const keep = (lane) => (outputDir ? [`--output-dir=${join(outputDir, lane)}`] : []);
 
 const build = await runLane('compile TypeScript', process.execPath, [tsc, '-p', 'tsconfig.json']);
 // tap runs .ts tests without type checking: check them here.
@@ -31,15 +36,19 @@ const threaded = { ...process.env, IOCP_TCP_TEST_JS_MODE: 'threaded', IOCP_TCP_J
 const apiTestFiles = ['test/unit/server.test.ts', 'test/unit/connection-stream.test.ts', 'test/unit/tls.test.ts'];
 const apiTests = [tap, ...apiTestFiles];
 const integration = join(root, 'scripts', 'test-integration.mjs');
-const lanes = [await runLane(`unit tests, backend ${first}`, process.execPath, [tap, 'test/unit'], withBackend(first))];
+const lanes = [await runLane(`unit tests, backend ${first}`, process.execPath, [tap, 'test/unit', ...keep(`unit-${first}`)], withBackend(first))];
 for (const backend of others) {
-  lanes.push(await runLane(`JS API tests (${apiTestFiles.join(', ')}), backend ${backend}`, process.execPath, apiTests, withBackend(backend)));
+  lanes.push(await runLane(`JS API tests (${apiTestFiles.join(', ')}), backend ${backend}`, process.execPath,
+    [...apiTests, ...keep(`api-${backend}`)], withBackend(backend)));
 }
-lanes.push(await runLane(`JS API tests, backend ${first}, JS handlers threaded`, process.execPath, apiTests,
-  { ...threaded, IOCP_TCP_TEST_BACKEND: first }));
+lanes.push(await runLane(`JS API tests, backend ${first}, JS handlers threaded`, process.execPath,
+  [...apiTests, ...keep(`api-${first}-threaded`)], { ...threaded, IOCP_TCP_TEST_BACKEND: first }));
+// test-integration.mjs hands what follows `--` to tap.
+const suiteKeep = (lane) => (outputDir ? ['--', ...keep(lane)] : []);
 for (const backend of backends) {
-  lanes.push(await runLane(`integration suite, backend ${backend}`, process.execPath, [integration, '--backend', backend]));
+  lanes.push(await runLane(`integration suite, backend ${backend}`, process.execPath,
+    [integration, '--backend', backend, ...suiteKeep(`integration-${backend}`)]));
 }
 lanes.push(await runLane(`integration suite, backend ${first}, JS handlers threaded`, process.execPath,
-  [integration, '--backend', first], threaded));
+  [integration, '--backend', first, ...suiteKeep(`integration-${first}-threaded`)], threaded));
 finish(lanes);

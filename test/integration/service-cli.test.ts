@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 import t from 'tap';
 import { Client } from '../../toolkit/client';
-import { config, fixturePath, ms, needsOwnService, repoRoot, runCli, sleep, spawnService, within } from './fixtures/harness';
+import { config, fixturePath, ms, needsOwnService, needsStopSignal, repoRoot, runCli, sleep, spawnService, within } from './fixtures/harness';
 
 const version = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version as string;
 const ownService = needsOwnService('runs the command itself');
@@ -33,7 +33,7 @@ t.test('a handler module with a syntax error exits 2 naming the file and the lin
 
 t.test(
   'a second stop request during the drain closes what is left at once (cause shutdown) and exits 0',
-  { skip: needsOwnService(`sends ${config.stopSignal} twice`) },
+  { skip: needsStopSignal(`sends ${config.stopSignal} twice`) },
   async (t) => {
     const svc = await spawnService(t, { drainTimeoutMs: 60000 });
     const client = await Client.connect(svc.tcp, ms(10000));

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap';
 import { Client, patternedBytes, probeConnect } from '../../toolkit/client';
-import { config, echoHandlers, ms, needsOwnService, skipHandler, sleep, spawnService, within, type Service } from './fixtures/harness';
+import { config, echoHandlers, ms, needsStopSignal, skipHandler, sleep, spawnService, within, type Service } from './fixtures/harness';
 import { CAUSES, delta, httpGet, M, parseExposition, scrape, settle, value, type Snapshot } from './fixtures/metrics';
 
 const SIGNAL = config.stopSignal;
@@ -41,7 +41,7 @@ async function waitExit(t: Test, svc: Service, withinMs: number) {
 
 t.test(
   `${SIGNAL} stops accepting at once and lets 50 conversations caught mid-way finish before exiting 0`,
-  { skip: needsOwnService(`sends ${SIGNAL}`) },
+  { skip: needsStopSignal(`sends ${SIGNAL}`) },
   async (t) => {
     const svc = await spawnService(t, { drainTimeoutMs: 30000 });
     const CLIENTS = 50;
@@ -112,7 +112,7 @@ t.test(
 
 t.test(
   'a connection still open when the drain timeout passes is closed by the server and counted as shutdown',
-  { skip: needsOwnService(`sends ${SIGNAL}`) },
+  { skip: needsStopSignal(`sends ${SIGNAL}`) },
   async (t) => {
     const DRAIN_MS = 500;
     const svc = await spawnService(t, { drainTimeoutMs: DRAIN_MS });
@@ -182,7 +182,7 @@ t.test(
 
 t.test(
   'with a JS handler and a client still sending when the drain deadline passes, the service still exits 0',
-  { skip: needsOwnService(`sends ${SIGNAL}`) },
+  { skip: needsStopSignal(`sends ${SIGNAL}`) },
   async (t) => {
     const svc = await spawnService(t, { handler: 'js-echo', drainTimeoutMs: 300 });
     const client = await Client.connect(svc.tcp, ms(10000));
@@ -209,7 +209,7 @@ t.test(
 for (const handler of echoHandlers) {
   t.test(
     `with the ${handler} handler, a connection with echo bytes still unsent at the drain deadline is reset, never ended with a FIN`,
-    { skip: needsOwnService(`sends ${SIGNAL}`) || skipHandler(handler) },
+    { skip: needsStopSignal(`sends ${SIGNAL}`) || skipHandler(handler) },
     async (t) => {
       const DRAIN_MS = 500;
       const PAYLOAD = 8 * 1024 * 1024;

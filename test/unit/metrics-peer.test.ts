@@ -55,11 +55,12 @@ function makeApp(module: string): string {
   mkdirSync(installed, { recursive: true });
   cpSync(join(root, 'dist'), join(installed, 'dist'), { recursive: true });
   writeFileSync(join(installed, 'package.json'), JSON.stringify({ ...pkg, scripts: {} }));
+  // Junctions: a Windows host makes them without the symlink privilege (elsewhere the type is ignored).
   for (const dir of ['build', 'prebuilds']) {
-    if (existsSync(join(root, dir))) symlinkSync(join(root, dir), join(installed, dir), 'dir');
+    if (existsSync(join(root, dir))) symlinkSync(join(root, dir), join(installed, dir), 'junction');
   }
-  symlinkSync(join(root, 'node_modules', module), join(modules, 'prom-client'), 'dir');
-  for (const dep of ['node-gyp-build', '@types']) symlinkSync(join(root, 'node_modules', dep), join(modules, dep), 'dir');
+  symlinkSync(join(root, 'node_modules', module), join(modules, 'prom-client'), 'junction');
+  for (const dep of ['node-gyp-build', '@types']) symlinkSync(join(root, 'node_modules', dep), join(modules, dep), 'junction');
   writeFileSync(join(app, 'app.js'), APP_JS);
   writeFileSync(join(app, 'app.ts'), APP_TS);
   return app;
