@@ -192,6 +192,40 @@ t.test('writes to a stalled TLS reader back up (write() false, then drain); ever
   t.ok(progress.drains >= 1, `'drain' came (${progress.drains})`);
 });
 
+t.test('a client reset mid-handshake: result aborted, cause peer_reset, and no handler hears of it', async (t) => {
+  const { server, port } = await listening(t, { tls }, () => t.fail('no connection event'));
+  const closed = nextClose(server);
+  const handshake = nextHandshake(server);
+  const raw = await client(port);
+  // The first bytes of a ClientHello (a handshake record's header), then a reset.
+  raw.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01]));
+  await new Promise((r) => setTimeout(r, 50));
+  raw.resetAndDestroy();
+  t.equal((await within(closed, 5000, 'the close'))[0], 'peer_reset');
+  t.equal((await handshake).result, 'aborted');
+});
+
+t.test('20 MiB from the client to a handler that pauses: reading stops, then every byte arrives', async (t) => {
+  const payload = numbered(20 * 1024 * 1024);
+  const chunks: Buffer[] = [];
+  let conn: Connection | undefined;
+  const { server, port } = await listening(t, { tls, allowHalfOpen: true }, (c) => {
+    conn = c;
+    c.pause();
+    c.on('data', (d: Buffer) => chunks.push(d));
+    c.on('end', () => c.end());
+  });
+  const socket = await tlsClient(port);
+  socket.resume();  // to see the server's close_notify
+  socket.end(payload);
+  await new Promise((r) => setTimeout(r, 300));
+  const whilePaused = server.stats().receivedBytes;
+  t.ok(whilePaused < payload.length / 2, `paused, the server read ${whilePaused} of ${payload.length} bytes`);
+  conn!.resume();
+  await within(once(socket, 'close'), 30_000, 'the close');
+  t.equal(sha(Buffer.concat(chunks)), sha(payload), '20 MiB intact once resumed');
+});
+
 t.test('a client reset mid-stream closes with peer_reset', async (t) => {
   const { server, port } = await listening(t, { tls }, (c) => c.on('data', (d: Buffer) => c.write(d)));
   const raw = await client(port);  // the TCP socket under the TLS client, to reset
@@ -370,8 +404,10 @@ function pythonClient(port: number, ...args: string[]): Promise<string> {
   });
 }
 
-// Python's ssl, where the lane has it (Linux; node.exe under Wine cannot start a Linux python3).
-const python = process.env.IOCP_TCP_TEST_UNDER_WINE ? 'not under Wine: python3 is a Linux program' : false;
+// Python's ssl and openssl s_client run in the Linux lanes, which install them; on Windows
+// (under Wine, node.exe cannot start a Linux program; a Windows host may lack both) they are left out.
+const linuxClients = process.platform === 'win32' ? 'the Linux lanes run it: python3 and openssl are Linux programs here' : false;
+const python = linuxClients;
 
 t.test("Python's ssl client: 20 conversations of 5 round trips, each closed with close_notify both ways", { skip: python }, async (t) => {
   const { port } = await listening(t, { tls }, (c) => c.on('data', (d: Buffer) => c.write(d)));
@@ -406,11 +442,7 @@ t.test('renegotiation is refused: a TLS 1.2 client that asks gets no second hand
 });
 
 // openssl s_client, where the lane has it (Linux; the Windows lane has no openssl).
-t.test('openssl s_client is served', async (t) => {
-  if (process.env.IOCP_TCP_TEST_UNDER_WINE) {
-    t.comment('not under Wine: openssl is a Linux program, which node.exe cannot start');
-    return;
-  }
+t.test('openssl s_client is served', { skip: linuxClients }, async (t) => {
   const openssl = await new Promise<boolean>((resolve) => execFile('openssl', ['version'], (err) => resolve(!err)));
   if (!openssl) {
     if (process.env.CI) t.fail('openssl is missing: .ci/run installs it');
