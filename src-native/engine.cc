@@ -800,9 +800,9 @@ void Worker::SendNext(Conn* conn) {
     Emit(std::move(drain));
   }
   UpdateReading(conn);  // backpressure released
-  if (conn->end_requested && !conn->fin_sent && conn->tls && !conn->tls->close_notify_queued) {
+  if (conn->end_requested && !conn->fin_sent && conn->tls && !conn->tls->goodbye_decided) {
     // TLS says goodbye before TCP does (not after a failure: its alert was the goodbye).
-    conn->tls->close_notify_queued = true;
+    conn->tls->goodbye_decided = true;
     if (!conn->tls->failed && conn->tls->session->HandshakeDone()) {
       conn->tls->session->Shutdown();
       QueueTlsOutput(conn);

@@ -248,7 +248,7 @@ struct TlsConn {
   std::deque<std::pair<uint64_t, uint64_t>> marks;
   uint64_t cipher_queued = 0, cipher_sent = 0, plain_queued = 0;
   int64_t handshake_deadline_ms = 0;
-  bool close_notify_queued = false;
+  bool goodbye_decided = false;  // close_notify queued before our FIN, or none due (a failure, no handshake)
   bool failed = false;  // a protocol error: nothing more is read; the alert goes out, then FIN
   bool handshake_reported = false;
   bool first_byte_checked = false;  // whether it opens a TLS record

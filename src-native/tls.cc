@@ -35,7 +35,7 @@ namespace {
   X(SSL_get_error) X(SSL_shutdown) X(SSL_is_init_finished) X(SSL_get_version) X(SSL_get_current_cipher) \
   X(SSL_CIPHER_get_name) X(SSL_get_servername) X(SSL_CTX_set_cipher_list) X(SSL_CTX_set_ciphersuites)       \
   X(SSL_CTX_set_alpn_select_cb) X(SSL_select_next_proto) X(SSL_get0_alpn_selected)                          \
-  X(SSL_CTX_set_verify) X(SSL_CTX_get_cert_store) X(X509_STORE_add_cert) X(SSL_CTX_add_client_CA)           \
+  X(SSL_CTX_set_verify) X(SSL_get_verify_mode) X(SSL_CTX_get_cert_store) X(X509_STORE_add_cert) X(SSL_CTX_add_client_CA)           \
   X(SSL_get_verify_result) X(X509_verify_cert_error_string) X(SSL_get1_peer_certificate)                    \
   X(X509_get_subject_name) X(X509_get_issuer_name) X(X509_NAME_oneline) X(X509_get0_notAfter)              \
   X(ASN1_TIME_to_tm) X(X509_digest) X(EVP_sha256) X(SSL_CTX_callback_ctrl) X(SSL_set_SSL_CTX) X(SSL_get_SSL_CTX) X(SSL_CTX_get0_certificate)             \
@@ -345,7 +345,6 @@ std::shared_ptr<TlsContext> TlsContext::Create(const TlsOptions& options, std::s
   }
   if (!context->alpn_wire_.empty()) ssl.SSL_CTX_set_alpn_select_cb(ctx, SelectAlpn, &context->alpn_wire_);
   if (options.request_cert) {
-    context->request_cert_ = true;
     if (!options.ca_pem.empty() && !TrustClientCertificates(ctx, options.ca_pem, error)) return nullptr;
     if (options.reject_unauthorized) {
       ssl.SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
@@ -407,7 +406,6 @@ std::unique_ptr<TlsSession> TlsSession::New(const TlsContext& context) {
   }
   ssl.SSL_set_bio(s, input, output);  // the session owns both now
   ssl.SSL_set_accept_state(s);
-  session->request_cert_ = context.request_cert_;
   session->ssl_ = s;
   session->input_ = input;
   session->output_ = output;
@@ -488,7 +486,7 @@ std::string TlsSession::Describe() const {
   ssl.SSL_get0_alpn_selected(s, &alpn, &alpn_length);
   std::string text = Protocol() + "\n" + (cipher ? cipher : "") + "\n" + (servername ? servername : "") + "\n" +
                      std::string(reinterpret_cast<const char*>(alpn), alpn_length);
-  if (!request_cert_) return text;
+  if (!AsksForCertificate()) return text;
   X509* peer = ssl.SSL_get1_peer_certificate(s);
   if (peer == nullptr) return text + "\nNO_PEER_CERTIFICATE";
   long verified = ssl.SSL_get_verify_result(s);
@@ -497,8 +495,12 @@ std::string TlsSession::Describe() const {
   return text;
 }
 
+bool TlsSession::AsksForCertificate() const {
+  return (Ssl().SSL_get_verify_mode(static_cast<SSL*>(ssl_)) & SSL_VERIFY_PEER) != 0;
+}
+
 bool TlsSession::CertificateRefused() const {
-  if (!request_cert_) return false;
+  if (!AsksForCertificate()) return false;
   const OpenSsl& ssl = Ssl();
   SSL* s = static_cast<SSL*>(ssl_);
   X509* peer = ssl.SSL_get1_peer_certificate(s);

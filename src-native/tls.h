@@ -64,7 +64,6 @@ class TlsContext {
   int64_t handshake_timeout_ms_ = 0;
   int64_t not_after_s_ = 0;
   std::string alpn_wire_;  // the ALPN list as the protocol writes it (length-prefixed), for the select callback
-  bool request_cert_ = false;
   // SNI: host name pattern and its context, searched by the servername callback.
   std::vector<std::pair<std::string, std::shared_ptr<TlsContext>>> by_servername_;
 };
@@ -110,10 +109,10 @@ class TlsSession {
  private:
   TlsSession() = default;
   void NoteFailure();
+  bool AsksForCertificate() const;  // the context it was made from (or SNI chose) has requestCert
   void* ssl_ = nullptr;     // SSL
   void* input_ = nullptr;   // BIO it reads ciphertext from
   void* output_ = nullptr;  // BIO it writes ciphertext to
-  bool request_cert_ = false;
   bool handshake_done_ = false;
   std::string error_;
 };
